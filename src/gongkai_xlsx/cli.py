@@ -1,0 +1,140 @@
+"""The ``gongkai-xlsx`` command line: parses arguments, calls the library, formats results.
+
+Exit codes: 0 success; 1 the inputs have problems the user must fix (findings); 2 bad usage or an input that
+could not be read at all. Messages are Chinese first; nothing here prints a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .errors import GongkaiError
+from .generate import generate_templates
+from .roster import read_roster
+from .template import DEFAULT_PASSWORD
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_UNUSABLE = 2
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="政府信息公开工作年度报告（国办公开办函〔2021〕30号）：生成 Excel 模板、校验回收的报表、汇总。\n\n"
+         "Government information disclosure annual reports: templates, verification, consolidation.",
+)
+console = Console(stderr=True)
+out = Console()
+
+
+def _fail(error: GongkaiError) -> None:
+    console.print(f"[bold red]错误：[/]{error.message}")
+    if error.hint:
+        console.print(f"[yellow]怎么办：[/]{error.hint}")
+    raise typer.Exit(EXIT_UNUSABLE)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"gongkai-xlsx {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="显示版本号后退出 / show the version and exit.")) -> None:
+    pass
+
+
+@app.command()
+def template(
+    year: int = typer.Option(..., "--year", "-y", min=2021, max=2100,
+                             help="报告年度，例如 2026 / reporting year."),
+    out_dir: Path = typer.Option(..., "--out", "-o", help="输出目录 / output folder."),
+    roster: Optional[Path] = typer.Option(None, "--roster", "-r",
+                                          help="名册 CSV/XLSX（机构代码、机构名称、类别，可选 上级、邮箱）：每个单位一份模板 / "
+                                               "roster: one template per agency."),
+    password: str = typer.Option(DEFAULT_PASSWORD, "--password",
+                                 help="工作表保护密码（防误改，不是加密）/ sheet protection password."),
+    force: bool = typer.Option(False, "--force", help="覆盖输出目录中内容不同的同名文件 / overwrite differing files."),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出结果 / print the result as JSON."),
+) -> None:
+    """生成锁定的 Excel 模板：无名册时生成一份空白模板，有名册时每个单位一份。
+
+    Generate locked templates: one blank template, or one per roster agency.
+    """
+    try:
+        agencies = read_roster(roster) if roster else None
+        with _progress(len(agencies) if agencies else 1, "生成模板", quiet=as_json) as advance:
+            result = generate_templates(year, out_dir, agencies, password=password, force=force, progress=advance)
+    except GongkaiError as error:
+        _fail(error)
+        return
+    if as_json:
+        out.print_json(json.dumps({
+            "year": result.year,
+            "out_dir": str(result.out_dir),
+            "seconds": round(result.seconds, 3),
+            "files": [{"path": str(f.path), "status": f.status, "template_id": f.template_id,
+                       "agency": {"code": f.agency.code, "name": f.agency.name, "category": f.agency.category}
+                       if f.agency else None} for f in result.files],
+        }, ensure_ascii=False))
+        return
+    table = Table(title=f"{year} 年度模板", show_lines=False)
+    table.add_column("单位")
+    table.add_column("类别")
+    table.add_column("文件")
+    table.add_column("状态")
+    for f in result.files[:30]:
+        table.add_row(f.agency.name if f.agency else "（空白模板）", f.agency.category if f.agency else "",
+                      f.path.name, "已生成" if f.status == "written" else "未变化")
+    if len(result.files) > 30:
+        table.add_row("…", "", f"另有 {len(result.files) - 30} 个文件", "")
+    out.print(table)
+    out.print(f"共 {len(result.files)} 份模板（新生成 {result.written} 份），用时 {result.seconds:.1f} 秒，"
+              f"保存在 {result.out_dir}。工作表保护密码：{password}")
+
+
+class _progress:
+    """A rich progress bar on stderr that yields an ``advance(n)`` callback (silent for --json)."""
+
+    def __init__(self, total: int, label: str, quiet: bool = False) -> None:
+        self.total, self.label = total, label
+        self.quiet = quiet or total < 20 or not console.is_terminal
+        self.bar: Progress | None = None
+
+    def __enter__(self):
+        if self.quiet:
+            return lambda n=1: None
+        self.bar = Progress(TextColumn(self.label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            console=console, transient=True)
+        self.bar.start()
+        task = self.bar.add_task(self.label, total=self.total)
+        return lambda n=1: self.bar.advance(task, n)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar:
+            self.bar.stop()
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        console.print("已中断。")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,210 @@
+"""The vocabulary of a report form: items, tables, text sections, identity fields.
+
+Pure data. Nothing here knows about Excel; the template writer, the reader, the verifier and the merger
+all derive what they need (labels, positions inside a table, totals) from these objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from enum import Enum
+
+
+class ValueKind(str, Enum):
+    """What a numeric item holds."""
+
+    COUNT = "count"  # non-negative whole number (件)
+    AMOUNT = "amount"  # non-negative decimal (万元)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One numeric data cell of the form, addressed everywhere by its stable ``id``."""
+
+    id: str
+    table: str  # "t2" | "t3" | "t4"
+    row_label: str  # the row's label (for 表三 the full label path joined), verbatim
+    col_label: str  # the column's label, verbatim ("" where the table has a single value column)
+    unit: str  # "件" or "万元"
+    kind: ValueKind = ValueKind.COUNT
+    decimals: int = 0
+    # ids whose sum this item is; the template computes it with a locked formula, offices type the parts
+    sum_of: tuple[str, ...] = ()
+
+    @property
+    def computed(self) -> bool:
+        """True for totals that the template computes."""
+        return bool(self.sum_of)
+
+    @property
+    def label(self) -> str:
+        """The full Chinese label, e.g. ``表三 一、本年新收政府信息公开申请数量｜自然人``."""
+        table_name = TABLE_SHORT_NAMES[self.table]
+        if self.col_label:
+            return f"{table_name} {self.row_label}｜{self.col_label}"
+        return f"{table_name} {self.row_label}"
+
+
+TABLE_SHORT_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四"}
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    """A header cell in table-local grid coordinates (0-based), with its merge span."""
+
+    row: int
+    col: int
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """A data row of 表三: its key and its label path (outermost first, as merged in the Word template)."""
+
+    key: str
+    path: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return " ".join(self.path[1:]) if len(self.path) > 1 else self.path[0]
+
+
+@dataclass(frozen=True)
+class Table2Row:
+    key: str
+    label: str
+    item_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table2Block:
+    """One block of 表二: a caption row, a header row, then item rows."""
+
+    caption: str
+    headers: tuple[str, ...]  # first is 信息内容; one value header spans the 3 value columns
+    rows: tuple[Table2Row, ...]
+
+
+@dataclass(frozen=True)
+class Table2:
+    heading: str
+    grid_columns: int
+    blocks: tuple[Table2Block, ...]
+
+
+@dataclass(frozen=True)
+class Table3:
+    heading: str
+    label_columns: int
+    header: tuple[HeaderCell, ...]
+    header_rows: int
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    total_row: str  # key of （七）总计
+    total_column: str  # key of 总计
+    result_rows: tuple[str, ...]  # the 22 rows whose sum is （七）总计
+    balance_note: str  # the stated 勾稽关系, verbatim
+
+    def item_id(self, row: str, col: str) -> str:
+        return f"t3_{row}_{col}"
+
+
+@dataclass(frozen=True)
+class Table4Group:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Table4:
+    heading: str
+    header: tuple[HeaderCell, ...]
+    header_rows: int
+    groups: tuple[Table4Group, ...]
+    columns: tuple[Column, ...]
+    total_column: str
+
+    def item_id(self, group: str, col: str) -> str:
+        return f"t4_{group}_{col}"
+
+
+@dataclass(frozen=True)
+class TextSection:
+    id: str  # the defined name in the template, e.g. text_overview
+    heading: str  # verbatim section heading, e.g. 一、总体情况
+    prompt: str  # the template's parenthetical, verbatim
+    max_chars: int | None = None  # the notice's guideline length, if any
+
+
+@dataclass(frozen=True)
+class MetaField:
+    id: str  # defined name, e.g. meta_agency
+    label: str
+    required: bool = True
+    from_roster: bool = False  # filled and locked when a roster supplies it
+
+
+@dataclass(frozen=True)
+class Form:
+    """A complete report format."""
+
+    version: str  # stable identifier of the format, e.g. "2021"
+    title: str
+    basis: str  # the notice that defines it
+    section_headings: tuple[str, ...]
+    meta: tuple[MetaField, ...]
+    texts: tuple[TextSection, ...]
+    table2: Table2
+    table3: Table3
+    table4: Table4
+    counting_notes: tuple[tuple[str, str], ...]  # (section, verbatim note)
+    items: tuple[Item, ...] = field(default=())
+
+    def item(self, item_id: str) -> Item:
+        return self.items_by_id[item_id]
+
+    @cached_property
+    def items_by_id(self) -> dict[str, Item]:
+        return {item.id: item for item in self.items}
+
+    @cached_property
+    def input_items(self) -> tuple[Item, ...]:
+        return tuple(item for item in self.items if not item.computed)
+
+    @cached_property
+    def computed_items(self) -> tuple[Item, ...]:
+        return tuple(item for item in self.items if item.computed)
+
+    def complete_values(self, inputs: Mapping[str, float | int | Decimal]) -> dict[str, float | int | Decimal]:
+        """All item values: the inputs (missing ones as 0) plus every total computed from them.
+
+        Totals are filled in dependency order (a total of totals, such as 表三（七）总计×总计, comes last), the
+        same arithmetic the template's formulas do.
+        """
+        values: dict = {item.id: inputs.get(item.id, 0) or 0 for item in self.input_items}
+        pending = list(self.computed_items)
+        while pending:
+            waiting = []
+            for item in pending:
+                if all(part in values for part in item.sum_of):
+                    values[item.id] = sum(values[part] for part in item.sum_of)
+                else:
+                    waiting.append(item)
+            if len(waiting) == len(pending):
+                raise ValueError(f"circular totals: {[i.id for i in waiting]}")
+            pending = waiting
+        return values
+
+    def text(self, text_id: str) -> TextSection:
+        return next(t for t in self.texts if t.id == text_id)

@@ -1,0 +1,501 @@
+"""Where every part of the form goes in the template workbook: sheets, cells, merges, formulas, names.
+
+Derived entirely from the form definition; the template writer renders it, the reader uses its sheet names
+and label positions. Positions are 0-based (row, col); formulas carry a function that gives their cached
+value, so the writer can store the value Excel would compute.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from .form import Form
+from .form.rules import Check, Severity, checks_for
+
+SHEET_MAIN = "基本信息及文字"
+SHEET_T2 = "表二 主动公开"
+SHEET_T3 = "表三 依申请公开"
+SHEET_T4 = "表四 复议诉讼"
+SHEET_GUIDE = "填表说明"
+SHEET_STAMP = "_stamp"
+
+CHECK_FAILURES = "check_failures"
+
+PASS_TEXT = "✓ 全部校验通过"
+
+
+@dataclass
+class Context:
+    """What a cached value may depend on."""
+
+    form: Form
+    values: Mapping[str, Any]  # every item, totals included (Form.complete_values)
+    texts: Mapping[str, str]
+    meta: Mapping[str, Any]
+
+
+@dataclass
+class Cell:
+    row: int
+    col: int
+    style: str  # a key of the writer's style table
+    text: str | None = None  # constant text
+    item: str | None = None  # numeric item id (input or total)
+    meta: str | None = None  # identity field id
+    text_id: str | None = None  # text section id
+    formula: str | None = None  # without the leading "="
+    cached: Callable[[Context], Any] | None = None
+    rowspan: int = 1
+    colspan: int = 1
+    name: str | None = None  # workbook-scoped defined name
+    locked: bool = True
+    link: str | None = None  # internal hyperlink target "'sheet'!A1"
+
+
+@dataclass
+class Validation:
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+    kind: str  # "integer" | "decimal" | "any"
+    title: str
+    message: str
+
+
+@dataclass
+class SheetLayout:
+    name: str
+    widths: dict[int, float]
+    cells: list[Cell] = field(default_factory=list)
+    heights: dict[int, float] = field(default_factory=dict)
+    validations: list[Validation] = field(default_factory=list)
+    print_area: tuple[int, int, int, int] | None = None
+    repeat_rows: tuple[int, int] | None = None
+    landscape: bool = False
+    check_cells: list[tuple[int, int]] = field(default_factory=list)  # for conditional formatting
+    banner: tuple[int, int] | None = None
+
+    def add(self, cell: Cell) -> Cell:
+        self.cells.append(cell)
+        return cell
+
+
+@dataclass
+class TemplateLayout:
+    form: Form
+    sheets: list[SheetLayout]
+    positions: dict[str, tuple[str, int, int]]  # item/meta/text id → (sheet, row, col)
+    check_positions: dict[str, tuple[str, int, int]]  # check id → position
+
+    def address(self, key: str, *, absolute: bool = True) -> str:
+        sheet, row, col = self.positions[key]
+        return f"{quote_sheet(sheet)}!{xl_rowcol_to_cell(row, col, row_abs=absolute, col_abs=absolute)}"
+
+
+def quote_sheet(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def sum_arguments(cells: Sequence[tuple[int, int]]) -> str:
+    """SUM arguments for cells of one sheet, merging runs along a row or a column into ranges."""
+    parts: list[str] = []
+    run: list[tuple[int, int]] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        first, last = run[0], run[-1]
+        if first == last:
+            parts.append(xl_rowcol_to_cell(*first))
+        else:
+            parts.append(f"{xl_rowcol_to_cell(*first)}:{xl_rowcol_to_cell(*last)}")
+        run.clear()
+
+    for cell in cells:
+        if run:
+            prev = run[-1]
+            same_col = cell[1] == prev[1] == run[0][1] and cell[0] == prev[0] + 1
+            same_row = cell[0] == prev[0] == run[0][0] and cell[1] == prev[1] + 1
+            if not (same_col or same_row):
+                flush()
+        run.append(cell)
+    flush()
+    return ",".join(parts)
+
+
+def build_layout(form: Form) -> TemplateLayout:
+    """The template's layout for ``form``; identical for every agency and year (those are cell values)."""
+    positions: dict[str, tuple[str, int, int]] = {}
+    check_positions: dict[str, tuple[str, int, int]] = {}
+    t2 = _table2_sheet(form, positions)
+    t3 = _table3_sheet(form, positions, check_positions)
+    t4 = _table4_sheet(form, positions, check_positions)
+    main = _main_sheet(form, positions, check_positions)
+    guide = _guide_sheet(form)
+    layout = TemplateLayout(form, [main, t2, t3, t4, guide], positions, check_positions)
+    return layout
+
+
+# ------------------------------------------------------------------------------------------ helpers
+def _banner(sheet: SheetLayout, row: int, last_col: int) -> None:
+    sheet.add(Cell(row, 0, "banner", colspan=last_col + 1,
+                   formula=f'IF({CHECK_FAILURES}=0,"{PASS_TEXT}","✗ 有"&{CHECK_FAILURES}&"项校验未通过，请查看标红的校验单元格")',
+                   cached=_banner_value))
+    sheet.banner = (row, 0)
+
+
+def _banner_value(ctx: Context) -> str:
+    failures = error_failures(ctx)
+    return PASS_TEXT if failures == 0 else f"✗ 有{failures}项校验未通过，请查看标红的校验单元格"
+
+
+def error_failures(ctx: Context) -> int:
+    """How many error checks fail: what the template's ``check_failures`` cell computes."""
+    return sum(1 for check in checks_for_template(ctx.form)
+               if check.rule.severity is Severity.ERROR and not check.passes(_measure(check, ctx)))
+
+
+def checks_for_template(form: Form) -> tuple[Check, ...]:
+    return tuple(check for check in checks_for(form) if check.rule.in_template)
+
+
+def _measure(check: Check, ctx: Context):
+    return check.measure(ctx.values, texts=ctx.texts)
+
+
+def _input_cell(item_id: str, row: int, col: int, form: Form, positions, sheet: SheetLayout,
+                colspan: int = 1) -> None:
+    item = form.item(item_id)
+    style = "amount_input" if item.decimals else "count_input"
+    sheet.add(Cell(row, col, style, item=item_id, name=item_id, locked=False, colspan=colspan))
+    positions[item_id] = (sheet.name, row, col)
+
+
+def _validation_for(form: Form, item_ids: Sequence[str], row: int, first_col: int, last_col: int,
+                    what: str) -> Validation:
+    item = form.item(item_ids[0])
+    if item.decimals:
+        return Validation(row, first_col, row, last_col, "decimal", "请输入金额",
+                          _limit(f"{what}：请输入不小于0的数字，单位万元，最多{item.decimals}位小数。"))
+    return Validation(row, first_col, row, last_col, "integer", "请输入整数",
+                      _limit(f"{what}：请输入不小于0的整数（单位：{item.unit}）。没有请填0。"))
+
+
+def _limit(message: str, length: int = 255) -> str:
+    # Excel refuses validation messages over 255 characters
+    return message if len(message) <= length else message[: length - 1] + "…"
+
+
+# ------------------------------------------------------------------------------------------ 表二
+def _table2_sheet(form: Form, positions) -> SheetLayout:
+    t2 = form.table2
+    sheet = SheetLayout(SHEET_T2, widths={0: 26, 1: 18, 2: 18, 3: 18})
+    last_col = t2.grid_columns - 1
+    sheet.add(Cell(0, 0, "title", text=t2.heading, colspan=t2.grid_columns))
+    _banner(sheet, 1, last_col)
+    row = 3
+    for block in t2.blocks:
+        sheet.add(Cell(row, 0, "caption", text=block.caption, colspan=t2.grid_columns))
+        row += 1
+        sheet.add(Cell(row, 0, "header", text=block.headers[0]))
+        if len(block.headers) == t2.grid_columns:
+            for col, header in enumerate(block.headers[1:], start=1):
+                sheet.add(Cell(row, col, "header", text=header))
+        else:
+            sheet.add(Cell(row, 1, "header", text=block.headers[1], colspan=t2.grid_columns - 1))
+        row += 1
+        for table_row in block.rows:
+            sheet.add(Cell(row, 0, "label", text=table_row.label))
+            if len(table_row.item_ids) == 1:
+                _input_cell(table_row.item_ids[0], row, 1, form, positions, sheet, colspan=t2.grid_columns - 1)
+                last = 1
+            else:
+                for col, item_id in enumerate(table_row.item_ids, start=1):
+                    _input_cell(item_id, row, col, form, positions, sheet)
+                last = len(table_row.item_ids)
+            sheet.validations.append(_validation_for(form, table_row.item_ids, row, 1, last, table_row.label))
+            row += 1
+    sheet.print_area = (0, 0, row - 1, last_col)
+    return sheet
+
+
+# ------------------------------------------------------------------------------------------ 表三
+def _table3_sheet(form: Form, positions, check_positions) -> SheetLayout:
+    t3 = form.table3
+    data_col0 = t3.label_columns
+    ncols = data_col0 + len(t3.columns)
+    check_col = ncols + 1
+    sheet = SheetLayout(SHEET_T3, widths={0: 4.5, 1: 9, 2: 36, **{data_col0 + i: 8.5 for i in range(len(t3.columns))},
+                                          ncols: 2, check_col: 13})
+    sheet.add(Cell(0, 0, "title", text=t3.heading, colspan=ncols))
+    _banner(sheet, 1, ncols - 1)
+    sheet.add(Cell(2, 0, "unit", text="单位：件", colspan=ncols))
+    header_top = 3
+    for h in t3.header:
+        sheet.add(Cell(header_top + h.row, h.col, "corner" if h.col == 0 else "header", text=h.text,
+                       rowspan=h.rowspan, colspan=h.colspan))
+    sheet.add(Cell(header_top, check_col, "check_header", text="行合计校验\nT3_ROW_TOTAL\n（总计−六列之和）",
+                   rowspan=t3.header_rows))
+    first = header_top + t3.header_rows
+    row_of = {r.key: first + i for i, r in enumerate(t3.rows)}
+    col_of = {c.key: data_col0 + i for i, c in enumerate(t3.columns)}
+    # label cells, merged the way the Word template merges them
+    i = 0
+    while i < len(t3.rows):
+        r = t3.rows[i]
+        if len(r.path) == 1:
+            sheet.add(Cell(row_of[r.key], 0, "label", text=r.path[0], colspan=3))
+            i += 1
+            continue
+        group = [x for x in t3.rows if x.path[0] == r.path[0]]
+        sheet.add(Cell(row_of[group[0].key], 0, "vertical", text=r.path[0], rowspan=len(group)))
+        j = 0
+        while j < len(group):
+            g = group[j]
+            if len(g.path) == 2:
+                sheet.add(Cell(row_of[g.key], 1, "label", text=g.path[1], colspan=2))
+                j += 1
+                continue
+            sub = [x for x in group if len(x.path) == 3 and x.path[1] == g.path[1]]
+            sheet.add(Cell(row_of[g.key], 1, "label_center", text=g.path[1], rowspan=len(sub)))
+            for s in sub:
+                sheet.add(Cell(row_of[s.key], 2, "label", text=s.path[2]))
+            j += len(sub)
+        i += len(group)
+    part_cols = [c.key for c in t3.columns if c.key != t3.total_column]
+    for r in t3.rows:
+        for c in t3.columns:
+            item = form.item(t3.item_id(r.key, c.key))
+            if item.computed:
+                cells = [positions[p][1:] for p in item.sum_of]  # parts come earlier in row/column order
+                sheet.add(Cell(row_of[r.key], col_of[c.key], "total", item=item.id, name=item.id,
+                               formula=f"SUM({sum_arguments(cells)})", cached=_item_value(item.id)))
+                positions[item.id] = (sheet.name, row_of[r.key], col_of[c.key])
+            else:
+                _input_cell(item.id, row_of[r.key], col_of[c.key], form, positions, sheet)
+        if r.key != t3.total_row:
+            sheet.validations.append(_validation_for(
+                form, [t3.item_id(r.key, part_cols[0])], row_of[r.key], col_of[part_cols[0]],
+                col_of[part_cols[-1]], r.label))
+    last_data_row = first + len(t3.rows) - 1
+
+    def ref_here(ids: Sequence[str]) -> str:
+        return sum_arguments([positions[i][1:] for i in ids])
+
+    checks = [c for c in checks_for_template(form) if c.rule.id.startswith("T3_") and c.rule.severity is Severity.ERROR]
+    column_rules: dict[str, int] = {}
+    next_row = last_data_row + 2
+    for check in checks:
+        if check.rule.id == "T3_ROW_TOTAL":
+            pos = (row_of[check.scope], check_col)
+        else:
+            if check.rule.id not in column_rules:
+                column_rules[check.rule.id] = next_row
+                sheet.add(Cell(next_row, 0, "check_label", colspan=3,
+                               text=f"{check.rule.id} {check.rule.title}差额\n（{check.rule.left_label}）−（{check.rule.right_label}）"))
+                sheet.heights[next_row] = 42
+                next_row += 1
+            pos = (column_rules[check.rule.id], col_of[check.scope])
+        sheet.add(Cell(*pos, "check", formula=check.excel_value(ref_here), cached=_check_value(check)))
+        sheet.check_cells.append(pos)
+        check_positions[check.id] = (sheet.name, *pos)
+    sheet.print_area = (0, 0, last_data_row, ncols - 1)
+    sheet.repeat_rows = (header_top, header_top + t3.header_rows - 1)
+    for r in t3.rows:
+        if len(r.label) > 24:
+            sheet.heights[row_of[r.key]] = 28
+    sheet.heights[header_top] = 30
+    return sheet
+
+
+def _item_value(item_id: str) -> Callable[[Context], Any]:
+    return lambda ctx: ctx.values[item_id]
+
+
+def _check_value(check: Check) -> Callable[[Context], Any]:
+    return lambda ctx: _measure(check, ctx)
+
+
+# ------------------------------------------------------------------------------------------ 表四
+def _table4_sheet(form: Form, positions, check_positions) -> SheetLayout:
+    t4 = form.table4
+    ncols = len(t4.groups) * len(t4.columns)
+    sheet = SheetLayout(SHEET_T4, widths={c: 7.2 for c in range(ncols)}, landscape=True)
+    sheet.add(Cell(0, 0, "title", text=t4.heading, colspan=ncols))
+    _banner(sheet, 1, ncols - 1)
+    sheet.add(Cell(2, 0, "unit", text="单位：件", colspan=ncols))
+    header_top = 3
+    for h in t4.header:
+        sheet.add(Cell(header_top + h.row, h.col, "header", text=h.text, rowspan=h.rowspan, colspan=h.colspan))
+    data_row = header_top + t4.header_rows
+    col = 0
+    for group in t4.groups:
+        first_col = col
+        for column in t4.columns:
+            item = form.item(t4.item_id(group.key, column.key))
+            if item.computed:
+                cells = [positions[p][1:] for p in item.sum_of]
+                sheet.add(Cell(data_row, col, "total", item=item.id, name=item.id,
+                               formula=f"SUM({sum_arguments(cells)})", cached=_item_value(item.id)))
+                positions[item.id] = (sheet.name, data_row, col)
+            else:
+                _input_cell(item.id, data_row, col, form, positions, sheet)
+            col += 1
+        sheet.validations.append(_validation_for(form, [t4.item_id(group.key, t4.columns[0].key)], data_row,
+                                                 first_col, col - 2, group.label))
+    check_row = data_row + 2
+    for check in checks_for_template(form):
+        if not check.rule.id.startswith("T4_"):
+            continue
+        total_col = positions[check.left[0]][2]
+        sheet.add(Cell(check_row, total_col - 3, "check_label", colspan=3,
+                       text=f"{check.rule.id} 差额\n（总计−四项之和）→"))
+        pos = (check_row, total_col)
+        sheet.add(Cell(*pos, "check",
+                       formula=check.excel_value(lambda ids: sum_arguments([positions[i][1:] for i in ids])),
+                       cached=_check_value(check)))
+        sheet.check_cells.append(pos)
+        check_positions[check.id] = (sheet.name, *pos)
+    sheet.heights[check_row] = 30
+    sheet.heights[header_top + 1] = 24
+    sheet.print_area = (0, 0, data_row, ncols - 1)
+    return sheet
+
+
+# ------------------------------------------------------------------------------------------ 基本信息及文字
+def _main_sheet(form: Form, positions, check_positions) -> SheetLayout:
+    width = 8
+    sheet = SheetLayout(SHEET_MAIN, widths={0: 22, **{c: 11.5 for c in range(1, width)}})
+    agency, year = "meta_agency", "meta_year"
+    sheet.add(Cell(0, 0, "title", colspan=width,
+                   formula=f'{agency}&{year}&"年{form.title}"', cached=lambda ctx: f"{ctx.meta.get('meta_agency') or ''}"
+                   f"{ctx.meta.get('meta_year') or ''}年{form.title}"))
+    sheet.heights[0] = 30
+    sheet.add(Cell(1, 0, "subtitle", colspan=width,
+                   text=f"（按《中华人民共和国{form.title}格式》（{form.basis}）填报）"))
+    _banner(sheet, 2, width - 1)
+    row = 4
+    for meta in form.meta:
+        sheet.add(Cell(row, 0, "meta_label", text=meta.label))
+        sheet.add(Cell(row, 1, "meta_input", meta=meta.id, name=meta.id, colspan=width - 1, locked=False))
+        positions[meta.id] = (sheet.name, row, 1)
+        row += 1
+    row += 1
+    pointers = {form.section_headings[1]: SHEET_T2, form.section_headings[2]: SHEET_T3,
+                form.section_headings[3]: SHEET_T4}
+    for heading in form.section_headings:
+        if heading in pointers:
+            target = pointers[heading]
+            sheet.add(Cell(row, 0, "heading", text=heading, colspan=4))
+            sheet.add(Cell(row, 4, "link", text=f"见工作表“{target}” →", colspan=width - 4,
+                           link=f"{quote_sheet(target)}!A1"))
+            row += 1
+            continue
+        section = next(t for t in form.texts if t.heading == heading)
+        sheet.add(Cell(row, 0, "heading", text=f"{heading}{section.prompt}", colspan=width))
+        row += 1
+        sheet.add(Cell(row, 0, "text_input", text_id=section.id, name=section.id, colspan=width, locked=False))
+        sheet.heights[row] = 300 if section.max_chars else 160
+        sheet.validations.append(Validation(row, 0, row, 0, "any", heading[:30],
+                                            _limit(f"请在此填写{heading}{section.prompt}" +
+                                                   (f"篇幅原则上不超过{section.max_chars}字。" if section.max_chars else ""))))
+        positions[section.id] = (sheet.name, row, 0)
+        row += 1
+    print_last = row - 1
+    # summary of the live checks
+    row += 1
+    sheet.add(Cell(row, 0, "caption", text="自动校验汇总（填写时实时计算；不打印）", colspan=width))
+    row += 1
+    for col, text in enumerate(("规则", "说明", "级别", "未通过项数")):
+        sheet.add(Cell(row, [0, 1, 5, 6][col], "header", text=text, colspan=[1, 4, 1, 2][col]))
+    row += 1
+    rule_count_cells: list[tuple[int, int]] = []
+    for rule_id, checks in _group_by_rule(checks_for_template(form)).items():
+        rule = checks[0].rule
+        sheet.add(Cell(row, 0, "label", text=rule.id))
+        sheet.add(Cell(row, 1, "label", text=rule.title + ("：" + rule.hint if rule.severity is not Severity.ERROR else ""),
+                       colspan=4))
+        sheet.add(Cell(row, 5, "label_center", text={"error": "错误", "warning": "警告", "notice": "提示"}[rule.severity.value]))
+        if rule.severity is Severity.ERROR:
+            terms = "+".join(f'IF({_check_ref(check_positions[c.id])}<>0,1,0)' for c in checks)
+            formula = terms
+        else:
+            # notices are computed here from the inputs (their checks have no cell of their own)
+            args = []
+            for c in checks:
+                args.append(f"IF({c.excel_value(lambda ids: ','.join(ids))}>0,1,0)")
+            formula = "+".join(args)
+        sheet.add(Cell(row, 6, "check", colspan=2, formula=formula,
+                       cached=lambda ctx, cs=checks: sum(1 for c in cs if not c.passes(_measure(c, ctx)))))
+        sheet.check_cells.append((row, 6))
+        if rule.severity is Severity.ERROR:
+            rule_count_cells.append((row, 6))
+        sheet.heights[row] = 30 if rule.severity is not Severity.ERROR else None
+        row += 1
+    sheet.add(Cell(row, 0, "meta_label", text="未通过的校验项数（错误）", colspan=6))
+    sheet.add(Cell(row, 6, "check", colspan=2, name=CHECK_FAILURES,
+                   formula=f"SUM({sum_arguments(rule_count_cells)})", cached=error_failures))
+    sheet.check_cells.append((row, 6))
+    positions[CHECK_FAILURES] = (sheet.name, row, 6)
+    sheet.heights = {k: v for k, v in sheet.heights.items() if v}
+    sheet.print_area = (0, 0, print_last, width - 1)
+    return sheet
+
+
+def _check_ref(position: tuple[str, int, int]) -> str:
+    sheet, row, col = position
+    return f"{quote_sheet(sheet)}!{xl_rowcol_to_cell(row, col)}"
+
+
+def _group_by_rule(checks: Sequence[Check]) -> dict[str, list[Check]]:
+    grouped: dict[str, list[Check]] = {}
+    for check in checks:
+        grouped.setdefault(check.rule.id, []).append(check)
+    return grouped
+
+
+# ------------------------------------------------------------------------------------------ 填表说明
+def _guide_sheet(form: Form) -> SheetLayout:
+    sheet = SheetLayout(SHEET_GUIDE, widths={0: 24, 1: 90})
+    sheet.add(Cell(0, 0, "title", text="填表说明", colspan=2))
+    rows: list[tuple[str, str, str]] = [
+        ("caption", "怎样填写和报送", ""),
+        ("label", "1. 填写", f"只能在浅黄色单元格中输入。机关名称、机构代码和报告年度已由政务公开办预先填好并锁定；"
+                             f"灰色的“总计”和“（七）总计”由公式自动计算，无需填写。数字单元格只能输入不小于0的整数"
+                             f"（行政事业性收费为万元，可含小数）；没有的请填 0，不要填“无”“/”或文字。"),
+        ("label", "2. 校验", f"每张表的顶部横幅实时显示校验结果；表格右侧和下方的校验单元格显示差额，"
+                             f"不为 0 时标红。请在全部校验通过（横幅变绿）后再报送。"),
+        ("label", "3. 文字部分", f"在“{SHEET_MAIN}”工作表中填写{form.texts[0].heading}、{form.texts[1].heading}、"
+                                 f"{form.texts[2].heading}。"),
+        ("label", "4. 报送", "保存为 .xlsx 格式（不要另存为 .xls 或 .et），不要修改工作表名称、不要插入或删除行列，"
+                             "不要撤销工作表保护；以邮件附件方式报送本级政务公开办。"),
+        ("caption", "自动校验规则", ""),
+    ]
+    for check_rule in _group_by_rule(checks_for(form)).values():
+        rule = check_rule[0].rule
+        level = {"error": "错误（必须改正）", "warning": "警告（请核实）", "notice": "提示"}[rule.severity.value]
+        relation = f"{rule.left_label} ＝ {rule.right_label}" if rule.right_label else rule.left_label
+        rows.append(("label", f"{rule.id}\n{rule.title}", f"【{level}】{relation}。{rule.hint}"))
+    rows.append(("caption", f"通知中的统计口径（摘自{form.basis}）", ""))
+    for heading, note in form.counting_notes:
+        rows.append(("label", heading, note))
+    row = 2
+    for style, left, right in rows:
+        if style == "caption":
+            sheet.add(Cell(row, 0, "caption", text=left, colspan=2))
+        else:
+            sheet.add(Cell(row, 0, "label", text=left))
+            sheet.add(Cell(row, 1, "label", text=right))
+            sheet.heights[row] = max(18, 15 * (len(right) // 48 + 1))
+        row += 1
+    sheet.print_area = (0, 0, row - 1, 1)
+    return sheet
+
+
+def column_letter(col: int) -> str:
+    return xl_col_to_name(col)

@@ -1,0 +1,316 @@
+"""Write locked Excel templates of the national form with XlsxWriter.
+
+The layout (what goes where) comes from :mod:`gongkai_xlsx.layout`; this module only renders it: formats,
+merges, formulas with their cached values, defined names, validation, conditional formatting, protection,
+print setup and the identity stamp.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from . import __version__
+from .form import CURRENT_FORM, Form
+from .layout import SHEET_STAMP, Cell, Context, SheetLayout, TemplateLayout, build_layout, quote_sheet
+from .roster import Agency
+from .stamp import GENERATOR, NAME_PREFIX, PROPERTY_PREFIX, Stamp, fingerprint
+
+DEFAULT_PASSWORD = "gongkai"
+"""Sheet protection guards against accidents, not people; the password is documented in the README."""
+
+FONT = "宋体"
+_BASE = {"font_name": FONT, "font_size": 10.5, "font_charset": 134, "valign": "vcenter", "text_wrap": True}
+_BORDER = {"border": 1}
+STYLES: dict[str, dict[str, Any]] = {
+    "title": {"bold": True, "font_size": 16, "align": "center"},
+    "subtitle": {"font_size": 10, "align": "center", "font_color": "#595959"},
+    "banner": {"bold": True, "font_size": 12, "align": "center", "bg_color": "#E2EFDA", "font_color": "#375623"},
+    "unit": {"align": "right", "font_size": 9},
+    "caption": {**_BORDER, "bold": True, "align": "left", "bg_color": "#D9E1F2"},
+    "header": {**_BORDER, "bold": True, "align": "center"},
+    "corner": {**_BORDER, "align": "center", "font_size": 9},
+    "label": {**_BORDER, "align": "left"},
+    "label_center": {**_BORDER, "align": "center"},
+    "vertical": {**_BORDER, "align": "center", "rotation": 270},
+    "count_input": {**_BORDER, "align": "center", "num_format": "0", "bg_color": "#FFF2CC"},
+    "amount_input": {**_BORDER, "align": "center", "num_format": "General", "bg_color": "#FFF2CC"},
+    "total": {**_BORDER, "align": "center", "num_format": "0", "bg_color": "#EDEDED", "bold": True},
+    "meta_label": {**_BORDER, "bold": True, "align": "left"},
+    "meta_input": {**_BORDER, "align": "left", "bg_color": "#FFF2CC", "num_format": "@"},
+    "heading": {"bold": True, "font_size": 12, "align": "left"},
+    "text_input": {**_BORDER, "align": "left", "valign": "top", "bg_color": "#FFF2CC", "num_format": "@"},
+    "link": {"align": "left", "font_color": "#0563C1", "underline": 1},
+    "check_header": {**_BORDER, "align": "center", "font_size": 9, "font_color": "#595959"},
+    "check_label": {"align": "right", "font_size": 9, "font_color": "#595959"},
+    "check": {**_BORDER, "align": "center", "num_format": "0;-0;0", "font_color": "#595959"},
+}
+LOCKED_FROM_ROSTER = "meta_locked"  # identity cells that the roster filled: same look as input, but locked
+
+
+@dataclass(frozen=True)
+class TemplateFile:
+    """One written template."""
+
+    path: Path
+    agency: Agency | None
+    stamp: Stamp
+
+
+@lru_cache(maxsize=None)
+def layout_for(form: Form) -> TemplateLayout:
+    return build_layout(form)
+
+
+@lru_cache(maxsize=None)
+def layout_fingerprint(form: Form) -> str:
+    """The fingerprint of the template layout for ``form``: the same for every agency and year."""
+    layout = layout_for(form)
+    names: dict[str, str] = {}
+    formulas: dict[str, str] = {}
+    for sheet in layout.sheets:
+        for cell in sheet.cells:
+            ref = f"{quote_sheet(sheet.name)}!{xl_rowcol_to_cell(cell.row, cell.col, row_abs=True, col_abs=True)}"
+            if cell.name:
+                names[cell.name] = ref
+            if cell.formula:
+                formulas[ref] = cell.formula
+    return fingerprint(names, formulas)
+
+
+def template_id(form: Form, year: int, agency: Agency | None) -> str:
+    code = agency.code if agency else "BLANK"
+    return f"GK{form.version}-{year}-{code}-{layout_fingerprint(form)[:8]}"
+
+
+def make_stamp(form: Form, year: int, agency: Agency | None, origin: str = "template") -> Stamp:
+    return Stamp(
+        form_version=form.version,
+        form_basis=form.basis,
+        year=year,
+        template_id=template_id(form, year, agency),
+        generator=GENERATOR,
+        generator_version=__version__,
+        agency_code=agency.code if agency else "",
+        agency_name=agency.name if agency else "",
+        fingerprint=layout_fingerprint(form),
+        origin=origin,
+    )
+
+
+def render_template(
+    *,
+    year: int,
+    agency: Agency | None = None,
+    form: Form = CURRENT_FORM,
+    values: Mapping[str, float | int | Decimal] | None = None,
+    texts: Mapping[str, str] | None = None,
+    meta: Mapping[str, Any] | None = None,
+    password: str = DEFAULT_PASSWORD,
+    origin: str = "template",
+) -> bytes:
+    """The template workbook as bytes.
+
+    ``values`` (input item id → number), ``texts`` and ``meta`` (identity fields typed by the office) fill
+    it in, e.g. for sample workbooks or feedback copies; totals are always formulas computed from the inputs.
+    """
+    layout = layout_for(form)
+    stamp = make_stamp(form, year, agency, origin)
+    # the year and the roster's identity are the coordinator's, never the office's
+    meta_values: dict[str, Any] = {**(meta or {}), "meta_year": year}
+    if agency:
+        meta_values.update(meta_agency=agency.name, meta_code=agency.code)
+    ctx = Context(form, form.complete_values(values or {}), dict(texts or {}), meta_values)
+    locked_meta = {"meta_year"} | ({"meta_agency", "meta_code"} if agency else set())
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                            "strings_to_numbers": False, "strings_to_urls": False})
+    created = datetime(year + 1, 1, 1)  # fixed, so the same inputs give the same bytes
+    workbook.set_properties({
+        "title": f"{year}年{form.title}",
+        "subject": f"{form.title}（{form.basis}）",
+        "author": GENERATOR,
+        "company": "",
+        "comments": f"{GENERATOR} {__version__} · template {stamp.template_id}",
+        "created": created,
+    })
+    for key, value in stamp.as_dict().items():
+        workbook.set_custom_property(PROPERTY_PREFIX + key, value)
+    formats = _Formats(workbook)
+    for sheet in layout.sheets:
+        _write_sheet(workbook, sheet, formats, ctx, locked_meta, password)
+    _write_stamp_sheet(workbook, stamp, password)
+    workbook.set_calc_mode("auto")
+    workbook.close()
+    return buffer.getvalue()
+
+
+def write_template(path: str | os.PathLike, **kwargs) -> TemplateFile:
+    """Write one template to ``path`` atomically (a temporary file renamed into place)."""
+    path = Path(path)
+    data = render_template(**kwargs)
+    write_atomically(path, data)
+    form = kwargs.get("form", CURRENT_FORM)
+    return TemplateFile(path, kwargs.get("agency"), make_stamp(form, kwargs["year"], kwargs.get("agency"),
+                                                                kwargs.get("origin", "template")))
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write bytes so that ``path`` is either absent, the old file, or the complete new file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def template_filename(year: int, agency: Agency | None) -> str:
+    """A file name a person recognises: year, report, agency name and code; safe on Windows."""
+    if agency is None:
+        return f"{year}年政府信息公开工作年度报告_空白模板.xlsx"
+    name = _UNSAFE.sub("_", agency.name).strip(" .") or "未命名单位"
+    code = _UNSAFE.sub("_", agency.code).strip(" .")
+    return f"{year}年政府信息公开工作年度报告_{name}_{code}.xlsx"
+
+
+# ------------------------------------------------------------------------------------------ rendering
+class _Formats:
+    def __init__(self, workbook: xlsxwriter.Workbook) -> None:
+        self.workbook = workbook
+        self.cache: dict[tuple[str, bool], Any] = {}
+        self.fail = workbook.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006", "bold": True})
+        self.ok = workbook.add_format({"bg_color": "#E2EFDA", "font_color": "#375623"})
+
+    def get(self, style: str, locked: bool):
+        key = (style, locked)
+        if key not in self.cache:
+            props = {**_BASE, **STYLES[style]}
+            if not locked:
+                props["locked"] = False
+            self.cache[key] = self.workbook.add_format(props)
+        return self.cache[key]
+
+
+def _write_sheet(workbook, sheet: SheetLayout, formats: _Formats, ctx: Context, locked_meta: set[str],
+                 password: str) -> None:
+    ws = workbook.add_worksheet(sheet.name)
+    for col, width in sheet.widths.items():
+        ws.set_column(col, col, width)
+    for row, height in sheet.heights.items():
+        ws.set_row(row, height)
+    for cell in sheet.cells:
+        _write_cell(workbook, ws, sheet, cell, formats, ctx, locked_meta)
+    for v in sheet.validations:
+        options: dict[str, Any] = {"input_title": v.title, "input_message": v.message, "show_input": True}
+        if v.kind == "any":
+            options["validate"] = "any"
+        else:
+            options.update(validate=v.kind, criteria=">=", value=0, error_type="stop",
+                           error_title="输入有误", error_message=v.message)
+        ws.data_validation(v.first_row, v.first_col, v.last_row, v.last_col, options)
+    if sheet.check_cells:
+        # one rule pair over all check cells of the sheet (a multi-range), not a pair per cell
+        cells = " ".join(xl_rowcol_to_cell(row, col) for row, col in sheet.check_cells)
+        first_row, first_col = sheet.check_cells[0]
+        for criteria, fmt in (("!=", formats.fail), ("==", formats.ok)):
+            ws.conditional_format(first_row, first_col, first_row, first_col,
+                                  {"type": "cell", "criteria": criteria, "value": 0, "format": fmt,
+                                   "multi_range": cells})
+    if sheet.banner:
+        row, col = sheet.banner
+        ws.conditional_format(row, col, row, col, {"type": "formula", "criteria": "=check_failures>0",
+                                                   "format": formats.fail})
+    ws.set_paper(9)  # A4
+    if sheet.landscape:
+        ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    if sheet.print_area:
+        ws.print_area(*sheet.print_area)
+    if sheet.repeat_rows:
+        ws.repeat_rows(*sheet.repeat_rows)
+    ws.hide_gridlines(2)
+    ws.protect(password, {"select_locked_cells": True, "select_unlocked_cells": True, "format_rows": True,
+                          "format_columns": True})
+
+
+def _write_cell(workbook, ws, sheet: SheetLayout, cell: Cell, formats: _Formats, ctx: Context,
+                locked_meta: set[str]) -> None:
+    locked = cell.locked
+    style = cell.style
+    if cell.meta and cell.meta in locked_meta:
+        locked = True
+    fmt = formats.get(style, locked)
+    if cell.rowspan > 1 or cell.colspan > 1:
+        ws.merge_range(cell.row, cell.col, cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1, "", fmt)
+    if cell.formula is not None:
+        value = cell.cached(ctx) if cell.cached else 0
+        ws.write_formula(cell.row, cell.col, "=" + cell.formula, fmt, _cached(value))
+    elif cell.item is not None:
+        ws.write_number(cell.row, cell.col, float(ctx.values.get(cell.item, 0) or 0), fmt)
+    elif cell.meta is not None:
+        value = ctx.meta.get(cell.meta)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            ws.write_number(cell.row, cell.col, value, fmt)
+        else:
+            _write_text(ws, cell.row, cell.col, "" if value is None else str(value), fmt)
+    elif cell.text_id is not None:
+        _write_text(ws, cell.row, cell.col, ctx.texts.get(cell.text_id, ""), fmt)
+    elif cell.link is not None:
+        ws.write_url(cell.row, cell.col, "internal:" + cell.link, fmt, string=cell.text)
+    elif cell.text is not None:
+        _write_text(ws, cell.row, cell.col, cell.text, fmt)
+    if cell.name:
+        workbook.define_name(cell.name, f"={quote_sheet(sheet.name)}!"
+                                        f"{xl_rowcol_to_cell(cell.row, cell.col, row_abs=True, col_abs=True)}")
+
+
+def _write_text(ws, row: int, col: int, text: str, fmt) -> None:
+    if text == "":
+        ws.write_blank(row, col, None, fmt)
+        return
+    result = ws.write_string(row, col, text, fmt)
+    if result == -2:  # XlsxWriter truncates strings over 32,767 characters and says so only by this code
+        raise ValueError(f"text of {len(text)} characters does not fit in one Excel cell (limit 32,767)")
+
+
+def _cached(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _write_stamp_sheet(workbook, stamp: Stamp, password: str) -> None:
+    ws = workbook.add_worksheet(SHEET_STAMP)
+    ws.write_string(0, 0, "key")
+    ws.write_string(0, 1, "value")
+    for row, (key, value) in enumerate(stamp.as_dict().items(), start=1):
+        ws.write_string(row, 0, key)
+        ws.write_string(row, 1, value)
+        workbook.define_name(NAME_PREFIX + key, f"={quote_sheet(SHEET_STAMP)}!$B${row + 1}")
+    ws.very_hidden()
+    ws.protect(password)
