@@ -105,6 +105,39 @@ def template(
               f"保存在 {result.out_dir}。工作表保护密码：{password}")
 
 
+SAMPLE_ROSTER = Path(__file__).parent / "data" / "示例县名册.csv"
+DEMO_YEAR = 2026
+
+
+@app.command()
+def demo(
+    out_dir: Path = typer.Option(Path("gongkai-demo"), "--out", "-o", help="输出目录 / output folder."),
+) -> None:
+    """演示：用内置的示例县名册（32个单位）生成全套模板，并说明接下来打开哪些文件。
+
+    Demo on the bundled sample county: generate the roster's templates and say what to open.
+    """
+    try:
+        agencies = read_roster(SAMPLE_ROSTER)
+        blank = generate_templates(DEMO_YEAR, out_dir, None, force=True)
+        with _progress(len(agencies), "生成模板") as advance:
+            per_agency = generate_templates(DEMO_YEAR, out_dir / "各单位模板", agencies, force=True,
+                                            progress=advance)
+    except GongkaiError as error:
+        _fail(error)
+        return
+    categories: dict[str, int] = {}
+    for agency in agencies:
+        categories[agency.category] = categories.get(agency.category, 0) + 1
+    summary = "、".join(f"{name} {count} 个" for name, count in categories.items())
+    out.print(f"[bold]示例县 {DEMO_YEAR} 年度[/]：名册共 {len(agencies)} 个单位（{summary}）。")
+    out.print(f"已生成空白模板：{blank.files[0].path}")
+    out.print(f"已生成各单位模板 {len(per_agency.files)} 份：{per_agency.out_dir}/"
+              f"（用时 {blank.seconds + per_agency.seconds:.1f} 秒）")
+    out.print("请用 Excel、WPS 或 LibreOffice 打开任一模板：浅黄色单元格可填写，顶部横幅实时显示校验结果；"
+              "“填表说明”工作表说明填写和报送方法。")
+
+
 class _progress:
     """A rich progress bar on stderr that yields an ``advance(n)`` callback (silent for --json)."""
 

@@ -1,0 +1,63 @@
+"""The command line: arguments in, files and clear messages out, meaningful exit codes."""
+
+import json
+
+from typer.testing import CliRunner
+
+from gongkai_xlsx.cli import SAMPLE_ROSTER, app
+from gongkai_xlsx.roster import read_roster
+from gongkai_xlsx.template import render_template
+
+runner = CliRunner()
+
+
+def test_blank_template(tmp_path):
+    result = runner.invoke(app, ["template", "--year", "2026", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    (path,) = tmp_path.iterdir()
+    assert path.name == "2026年政府信息公开工作年度报告_空白模板.xlsx"
+    assert path.read_bytes() == render_template(year=2026)
+
+
+def test_roster_templates_as_json(tmp_path):
+    result = runner.invoke(app, ["template", "--year", "2025", "-o", str(tmp_path / "out"), "--roster",
+                                 str(SAMPLE_ROSTER), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    agencies = read_roster(SAMPLE_ROSTER)
+    assert [f["agency"]["code"] for f in report["files"]] == [a.code for a in agencies]
+    assert all(f["status"] == "written" for f in report["files"])
+    assert len(list((tmp_path / "out").iterdir())) == len(agencies)
+
+
+def test_a_filled_copy_is_never_overwritten_without_force(tmp_path):
+    assert runner.invoke(app, ["template", "--year", "2026", "-o", str(tmp_path)]).exit_code == 0
+    (path,) = tmp_path.iterdir()
+    path.write_bytes(b"someone filled this in")
+    result = runner.invoke(app, ["template", "--year", "2026", "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "已有内容不同的同名文件" in result.output and "--force" in result.output
+    assert path.read_bytes() == b"someone filled this in"
+    assert runner.invoke(app, ["template", "--year", "2026", "-o", str(tmp_path), "--force"]).exit_code == 0
+    assert path.read_bytes() == render_template(year=2026)
+
+
+def test_bad_roster_gets_a_message_not_a_traceback(tmp_path):
+    roster = tmp_path / "r.csv"
+    roster.write_text("a,b\n1,2\n", encoding="utf-8")
+    result = runner.invoke(app, ["template", "--year", "2026", "-o", str(tmp_path / "o"), "--roster", str(roster)])
+    assert result.exit_code == 2
+    assert "缺少列" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_bad_usage_exits_2(tmp_path):
+    assert runner.invoke(app, ["template", "--year", "1999", "-o", str(tmp_path)]).exit_code == 2
+    assert runner.invoke(app, ["template", "-o", str(tmp_path)]).exit_code == 2
+
+
+def test_demo_generates_the_sample_county(tmp_path):
+    result = runner.invoke(app, ["demo", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "各单位模板").glob("*.xlsx"))) == len(read_roster(SAMPLE_ROSTER)) >= 30
+    assert "示例县" in result.output
