@@ -12,3 +12,28 @@ def test_blank_template_for_the_coming_cycle_is_up_to_date():
     path = ROOT / "templates" / template_filename(2026, None)
     assert path.exists(), path
     assert path.read_bytes() == render_template(year=2026), "templates/ is stale: regenerate it"
+
+
+def test_readme_generated_sections_are_current():
+    from gongkai_xlsx.readme import render
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert render(readme) == readme, "README.md is stale: run python docs/update_readme.py"
+
+
+def test_readme_documents_every_command():
+    from typer.main import get_command
+
+    from gongkai_xlsx.cli import app
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in get_command(app).commands:
+        assert f"$ gongkai-xlsx {name} --help" in readme, name
+
+
+def test_ci_runs_the_readme_test_command_verbatim():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    test_command = "python3 -m venv .venv && . .venv/bin/activate && pip install -q -e '.[test]' && pytest"
+    assert f"```bash\n{test_command}\n```" in readme
+    assert test_command in ci.splitlines()

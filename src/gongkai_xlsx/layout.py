@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from .form import Form
 from .form.rules import Check, Severity, checks_for
@@ -491,11 +491,12 @@ def _guide_sheet(form: Form) -> SheetLayout:
         else:
             sheet.add(Cell(row, 0, "label", text=left))
             sheet.add(Cell(row, 1, "label", text=right))
-            sheet.heights[row] = max(18, 15 * (len(right) // 48 + 1))
+            sheet.heights[row] = 4 + 15 * max(_lines(left, 11), _lines(right, 42))
         row += 1
     sheet.print_area = (0, 0, row - 1, 1)
     return sheet
 
 
-def column_letter(col: int) -> str:
-    return xl_col_to_name(col)
+def _lines(text: str, per_line: int) -> int:
+    """Lines a wrapped text needs in a column holding about ``per_line`` Chinese characters."""
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
