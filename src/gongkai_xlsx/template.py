@@ -121,11 +121,15 @@ def render_template(
     meta: Mapping[str, Any] | None = None,
     password: str = DEFAULT_PASSWORD,
     origin: str = "template",
+    totals_as_values: bool = False,
 ) -> bytes:
     """The template workbook as bytes.
 
     ``values`` (input item id → number), ``texts`` and ``meta`` (identity fields typed by the office) fill
-    it in, e.g. for sample workbooks or feedback copies; totals are always formulas computed from the inputs.
+    it in, e.g. for sample workbooks or feedback copies; totals are formulas computed from the inputs.
+    With ``totals_as_values`` (for reports imported from a publication, ``origin="imported"``) the totals
+    are written as the numbers given in ``values``, exactly as published, so the checks can catch a
+    published total that does not add up.
     """
     layout = layout_for(form)
     stamp = make_stamp(form, year, agency, origin)
@@ -133,7 +137,11 @@ def render_template(
     meta_values: dict[str, Any] = {**(meta or {}), "meta_year": year}
     if agency:
         meta_values.update(meta_agency=agency.name, meta_code=agency.code)
-    ctx = Context(form, form.complete_values(values or {}), dict(texts or {}), meta_values)
+    if totals_as_values:
+        complete = {item.id: (values or {}).get(item.id, 0) or 0 for item in form.items}
+    else:
+        complete = form.complete_values(values or {})
+    ctx = Context(form, complete, dict(texts or {}), meta_values)
     locked_meta = {"meta_year"} | ({"meta_agency", "meta_code"} if agency else set())
 
     buffer = io.BytesIO()
@@ -152,7 +160,7 @@ def render_template(
         workbook.set_custom_property(PROPERTY_PREFIX + key, value)
     formats = _Formats(workbook)
     for sheet in layout.sheets:
-        _write_sheet(workbook, sheet, formats, ctx, locked_meta, password)
+        _write_sheet(workbook, sheet, formats, ctx, locked_meta, password, totals_as_values)
     _write_stamp_sheet(workbook, stamp, password)
     workbook.set_calc_mode("auto")
     workbook.close()
@@ -214,14 +222,14 @@ class _Formats:
 
 
 def _write_sheet(workbook, sheet: SheetLayout, formats: _Formats, ctx: Context, locked_meta: set[str],
-                 password: str) -> None:
+                 password: str, totals_as_values: bool = False) -> None:
     ws = workbook.add_worksheet(sheet.name)
     for col, width in sheet.widths.items():
         ws.set_column(col, col, width)
     for row, height in sheet.heights.items():
         ws.set_row(row, height)
     for cell in sheet.cells:
-        _write_cell(workbook, ws, sheet, cell, formats, ctx, locked_meta)
+        _write_cell(workbook, ws, sheet, cell, formats, ctx, locked_meta, totals_as_values)
     for v in sheet.validations:
         options: dict[str, Any] = {"input_title": v.title, "input_message": v.message, "show_input": True}
         if v.kind == "any":
@@ -258,7 +266,7 @@ def _write_sheet(workbook, sheet: SheetLayout, formats: _Formats, ctx: Context, 
 
 
 def _write_cell(workbook, ws, sheet: SheetLayout, cell: Cell, formats: _Formats, ctx: Context,
-                locked_meta: set[str]) -> None:
+                locked_meta: set[str], totals_as_values: bool = False) -> None:
     locked = cell.locked
     style = cell.style
     if cell.meta and cell.meta in locked_meta:
@@ -266,7 +274,9 @@ def _write_cell(workbook, ws, sheet: SheetLayout, cell: Cell, formats: _Formats,
     fmt = formats.get(style, locked)
     if cell.rowspan > 1 or cell.colspan > 1:
         ws.merge_range(cell.row, cell.col, cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1, "", fmt)
-    if cell.formula is not None:
+    if cell.formula is not None and cell.item is not None and totals_as_values:
+        ws.write_number(cell.row, cell.col, float(ctx.values.get(cell.item, 0) or 0), fmt)
+    elif cell.formula is not None:
         value = cell.cached(ctx) if cell.cached else 0
         ws.write_formula(cell.row, cell.col, "=" + cell.formula, fmt, _cached(value))
     elif cell.item is not None:

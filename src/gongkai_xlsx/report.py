@@ -1,0 +1,64 @@
+"""One agency's annual report as read from any source: a returned workbook, a published report, a consolidation.
+
+Readers produce a :class:`Report`; the verifier, the feedback writer and the merger consume it. Values are
+normalised once, at the reader's edge; the raw value and where it came from are kept beside each one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .findings import Finding
+from .form import CURRENT_FORM, Form
+
+Number = int | Decimal
+
+
+@dataclass
+class SourceCell:
+    """Where an item's value came from, and what was there before normalisation."""
+
+    sheet: str | None
+    cell: str | None  # A1 address
+    raw: Any = None
+    formula: str | None = None  # the formula found there, if any
+
+
+@dataclass
+class Provenance:
+    """Where a report came from."""
+
+    path: str
+    sha256: str = ""
+    size: int = 0
+    application: str | None = None  # docProps/app.xml Application (+ AppVersion), e.g. "LibreOffice/7.4…"
+    kind: str = "xlsx"  # "xlsx" | "xls" | "text" | "html" | "docx" | "pdf" | "consolidated"
+    sender: str | None = None  # e-mail provenance, when it came by mail
+    received: str | None = None
+    subject: str | None = None
+    member: str | None = None  # name inside a zip or an e-mail
+
+
+@dataclass
+class Report:
+    """Everything read from one submission."""
+
+    form: Form = CURRENT_FORM
+    provenance: Provenance | None = None
+    origin: str = "template"  # how the cells were found: "template" (defined names) | "labels" | "imported" | "consolidated"
+    stamp: dict[str, str] = field(default_factory=dict)  # the template identity stamp as found
+    year: int | None = None
+    agency_name: str = ""
+    agency_code: str = ""
+    meta: dict[str, str] = field(default_factory=dict)  # meta_contact, meta_phone, meta_date …
+    values: dict[str, Number] = field(default_factory=dict)  # item id → normalised value (totals as found)
+    sources: dict[str, SourceCell] = field(default_factory=dict)  # item/meta/text id → where it came from
+    texts: dict[str, str] = field(default_factory=dict)  # text_overview, text_problems, text_other
+    findings: list[Finding] = field(default_factory=list)  # what the reader noticed (normalisation, identity)
+    units: int = 1  # agencies this report stands for (a consolidated workbook counts its members)
+
+    def where(self, key: str) -> tuple[str | None, str | None]:
+        source = self.sources.get(key)
+        return (source.sheet, source.cell) if source else (None, None)
