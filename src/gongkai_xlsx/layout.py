@@ -15,6 +15,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from .form import Form
 from .form.rules import Check, Severity, checks_for
+from .stamp import fingerprint
 
 SHEET_MAIN = "基本信息及文字"
 SHEET_T2 = "表二 主动公开"
@@ -95,6 +96,54 @@ class TemplateLayout:
     def address(self, key: str, *, absolute: bool = True) -> str:
         sheet, row, col = self.positions[key]
         return f"{quote_sheet(sheet)}!{xl_rowcol_to_cell(row, col, row_abs=absolute, col_abs=absolute)}"
+
+
+def layout_fingerprint_of(layout: "TemplateLayout", name_ref: Callable[[str], str | None],
+                          formula_at: Callable[[str, int, int], str | None]) -> str:
+    """The fingerprint of a layout's names and formulas, as found by two lookups.
+
+    The template writer looks them up in the layout itself; the reader in a returned file. A name or formula
+    the lookup cannot find is left out, so the hash differs and the change shows.
+    """
+    names: dict[str, str] = {}
+    formulas: dict[str, str] = {}
+    for sheet in layout.sheets:
+        for cell in sheet.cells:
+            if cell.name:
+                reference = name_ref(cell.name)
+                if reference:
+                    names[cell.name] = reference
+            if cell.formula:
+                formula = formula_at(sheet.name, cell.row, cell.col)
+                if formula:
+                    formulas[absolute_ref(sheet.name, cell.row, cell.col)] = formula
+    own = _own_fingerprint_inputs(layout)
+    if (names, formulas) == own[:2]:
+        return own[2]  # exactly as written: skip normalising hundreds of strings
+    return fingerprint(names, formulas)
+
+
+_OWN: dict[int, tuple[dict, dict, str]] = {}
+
+
+def layout_own_fingerprint(layout: "TemplateLayout") -> str:
+    """The fingerprint of the layout's names and formulas exactly as the template writer writes them."""
+    return _own_fingerprint_inputs(layout)[2]
+
+
+def _own_fingerprint_inputs(layout: "TemplateLayout") -> tuple[dict, dict, str]:
+    """The layout's own names and formulas as the template writes them, with their fingerprint."""
+    if id(layout) not in _OWN:
+        names = {cell.name: absolute_ref(sheet.name, cell.row, cell.col)
+                 for sheet in layout.sheets for cell in sheet.cells if cell.name}
+        formulas = {absolute_ref(sheet.name, cell.row, cell.col): cell.formula
+                    for sheet in layout.sheets for cell in sheet.cells if cell.formula}
+        _OWN[id(layout)] = (names, formulas, fingerprint(names, formulas))
+    return _OWN[id(layout)]
+
+
+def absolute_ref(sheet: str, row: int, col: int) -> str:
+    return f"{quote_sheet(sheet)}!{xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)}"
 
 
 def quote_sheet(name: str) -> str:

@@ -59,6 +59,15 @@ class Report:
     findings: list[Finding] = field(default_factory=list)  # what the reader noticed (normalisation, identity)
     units: int = 1  # agencies this report stands for (a consolidated workbook counts its members)
 
+    def __getstate__(self) -> dict[str, Any]:
+        # the form travels by its version (reports cross process boundaries when verifying in parallel)
+        return {**self.__dict__, "form": self.form.version}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        from .form import FORMS
+
+        self.__dict__.update(state, form=FORMS[state["form"]])
+
     def where(self, key: str) -> tuple[str | None, str | None]:
         source = self.sources.get(key)
         return (source.sheet, source.cell) if source else (None, None)

@@ -25,9 +25,19 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import __version__
 from .form import CURRENT_FORM, Form
-from .layout import SHEET_STAMP, Cell, Context, SheetLayout, TemplateLayout, build_layout, quote_sheet
+from .layout import (
+    SHEET_STAMP,
+    Cell,
+    Context,
+    SheetLayout,
+    TemplateLayout,
+    absolute_ref,
+    build_layout,
+    layout_own_fingerprint,
+    quote_sheet,
+)
 from .roster import Agency
-from .stamp import GENERATOR, NAME_PREFIX, PROPERTY_PREFIX, Stamp, fingerprint
+from .stamp import GENERATOR, NAME_PREFIX, PROPERTY_PREFIX, Stamp
 
 DEFAULT_PASSWORD = "gongkai"
 """Sheet protection guards against accidents, not people; the password is documented in the README."""
@@ -78,17 +88,7 @@ def layout_for(form: Form) -> TemplateLayout:
 @lru_cache(maxsize=None)
 def layout_fingerprint(form: Form) -> str:
     """The fingerprint of the template layout for ``form``: the same for every agency and year."""
-    layout = layout_for(form)
-    names: dict[str, str] = {}
-    formulas: dict[str, str] = {}
-    for sheet in layout.sheets:
-        for cell in sheet.cells:
-            ref = f"{quote_sheet(sheet.name)}!{xl_rowcol_to_cell(cell.row, cell.col, row_abs=True, col_abs=True)}"
-            if cell.name:
-                names[cell.name] = ref
-            if cell.formula:
-                formulas[ref] = cell.formula
-    return fingerprint(names, formulas)
+    return layout_own_fingerprint(layout_for(form))
 
 
 def template_id(form: Form, year: int, agency: Agency | None) -> str:
@@ -294,8 +294,7 @@ def _write_cell(workbook, ws, sheet: SheetLayout, cell: Cell, formats: _Formats,
     elif cell.text is not None:
         _write_text(ws, cell.row, cell.col, cell.text, fmt)
     if cell.name:
-        workbook.define_name(cell.name, f"={quote_sheet(sheet.name)}!"
-                                        f"{xl_rowcol_to_cell(cell.row, cell.col, row_abs=True, col_abs=True)}")
+        workbook.define_name(cell.name, "=" + absolute_ref(sheet.name, cell.row, cell.col))
 
 
 def _write_text(ws, row: int, col: int, text: str, fmt) -> None:

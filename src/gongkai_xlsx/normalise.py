@@ -1,0 +1,81 @@
+"""Normalising what offices type into number cells, once, at the reader's edge.
+
+Every raw value becomes a number (or is rejected) and the way it was read is recorded, so that each change
+can be explained: numbers typed as text, full-width digits, surrounding spaces, thousands separators, ``12.0``
+for 12, blanks and placeholders (``/``, ``无``, ``—``) counted as 0. Anything else (``5件``, ``约10``) is
+invalid and the reader reports the cell.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+
+
+class How(str, Enum):
+    NUMBER = "number"  # a number cell
+    TEXT_NUMBER = "text_number"  # a number typed as text (possibly full-width, spaced, with separators)
+    BLANK = "blank"  # empty: counts as 0
+    PLACEHOLDER = "placeholder"  # "/", "无", "—" …: counts as 0
+    INVALID = "invalid"  # not a number
+
+
+PLACEHOLDERS = {"/", "／", "无", "—", "——", "-", "－", "–", "\\", "、", "空", "null", "none", "n/a", "na", "无数据"}
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: Decimal | None  # None only for INVALID
+    how: How
+    raw: object
+
+    @property
+    def changed(self) -> bool:
+        return self.how is not How.NUMBER
+
+
+def parse_number(raw: object) -> Parsed:
+    """Read one cell's raw value (number, string, bool or None) as a Decimal, saying how."""
+    if raw is None:
+        return Parsed(Decimal(0), How.BLANK, raw)
+    if isinstance(raw, bool):
+        return Parsed(None, How.INVALID, raw)
+    if isinstance(raw, (int, float, Decimal)):
+        return Parsed(_decimal(raw), How.NUMBER, raw)
+    text = unicodedata.normalize("NFKC", str(raw))
+    text = "".join(text.split())  # spaces of any width, line breaks
+    if text == "":
+        return Parsed(Decimal(0), How.BLANK, raw)
+    if text.lower() in PLACEHOLDERS or text in PLACEHOLDERS:
+        return Parsed(Decimal(0), How.PLACEHOLDER, raw)
+    if _THOUSANDS.match(text):
+        text = text.replace(",", "")
+    if _PLAIN.match(text):
+        try:
+            return Parsed(Decimal(text), How.TEXT_NUMBER, raw)
+        except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
+            pass
+    return Parsed(None, How.INVALID, raw)
+
+
+def _decimal(number: int | float | Decimal) -> Decimal:
+    if isinstance(number, float):
+        # repr gives the shortest string that round-trips: 24252.311082, not its binary expansion
+        return Decimal(repr(number))
+    return Decimal(number)
+
+
+def as_count(value: Decimal) -> int | Decimal:
+    """An integral Decimal as int (``12.0`` → 12); a fractional one stays Decimal."""
+    integral = value.to_integral_value()
+    return int(integral) if value == integral else value
+
+
+def decimal_places(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0

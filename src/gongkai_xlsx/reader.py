@@ -1,0 +1,528 @@
+"""Read a returned workbook into a :class:`~gongkai_xlsx.report.Report`, trusting nothing in it.
+
+Cells are found by the template's defined names (so inserted rows do not matter), or, for workbooks not
+made from our template, by the national table's labels. Cached formula values are never used: totals are
+recomputed from the inputs, and a total whose formula was replaced by a typed number is reported (that number
+is then what the rules see). Values are normalised here, once, each change recorded as a finding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from . import findings as F
+from .findings import Finding, FindingCell
+from .form import CURRENT_FORM, Form
+from .form.model import ValueKind
+from .layout import SHEET_STAMP, layout_fingerprint_of
+from .normalise import How, as_count, decimal_places, parse_number
+from .report import Provenance, Report, SourceCell
+from .stamp import NAME_PREFIX, PROPERTY_PREFIX, STAMP_FIELDS
+from .template import layout_for
+from .xlsx_parts import (
+    MAX_FILE_BYTES,
+    Package,
+    UnreadableFile,
+    attribute,
+    child,
+    children,
+    classify_ole,
+    local,
+    refuse,
+    resolve,
+    sniff,
+    split_cell,
+)
+
+
+META_LABELS_EN = {"meta_agency": "agency name", "meta_code": "agency code", "meta_year": "reporting year"}
+
+
+@dataclass
+class RawCell:
+    value: object  # number, str, bool or None
+    formula: str | None = None
+    error: str | None = None  # an Excel error value such as #REF!
+
+
+@dataclass
+class Sheet:
+    name: str
+    cells: dict[str, RawCell] = field(default_factory=dict)  # A1 address → cell (only cells with content)
+    protected: bool = False
+
+    def at(self, row: int, col: int) -> RawCell | None:
+        return self.cells.get(a1(row, col))
+
+
+@dataclass
+class Workbook:
+    """The parts of a workbook we use: sheets, names, properties."""
+
+    package: Package
+    sheet_parts: dict[str, str]  # sheet name → part name
+    sheet_states: dict[str, str]
+    names: dict[str, str]  # workbook-scoped defined name → reference text
+    strings: list[str]
+    properties: dict[str, str]
+    application: str | None
+    _sheets: dict[str, Sheet] = field(default_factory=dict)
+
+    def sheet(self, name: str) -> Sheet | None:
+        if name not in self.sheet_parts:
+            return None
+        if name not in self._sheets:
+            self._sheets[name] = _parse_sheet(self.package, name, self.sheet_parts[name], self.strings)
+        return self._sheets[name]
+
+    def resolve_name(self, name: str) -> tuple[str, int, int] | None:
+        """(sheet, row, col) of a defined name that refers to one cell, else None."""
+        reference = self.names.get(name)
+        if not reference:
+            return None
+        return parse_reference(reference)
+
+
+def parse_reference(reference: str) -> tuple[str, int, int] | None:
+    text = reference.strip().lstrip("=")
+    if "!" not in text:
+        return None
+    sheet, cell = text.rsplit("!", 1)
+    if sheet.startswith("'") and sheet.endswith("'"):
+        sheet = sheet[1:-1].replace("''", "'")
+    try:
+        row, col = split_cell(cell.split(":")[0])
+    except ValueError:
+        return None
+    return sheet, row, col
+
+
+@lru_cache(maxsize=65536)
+def a1(row: int, col: int) -> str:
+    """A1 address of a 0-based (row, col)."""
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row + 1}"
+
+
+# ------------------------------------------------------------------------------------------ entry points
+def read_file(path: str | Path, *, form: Form = CURRENT_FORM) -> Report:
+    """Read one returned file; raise :class:`UnreadableFile` (with a clear Chinese message) if it is no workbook."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise UnreadableFile("too_large", f"文件过大（{size // 1024 // 1024} MB），不像是填写的年报模板。",
+                                 "请确认附件是填写好的 Excel 模板（通常小于 1 MB）。", path=str(path),
+                                 message_en=f"The file is too large ({size // 1024 // 1024} MB).",
+                                 hint_en="Send the filled template (usually under 1 MB).")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFile("io", f"无法打开文件：{exc.strerror or exc}", "请检查文件是否存在、是否有读取权限。",
+                             path=str(path), message_en=f"Cannot open the file: {exc}",
+                             hint_en="Check that it exists and is readable.") from None
+    return read_bytes(data, str(path), form=form)
+
+
+def read_bytes(data: bytes, path: str = "<memory>", *, form: Form = CURRENT_FORM) -> Report:
+    """Read a workbook from its bytes; ``path`` names it in messages."""
+    provenance = Provenance(path=path, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    kind = sniff(data[:1024], len(data))
+    if kind == "ole":
+        kind = classify_ole(data)
+    if kind != "zip":
+        raise refuse(kind, path)
+    package = Package.open(data, path)
+    if not package.has("xl/workbook.xml"):
+        raise refuse("zip_not_workbook", path)
+    workbook = _open_workbook(package)
+    provenance.application = workbook.application
+    report = Report(form=form, provenance=provenance)
+    _read_stamp(workbook, report)
+    located = _locate_by_names(workbook, form)
+    if len(located) < len(form.items) // 2:
+        from .labels import locate_by_labels  # only for workbooks not made from our template
+
+        located = locate_by_labels(workbook, form)
+        report.origin = "labels"
+        if not report.stamp:
+            report.findings.append(F.STAMP_MISSING())
+    elif not report.stamp:
+        report.findings.append(F.STAMP_MISSING())
+    if report.stamp.get("origin") == "imported":
+        report.origin = "imported"
+    _read_values(workbook, report, located)
+    _read_meta_and_texts(workbook, report, located)
+    if report.origin != "labels":
+        _check_template(workbook, report, form)
+    return report
+
+
+# ------------------------------------------------------------------------------------------ the package
+def _open_workbook(package: Package) -> Workbook:
+    root = package.xml("xl/workbook.xml", bulk=True)  # hundreds of defined names: the fast guarded parser
+    rels = _relationships(package, "xl/_rels/workbook.xml.rels", "xl/workbook.xml")
+    sheet_parts: dict[str, str] = {}
+    sheet_states: dict[str, str] = {}
+    sheet_order: list[str] = []
+    sheets_element = child(root, "sheets")
+    for sheet in children(sheets_element, "sheet") if sheets_element is not None else ():
+        name = sheet.get("name") or ""
+        target = rels.get(attribute(sheet, "id") or "", ("", ""))[0]
+        if target:
+            sheet_parts[name] = target
+        sheet_states[name] = sheet.get("state") or "visible"
+        sheet_order.append(name)
+    names: dict[str, str] = {}
+    defined = child(root, "definedNames")
+    for element in children(defined, "definedName") if defined is not None else ():
+        if element.get("localSheetId") is None and element.get("name"):
+            names[element.get("name")] = element.text or ""
+    strings_part = next((target for target, kind in rels.values() if kind.endswith("/sharedStrings")),
+                        "xl/sharedStrings.xml")
+    strings = _shared_strings(package, strings_part) if package.has(strings_part) else []
+
+    return Workbook(package, sheet_parts, sheet_states, names, strings, _custom_properties(package),
+                    _application(package))
+
+
+def _relationships(package: Package, part: str, source: str) -> dict[str, tuple[str, str]]:
+    if not package.has(part):
+        return {}
+    root = package.xml(part)
+    return {rel.get("Id"): (resolve(source, rel.get("Target") or ""), rel.get("Type") or "")
+            for rel in children(root, "Relationship")}
+
+
+def _shared_strings(package: Package, part: str) -> list[str]:
+    strings = []
+    for item in children(package.xml(part, bulk=True), "si"):
+        parts = []
+        for node in item:  # <t> directly, or runs <r><t>; phonetic hints <rPh> are not part of the text
+            name = local(node.tag)
+            if name == "t":
+                parts.append(node.text or "")
+            elif name == "r":
+                run = child(node, "t")
+                parts.append((run.text or "") if run is not None else "")
+        strings.append("".join(parts))
+    return strings
+
+
+def _custom_properties(package: Package) -> dict[str, str]:
+    if not package.has("docProps/custom.xml"):
+        return {}
+    properties = {}
+    for prop in children(package.xml("docProps/custom.xml"), "property"):
+        value = next(iter(prop), None)
+        properties[prop.get("name") or ""] = (value.text or "") if value is not None else ""
+    return properties
+
+
+def _application(package: Package) -> str | None:
+    if not package.has("docProps/app.xml"):
+        return None
+    root = package.xml("docProps/app.xml")
+    app, version = child(root, "Application"), child(root, "AppVersion")
+    name = (app.text or "").strip() if app is not None else ""
+    if version is not None and version.text:
+        name = f"{name} {version.text.strip()}".strip()
+    return name or None
+
+
+def _parse_sheet(package: Package, name: str, part: str, strings: list[str]) -> Sheet:
+    root = package.xml(part, bulk=True)
+    ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+    sheet = Sheet(name)
+    protection = root.find(ns + "sheetProtection")
+    sheet.protected = protection is not None and protection.get("sheet") in ("1", "true")
+    data = root.find(ns + "sheetData")
+    if data is None:
+        return sheet
+    shared_masters: dict[str, tuple[str, str]] = {}
+    v_tag, f_tag, is_tag, t_tag = ns + "v", ns + "f", ns + "is", ns + "t"
+    cells = sheet.cells
+    for cell in data.iter(ns + "c"):
+        ref = cell.get("r")
+        if not ref or len(cell) == 0:
+            continue  # no address, or a styled empty cell (merged areas are full of them)
+        kind = cell.get("t") or "n"
+        value_element = cell.find(v_tag)
+        text = value_element.text if value_element is not None else None
+        formula_element = cell.find(f_tag)
+        formula = None
+        if formula_element is not None:
+            formula = formula_element.text or ""
+            if formula_element.get("t") == "shared":
+                index = formula_element.get("si") or ""
+                if formula:
+                    shared_masters[index] = (formula, ref)
+                elif index in shared_masters:
+                    formula = _translate_shared(shared_masters[index], ref)
+        raw = RawCell(None, formula)
+        if kind == "s":
+            try:
+                raw.value = strings[int(text)] if text is not None else None
+            except (ValueError, IndexError):
+                raw.value = None
+        elif kind == "inlineStr":
+            inline = cell.find(is_tag)
+            raw.value = "".join(t.text or "" for t in inline.iter(t_tag)) if inline is not None else ""
+        elif kind in ("str", "d"):
+            raw.value = text
+        elif kind == "b":
+            raw.value = text == "1"
+        elif kind == "e":
+            raw.error = text or "#N/A"
+            raw.value = text
+        elif text is not None:
+            try:
+                raw.value = float(text) if any(ch in text for ch in ".eE") else int(text)
+            except ValueError:
+                raw.value = text
+        cells[ref.replace("$", "").upper()] = raw
+    return sheet
+
+
+def _translate_shared(master: tuple[str, str], ref: str) -> str:
+    """The formula of a cell that shares its master's formula (Excel writes these), moved by the offset."""
+    from openpyxl.formula.translate import Translator  # the well-kept implementation of this
+
+    formula, origin = master
+    return Translator("=" + formula, origin=origin).translate_formula(ref)[1:]
+
+
+# ------------------------------------------------------------------------------------------ stamp and cells
+def _read_stamp(workbook: Workbook, report: Report) -> None:
+    stamp = {key[len(PROPERTY_PREFIX):]: value for key, value in workbook.properties.items()
+             if key.startswith(PROPERTY_PREFIX)}
+    if not stamp:
+        for key in STAMP_FIELDS:
+            where = workbook.resolve_name(NAME_PREFIX + key)
+            if where and where[0] == SHEET_STAMP:
+                sheet = workbook.sheet(SHEET_STAMP)
+                cell = sheet.at(*where[1:]) if sheet else None
+                if cell is not None and cell.value is not None:
+                    stamp[key] = str(cell.value)
+    report.stamp = stamp
+
+
+def _locate_by_names(workbook: Workbook, form: Form) -> dict[str, tuple[str, int, int]]:
+    located = {}
+    keys = [item.id for item in form.items] + [m.id for m in form.meta] + [t.id for t in form.texts]
+    for key in keys:
+        where = workbook.resolve_name(key)
+        if where and where[0] in workbook.sheet_parts:
+            located[key] = where
+    return located
+
+
+def _read_values(workbook: Workbook, report: Report, located: dict[str, tuple[str, int, int]]) -> None:
+    form = report.form
+    blanks: list[FindingCell] = []
+    placeholders: list[FindingCell] = []
+    missing = []
+    inputs: dict[str, Decimal | int] = {}
+    typed_totals: dict[str, tuple[Decimal | int, SourceCell]] = {}
+    trust_totals = report.origin in ("imported", "labels", "consolidated")
+    for item in form.items:
+        where = located.get(item.id)
+        if where is None:
+            missing.append(item)
+            continue
+        sheet_name, row, col = where
+        sheet = workbook.sheet(sheet_name)
+        raw = sheet.at(row, col) if sheet else None
+        source = SourceCell(sheet_name, a1(row, col), raw.value if raw else None, raw.formula if raw else None)
+        report.sources[item.id] = source
+        if item.computed and raw is not None and raw.formula and not trust_totals:
+            continue  # a live formula: recomputed below from the inputs, its cached value ignored
+        value = _normalise(report, item, source, raw, blanks, placeholders)
+        if item.computed and not trust_totals:
+            typed_totals[item.id] = (value, source)
+        else:
+            inputs[item.id] = value
+    if missing:
+        report.findings.append(F.CELLS_NOT_FOUND(count=len(missing), first=missing[0].label,
+                                                 first_en=missing[0].id))
+    if trust_totals:
+        report.values = {item.id: inputs.get(item.id, 0) for item in form.items}
+    else:
+        computed = form.complete_values(inputs)
+        report.values = dict(computed)
+        for item_id, (value, source) in typed_totals.items():
+            expected = computed[item_id]
+            report.values[item_id] = value
+            item = form.item(item_id)
+            report.findings.append(F.TOTAL_TYPED_OVER(
+                [FindingCell(source.sheet, source.cell, item_id, value)],
+                where=_where(item.label, source), where_en=f"{source.sheet}!{source.cell} ({item_id})",
+                value=_plain(value), expected=_plain(expected)))
+    if blanks:
+        report.findings.append(F.BLANK_AS_ZERO(blanks, count=len(blanks), first=_cell_text(blanks[0], form),
+                                               ))
+    if placeholders:
+        report.findings.append(F.PLACEHOLDER_AS_ZERO(placeholders, count=len(placeholders),
+                                                     first=_cell_text(placeholders[0], form)))
+
+
+def _normalise(report: Report, item, source: SourceCell, raw: RawCell | None, blanks, placeholders):
+    cell = FindingCell(source.sheet, source.cell, item.id, None if raw is None else _jsonable(raw.value))
+    where = _where(item.label, source)
+    where_en = f"{source.sheet}!{source.cell} ({item.id})"
+    if raw is not None and raw.error:
+        report.findings.append(F.NOT_A_NUMBER([cell], where=where, where_en=where_en, raw=raw.error))
+        return 0
+    parsed = parse_number(None if raw is None else raw.value)
+    if parsed.how is How.INVALID:
+        report.findings.append(F.NOT_A_NUMBER([cell], where=where, where_en=where_en, raw=raw.value))
+        return 0
+    value = parsed.value
+    if parsed.how is How.BLANK:
+        blanks.append(cell)
+    elif parsed.how is How.PLACEHOLDER:
+        placeholders.append(cell)
+    elif parsed.how is How.TEXT_NUMBER:
+        report.findings.append(F.TEXT_NUMBER([cell], where=where, where_en=where_en, raw=raw.value,
+                                             value=_plain(as_count(value))))
+    if value < 0:
+        report.findings.append(F.NEGATIVE([cell], where=where, where_en=where_en, value=_plain(as_count(value))))
+    if item.kind is ValueKind.COUNT:
+        number = as_count(value)
+        if isinstance(number, Decimal):
+            report.findings.append(F.FRACTIONAL_COUNT([cell], where=where, where_en=where_en, value=_plain(number)))
+        return number
+    places = decimal_places(value)
+    if places > item.decimals:
+        report.findings.append(F.TOO_MANY_DECIMALS([cell], where=where, where_en=where_en, places=places,
+                                                   limit=item.decimals))
+    return as_count(value)
+
+
+def _where(label: str, source: SourceCell) -> str:
+    return f"“{source.sheet}”工作表 {source.cell} 单元格（{label}）"
+
+
+def _cell_text(cell: FindingCell, form: Form) -> str:
+    return f"{cell.sheet}!{cell.cell}（{form.item(cell.item).label}）"
+
+
+def _plain(value) -> str:
+    return str(value)
+
+
+def _jsonable(value):
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _read_meta_and_texts(workbook: Workbook, report: Report, located) -> None:
+    form = report.form
+    for meta in form.meta:
+        where = located.get(meta.id)
+        value = _cell_value(workbook, where)
+        if where:
+            report.sources[meta.id] = SourceCell(where[0], a1(*where[1:]), value)
+        text = _meta_text(meta.id, value)
+        if meta.id == "meta_agency":
+            report.agency_name = text
+        elif meta.id == "meta_code":
+            report.agency_code = unicodedata.normalize("NFKC", text).replace(" ", "").upper()
+        elif meta.id == "meta_year":
+            report.year = _year(value)
+        else:
+            report.meta[meta.id] = text
+    for section in form.texts:
+        where = located.get(section.id)
+        value = _cell_value(workbook, where)
+        if where:
+            report.sources[section.id] = SourceCell(where[0], a1(*where[1:]), value)
+        report.texts[section.id] = "" if value is None else str(value)
+    stamp_year = _year(report.stamp.get("year"))
+    if report.year is None:
+        report.year = stamp_year
+    elif stamp_year is not None and stamp_year != report.year:
+        sheet, cell = report.where("meta_year")
+        report.findings.append(F.YEAR_MISMATCH([FindingCell(sheet, cell, "meta_year", report.year)],
+                                               found=report.year, expected=stamp_year))
+        report.year = stamp_year
+    if not report.agency_name and report.stamp.get("agency_name"):
+        report.agency_name = report.stamp["agency_name"]
+    if not report.agency_code and report.stamp.get("agency_code"):
+        report.agency_code = report.stamp["agency_code"]
+    for meta_id, label in (("meta_agency", "机关名称"), ("meta_code", "机构代码")):
+        if not (report.agency_name if meta_id == "meta_agency" else report.agency_code):
+            sheet, cell = report.where(meta_id)
+            report.findings.append(F.MISSING_IDENTITY([FindingCell(sheet, cell, meta_id, None)], field=label,
+                                                      field_en=META_LABELS_EN[meta_id]))
+
+
+def _cell_value(workbook: Workbook, where) -> object:
+    if not where:
+        return None
+    sheet = workbook.sheet(where[0])
+    raw = sheet.at(*where[1:]) if sheet else None
+    return None if raw is None else raw.value
+
+
+def _meta_text(meta_id: str, value: object) -> str:
+    if value is None:
+        return ""
+    if meta_id == "meta_date" and isinstance(value, (int, float)) and not isinstance(value, bool) and 20000 < value < 80000:
+        return (date(1899, 12, 30) + timedelta(days=int(value))).isoformat()  # an Excel date serial
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def _year(value: object) -> int | None:
+    parsed = parse_number(value)
+    if parsed.value is None or parsed.how in (How.BLANK, How.PLACEHOLDER):
+        return None
+    number = as_count(parsed.value)
+    return number if isinstance(number, int) and 1990 < number < 2200 else None
+
+
+# ------------------------------------------------------------------------------------------ template identity
+def _check_template(workbook: Workbook, report: Report, form: Form) -> None:
+    stamp = report.stamp
+    version = stamp.get("form_version")
+    if version and version != form.version:
+        report.findings.append(F.WRONG_FORM_VERSION(found=version, expected=form.version))
+    code = stamp.get("agency_code")
+    if code and report.agency_code and code != report.agency_code:
+        sheet, cell = report.where("meta_code")
+        report.findings.append(F.AGENCY_MISMATCH([FindingCell(sheet, cell, "meta_code", report.agency_code)],
+                                                 found=report.agency_code, expected=code))
+    layout = layout_for(form)
+    if stamp and report.origin == "template":
+        if stamp.get("fingerprint") and file_fingerprint(workbook, form) != stamp["fingerprint"]:
+            report.findings.append(F.LAYOUT_CHANGED())
+    for sheet_layout in layout.sheets:
+        sheet = workbook.sheet(sheet_layout.name)
+        if sheet is not None and not sheet.protected:
+            report.findings.append(F.PROTECTION_REMOVED([FindingCell(sheet_layout.name, None, None)],
+                                                        sheet=sheet_layout.name))
+
+
+def file_fingerprint(workbook: Workbook, form: Form) -> str:
+    """The fingerprint recomputed from the file: its names and the formulas at the template's formula cells."""
+    def formula_at(sheet_name: str, row: int, col: int) -> str | None:
+        sheet = workbook.sheet(sheet_name)
+        raw = sheet.at(row, col) if sheet else None
+        return raw.formula if raw is not None and raw.formula else None
+
+    return layout_fingerprint_of(layout_for(form), workbook.names.get, formula_at)
+
+
+__all__ = ["Finding", "Report", "UnreadableFile", "file_fingerprint", "read_bytes", "read_file"]

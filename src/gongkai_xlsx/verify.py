@@ -1,0 +1,222 @@
+"""Verify returned workbooks: every rule of the form, every finding, one result per input file.
+
+The verifier never stops at the first problem: it reports the reader's findings (identity, normalisation,
+typed-over totals) and one finding per violated rule instance, each listing all its cells with sheet, A1
+address, stable id and value. Files are verified in parallel when there are many.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import findings as F
+from .errors import InputError
+from .findings import Finding, FindingCell
+from .form import Severity, evaluate
+from .form.rules import CheckKind, Violation
+from .reader import read_file
+from .report import Report
+from .xlsx_parts import UnreadableFile
+
+PARALLEL_THRESHOLD = 60
+SKIPPED_PREFIXES = ("~$", ".")  # Office lock files and hidden files are not submissions
+
+
+@dataclass
+class FileResult:
+    """The verdict on one input file."""
+
+    path: str
+    sha256: str
+    status: str  # "ok" | "errors" | "unreadable"
+    findings: list[Finding] = field(default_factory=list)
+    report: Report | None = None
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.WARNING)
+
+    @property
+    def notices(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.NOTICE)
+
+    def as_dict(self, lang: str = "zh") -> dict[str, Any]:
+        report = self.report
+        agency = None
+        if report is not None and (report.agency_name or report.agency_code):
+            agency = {"name": report.agency_name or None, "code": report.agency_code or None}
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "status": self.status,
+            "agency": agency,
+            "year": report.year if report else None,
+            "findings": [finding.as_dict(lang) for finding in self.findings],
+        }
+
+
+@dataclass
+class VerifyResult:
+    files: list[FileResult] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "files": len(self.files),
+            "ok": sum(1 for f in self.files if f.status == "ok"),
+            "errors": sum(1 for f in self.files if f.status == "errors"),
+            "unreadable": sum(1 for f in self.files if f.status == "unreadable"),
+            "findings": {severity.value: sum(1 for f in self.files for x in f.findings if x.severity is severity)
+                         for severity in Severity},
+            "skipped": self.skipped,
+            "seconds": round(self.seconds, 3),
+        }
+
+    def as_dict(self, lang: str = "zh") -> dict[str, Any]:
+        return {"files": [f.as_dict(lang) for f in self.files], "summary": self.summary()}
+
+    @property
+    def exit_code(self) -> int:
+        """0: no file has an error; 1: some file has errors; 2: some input could not be read at all."""
+        if any(f.status == "unreadable" for f in self.files):
+            return 2
+        return 1 if any(f.status == "errors" for f in self.files) else 0
+
+
+# ------------------------------------------------------------------------------------------ rules → findings
+def rule_finding(violation: Violation, report: Report, previous: Mapping | None = None) -> Finding:
+    """One finding for one violated rule instance, listing every cell it involves."""
+    check, rule = violation.check, violation.rule
+    cells = []
+    for item in check.left + (check.right if rule.kind is not CheckKind.CROSS_YEAR else ()):
+        sheet, cell = report.where(item)
+        value = report.texts.get(item) if rule.kind is CheckKind.TEXT_LENGTH_AT_MOST else report.values.get(item)
+        if isinstance(value, str) and len(value) > 60:
+            value = value[:60] + "…"
+        cells.append(FindingCell(sheet, cell, item, _jsonable(value)))
+    if rule.kind is CheckKind.CROSS_YEAR:
+        for item in check.right:
+            cells.append(FindingCell("上年", None, item, _jsonable((previous or {}).get(item))))
+    return Finding(
+        code=rule.id,
+        rule=rule.id,
+        severity=rule.severity,
+        message=check.message(violation.measure, report.values, previous),
+        hint=rule.hint,
+        cells=tuple(cells),
+        message_en=check.message(violation.measure, report.values, previous, lang="en"),
+        hint_en=rule.hint_en,
+    )
+
+
+def _jsonable(value):
+    if value is None or isinstance(value, (int, str, float)):
+        return value
+    return str(value)
+
+
+def verify_report(report: Report, *, previous: Report | Mapping | None = None,
+                  year: int | None = None) -> list[Finding]:
+    """Every finding for one report: the reader's, the year's, and one per violated rule instance."""
+    found = list(report.findings)
+    if year is not None and report.year is not None and report.year != year:
+        sheet, cell = report.where("meta_year")
+        found.append(F.WRONG_YEAR([FindingCell(sheet, cell, "meta_year", report.year)], found=report.year,
+                                  expected=year))
+    previous_values = previous.values if isinstance(previous, Report) else previous
+    for violation in evaluate(report.form, report.values, texts=report.texts, previous=previous_values):
+        found.append(rule_finding(violation, report, previous_values))
+    return found
+
+
+def verify_file(path: str | os.PathLike, *, previous: Report | Mapping | None = None,
+                year: int | None = None) -> FileResult:
+    """Read and verify one file; an unreadable file becomes a result with one UNREADABLE finding."""
+    path = str(path)
+    try:
+        report = read_file(path)
+    except UnreadableFile as error:
+        return FileResult(path, _sha256(path), "unreadable", [unreadable_finding(error)])
+    found = verify_report(report, previous=previous, year=year)
+    status = "errors" if any(f.severity is Severity.ERROR for f in found) else "ok"
+    return FileResult(path, report.provenance.sha256 if report.provenance else "", status, found, report)
+
+
+def unreadable_finding(error: UnreadableFile) -> Finding:
+    return F.UNREADABLE(reason=error.message, advice=error.hint, reason_en=error.message_en,
+                        advice_en=error.hint_en)
+
+
+def _sha256(path: str) -> str:
+    import hashlib
+
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return ""
+
+
+# ------------------------------------------------------------------------------------------ many files
+def collect_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[str]]:
+    """Files named or found (recursively) under folders, sorted; and the ones skipped (lock and hidden files)."""
+    files: list[Path] = []
+    skipped: list[str] = []
+    for given in paths:
+        path = Path(given)
+        if not path.exists():
+            raise InputError(f"找不到：{path}", hint="请检查文件或文件夹路径。", path=str(path))
+        candidates = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        for candidate in candidates:
+            if candidate.name.startswith(SKIPPED_PREFIXES) and candidate != path:
+                skipped.append(str(candidate))
+            else:
+                files.append(candidate)
+    unique = list(dict.fromkeys(files))
+    return unique, skipped
+
+
+def verify_paths(paths: Sequence[str | os.PathLike], *, previous: str | os.PathLike | None = None,
+                 year: int | None = None, workers: int | None = None,
+                 progress: Callable[[int], None] | None = None) -> VerifyResult:
+    """Verify every file named or found under the given folders."""
+    started = time.perf_counter()
+    files, skipped = collect_files(paths)
+    previous_report = None
+    if previous is not None:
+        try:
+            previous_report = read_file(previous)
+        except UnreadableFile as error:
+            raise InputError(f"上年报表 {previous} 无法读取：{error.message}", hint=error.hint, path=str(previous)) from None
+    jobs = [(str(f), previous_report, year) for f in files]
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if len(jobs) >= PARALLEL_THRESHOLD else 1
+    results: list[FileResult] = []
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for result in pool.map(_verify_job, jobs, chunksize=max(1, len(jobs) // (workers * 4))):
+                results.append(result)
+                if progress:
+                    progress(1)
+    else:
+        for job in jobs:
+            results.append(_verify_job(job))
+            if progress:
+                progress(1)
+    return VerifyResult(results, skipped, time.perf_counter() - started)
+
+
+def _verify_job(job: tuple[str, Report | None, int | None]) -> FileResult:
+    path, previous, year = job
+    return verify_file(path, previous=previous, year=year)

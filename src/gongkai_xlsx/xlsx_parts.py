@@ -1,0 +1,226 @@
+"""Safe, fast access to the parts of an OOXML workbook (zip + XML), for files that nobody vouches for.
+
+The returned workbook may be anything: truncated, a zip bomb, an XML entity attack, encrypted, a legacy
+.xls or WPS .et, a PDF renamed to .xlsx. :func:`sniff` tells them apart by their bytes; :class:`Package`
+reads a zip with limits on sizes and ratios and parses every XML part with defusedxml, so each of those
+ends in an :class:`UnreadableFile` with a clear reason instead of a traceback, a hang or a blown memory.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from posixpath import dirname, join, normpath
+
+import xml.etree.ElementTree as ElementTree
+
+from defusedxml import ElementTree as SafeET
+from defusedxml.common import DefusedXmlException
+
+from .errors import InputError
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_PART_BYTES = 40 * 1024 * 1024
+MAX_TOTAL_BYTES = 120 * 1024 * 1024
+MAX_ENTRIES = 5000
+MAX_RATIO = 200  # uncompressed : compressed, for parts over 1 MiB (ordinary XML compresses 10–30 ×)
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+class UnreadableFile(InputError):
+    """A file that cannot be read as a workbook; ``reason`` is a stable code."""
+
+    def __init__(self, reason: str, message: str, hint: str, *, path: str | None = None,
+                 message_en: str = "", hint_en: str = "") -> None:
+        super().__init__(message, hint=hint, path=path)
+        self.reason = reason
+        self.message_en = message_en or message
+        self.hint_en = hint_en or hint
+
+
+RESAVE = "请在 Excel 或 WPS 中打开后“另存为”Excel 工作簿（*.xlsx）再报送。"
+RESAVE_EN = "Open it in Excel or WPS and save it as an Excel workbook (.xlsx)."
+
+
+def sniff(head: bytes, size: int) -> str:
+    """What a file is, by its first bytes: "zip", "ole", "pdf", "html", "empty" or "unknown"."""
+    if size == 0:
+        return "empty"
+    if head.startswith(ZIP_MAGIC) or head.startswith(b"PK\x05\x06"):
+        return "zip"
+    if head.startswith(OLE_MAGIC):
+        return "ole"
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    lowered = head[:512].lstrip().lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")):
+        return "html"
+    return "unknown"
+
+
+def classify_ole(data: bytes) -> str:
+    """An OLE compound file is an encrypted OOXML package, a legacy .xls / WPS .et workbook, or a Word file."""
+    def utf16(name: str) -> bytes:
+        return name.encode("utf-16-le")
+
+    if utf16("EncryptionInfo") in data or utf16("EncryptedPackage") in data:
+        return "encrypted"
+    if utf16("WordDocument") in data:
+        return "doc"
+    if utf16("Workbook") in data or utf16("Book") in data:
+        return "xls"
+    return "ole"
+
+
+def refuse(kind: str, path: str) -> UnreadableFile:
+    """The clear message for each kind of file we cannot read."""
+    messages = {
+        "empty": ("empty", "文件是空的（0 字节）。", "请让报送单位重新发送附件。", "The file is empty.", "Ask for it again."),
+        "encrypted": ("encrypted", "文件设置了打开密码（已加密），无法读取。", "请让报送单位取消打开密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后重新报送。",
+                      "The file is password-encrypted.", "Ask the office to remove the open password and resend."),
+        "xls": ("legacy_xls", "文件是旧版 Excel 97-2003（.xls）或 WPS 表格（.et）格式，本工具不读取这种格式。", RESAVE,
+                "The file is a legacy .xls (Excel 97-2003) or WPS .et workbook.", RESAVE_EN),
+        "doc": ("not_a_workbook", "文件是 Word 文档，不是 Excel 工作簿。", "请报送填写好的 Excel 模板（.xlsx）。",
+                "The file is a Word document, not a workbook.", "Send the filled Excel template."),
+        "pdf": ("not_a_workbook", "文件是 PDF，不是 Excel 工作簿。", "请报送填写好的 Excel 模板（.xlsx）；已公开的年报可用 import-report 导入。",
+                "The file is a PDF, not a workbook.", "Send the filled Excel template."),
+        "html": ("not_a_workbook", "文件是网页或 XML 文本，不是 Excel 工作簿。", RESAVE,
+                 "The file is HTML/XML text, not a workbook.", RESAVE_EN),
+        "ole": ("not_a_workbook", "文件是无法识别的 Office 复合文档。", RESAVE, "Unrecognised OLE file.", RESAVE_EN),
+        "unknown": ("not_a_workbook", "文件不是 Excel 工作簿（无法识别其格式）。", "请确认附件是填写好的 Excel 模板（.xlsx）。",
+                    "The file is not a workbook.", "Send the filled Excel template (.xlsx)."),
+        "zip_not_workbook": ("not_a_workbook", "文件是压缩包或其他 Office 文件，不是 Excel 工作簿。", "请报送填写好的 Excel 模板（.xlsx）。",
+                             "The zip file is not an Excel workbook.", "Send the filled Excel template (.xlsx)."),
+        "wps_et": ("legacy_xls", "文件是 WPS 表格专用格式（.et），无法读取。", RESAVE, "The file is a WPS .et workbook.", RESAVE_EN),
+    }
+    reason, message, hint, message_en, hint_en = messages[kind]
+    return UnreadableFile(reason, message, hint, path=path, message_en=message_en, hint_en=hint_en)
+
+
+@dataclass
+class Package:
+    """The parts of a zip package, read lazily and within limits."""
+
+    path: str
+    archive: zipfile.ZipFile
+    names: set[str] = field(default_factory=set)
+    total_read: int = 0
+
+    @classmethod
+    def open(cls, data: bytes, path: str) -> "Package":
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            infos = archive.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+            raise UnreadableFile("damaged", "文件已损坏或不完整（压缩结构无法读取），可能是下载或发送时被截断。",
+                                 "请让报送单位重新发送原文件。", path=path,
+                                 message_en="The file is damaged or truncated (invalid zip).",
+                                 hint_en="Ask the office to send the file again.") from None
+        if len(infos) > MAX_ENTRIES:
+            raise _bomb(path, f"包含 {len(infos)} 个部件")
+        declared = sum(info.file_size for info in infos)
+        if declared > MAX_TOTAL_BYTES:
+            raise _bomb(path, f"解压后达 {declared // 1024 // 1024} MB")
+        for info in infos:
+            if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise _bomb(path, f"部件 {info.filename} 的压缩比异常（{info.file_size // max(info.compress_size, 1)}:1）")
+        return cls(path, archive, {info.filename for info in infos})
+
+    def has(self, name: str) -> bool:
+        return name in self.names
+
+    def read(self, name: str) -> bytes:
+        """A part's bytes, never more than the limits allow (the sizes in the zip header may lie)."""
+        try:
+            with self.archive.open(name) as member:
+                data = member.read(MAX_PART_BYTES + 1)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError) as exc:
+            raise UnreadableFile("damaged", f"文件已损坏或不完整（部件 {name} 无法解压）。", "请让报送单位重新发送原文件。",
+                                 path=self.path, message_en=f"The file is damaged ({name}: {exc}).",
+                                 hint_en="Ask the office to send the file again.") from None
+        if len(data) > MAX_PART_BYTES:
+            raise _bomb(self.path, f"部件 {name} 解压后超过 {MAX_PART_BYTES // 1024 // 1024} MB")
+        self.total_read += len(data)
+        if self.total_read > MAX_TOTAL_BYTES:
+            raise _bomb(self.path, "解压后的总大小超过限制")
+        return data
+
+    def xml(self, name: str, *, bulk: bool = False):
+        """A part parsed as XML, refusing any DTD (and so any entity declaration or external reference).
+
+        Metadata parts go through defusedxml. Worksheets (``bulk``), the large parts, go through the C parser
+        after a guard that refuses any ``<!DOCTYPE``/``<!ENTITY``: entities can only be declared in a DTD, so
+        the attacks defusedxml blocks cannot reach the parser, and reading is about 2.7 × faster than through
+        defusedxml's pure-Python tree builder.
+        """
+        data = self.read(name)
+        try:
+            if bulk:
+                upper = data.upper()
+                if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
+                    raise DefusedXmlException("DTD")
+                return ElementTree.fromstring(data)
+            return SafeET.fromstring(data, forbid_dtd=True)
+        except DefusedXmlException:
+            raise UnreadableFile("xml_attack", f"文件的 XML 部件 {name} 含有被禁止的 DTD/实体定义（可能是恶意构造的文件）。",
+                                 "该文件不会被读取。请让报送单位用下发的模板重新填写。", path=self.path,
+                                 message_en=f"XML part {name} declares a DTD or entities (possible attack).",
+                                 hint_en="The file is not read; ask for a fresh copy.") from None
+        except (SafeET.ParseError, ElementTree.ParseError):
+            raise UnreadableFile("damaged", f"文件的 XML 部件 {name} 已损坏。", "请让报送单位重新发送原文件。",
+                                 path=self.path, message_en=f"XML part {name} is damaged.",
+                                 hint_en="Ask the office to send the file again.") from None
+
+
+def _bomb(path: str, detail: str) -> UnreadableFile:
+    return UnreadableFile("zip_bomb", f"文件大小异常（{detail}），疑似压缩炸弹，已拒绝读取。", "请让报送单位重新发送正常保存的 Excel 文件。",
+                          path=path, message_en=f"Abnormal size ({detail}); possible zip bomb, refused.",
+                          hint_en="Ask for a normally saved workbook.")
+
+
+# ------------------------------------------------------------------------------------------ XML helpers
+def local(tag: str) -> str:
+    """The local name of a namespaced tag (transitional and strict OOXML use different namespaces)."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def children(element, name: str):
+    return (child for child in element if local(child.tag) == name)
+
+
+def child(element, name: str):
+    return next(children(element, name), None)
+
+
+def attribute(element, name: str) -> str | None:
+    """An attribute by local name (r:id lives in the relationships namespace)."""
+    for key, value in element.attrib.items():
+        if local(key) == name:
+            return value
+    return None
+
+
+def resolve(base_part: str, target: str) -> str:
+    """A relationship target relative to its source part, as a package part name."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return normpath(join(dirname(base_part), target))
+
+
+_CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+
+
+def split_cell(ref: str) -> tuple[int, int]:
+    """0-based (row, col) of an A1 reference (``$`` allowed)."""
+    match = _CELL.match(ref.upper())
+    if not match:
+        raise ValueError(ref)
+    letters, digits = match.groups()
+    col = 0
+    for ch in letters:
+        col = col * 26 + (ord(ch) - 64)
+    return int(digits) - 1, col - 1
