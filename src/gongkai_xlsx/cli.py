@@ -105,6 +105,84 @@ def template(
               f"保存在 {result.out_dir}。工作表保护密码：{password}")
 
 
+SEVERITY_STYLE = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "notice": ("提示", "cyan")}
+STATUS_TEXT = {"ok": "[green]通过[/]", "errors": "[bold red]有错误[/]", "unreadable": "[bold red]无法读取[/]"}
+
+
+@app.command()
+def verify(
+    paths: list[Path] = typer.Argument(..., help="报送的文件或文件夹（递归查找）/ files or folders (searched recursively)."),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出到标准输出 / print one JSON object to stdout."),
+    feedback: Optional[Path] = typer.Option(None, "--feedback", help="为有问题的文件生成退回意见工作簿的目录 / "
+                                                                     "folder for feedback workbooks."),
+    previous: Optional[Path] = typer.Option(None, "--previous", help="同一单位上年的报表（或上年汇总表），用于跨年度校验 / "
+                                                                     "last year's workbook, for cross-year rules."),
+    year: Optional[int] = typer.Option(None, "--year", "-y", min=2021, max=2100,
+                                       help="应报年度；年度不符的文件判为错误 / expected reporting year."),
+    lang: str = typer.Option("zh", "--lang", help="消息语言 zh 或 en / message language."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="只显示汇总表 / summary table only."),
+) -> None:
+    """校验回收的报表：逐条规则重新计算，说明每个问题所在的工作表、单元格和改法。
+
+    Verify returned workbooks: recompute every rule, explain each problem by sheet, cell and rule.
+    Exit code 0: no errors; 1: some file has errors; 2: some input could not be read (or bad usage).
+    """
+    from .feedback import write_feedback
+    from .verify import collect_files, verify_paths
+
+    if lang not in ("zh", "en"):
+        _fail(GongkaiError(f"--lang 只能是 zh 或 en，不是 {lang}。"))
+    try:
+        count = len(collect_files(paths)[0])
+        with _progress(count, "校验", quiet=as_json) as advance:
+            result = verify_paths(paths, previous=previous, year=year, progress=advance)
+        written = write_feedback(result.files, feedback) if feedback else []
+    except GongkaiError as error:
+        _fail(error)
+        return
+    if as_json:
+        document = result.as_dict(lang)
+        document["summary"]["feedback"] = [str(p) for p in written]
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        raise typer.Exit(result.exit_code)
+    english = lang == "en"
+    table = Table(title="校验结果" if not english else "Verification")
+    for header in (("文件", "File"), ("单位", "Agency"), ("年度", "Year"), ("结论", "Status"), ("错误", "Errors"),
+                   ("警告", "Warnings"), ("提示", "Notices")):
+        table.add_column(header[1] if english else header[0])
+    for f in result.files:
+        agency = f.report.agency_name if f.report else ""
+        table.add_row(Path(f.path).name, agency, str(f.report.year or "") if f.report else "",
+                      STATUS_TEXT[f.status], str(f.errors), str(f.warnings), str(f.notices))
+    out.print(table)
+    if not quiet:
+        for f in result.files:
+            if not f.findings:
+                continue
+            out.print(f"\n[bold]{f.path}[/]")
+            for finding in f.findings:
+                label, style = SEVERITY_STYLE[finding.severity.value]
+                if english:
+                    label = finding.severity.value
+                message = finding.message_en if english and finding.message_en else finding.message
+                hint = finding.hint_en if english and finding.hint_en else finding.hint
+                out.print(f"  [{style}]{label}[/] {finding.code}：{message}", highlight=False)
+                located = [c for c in finding.cells if c.sheet and c.cell]
+                if located:
+                    cells = "  ".join(f"{c.sheet}!{c.cell}={c.value}" for c in located[:8])
+                    more = f" …（共{len(located)}个）" if len(located) > 8 else ""
+                    out.print(f"      [dim]{'cells' if english else '单元格'}：{cells}{more}[/]", highlight=False)
+                out.print(f"      [dim]{'fix' if english else '怎么改'}：{hint}[/]", highlight=False)
+    summary = result.summary()
+    out.print(f"\n共 {summary['files']} 个文件：通过 {summary['ok']}，有错误 {summary['errors']}，"
+              f"无法读取 {summary['unreadable']}；用时 {summary['seconds']:.1f} 秒。")
+    if result.skipped:
+        out.print(f"已跳过 {len(result.skipped)} 个临时/隐藏文件（如 ~$ 开头的 Office 锁文件）。")
+    if written:
+        out.print(f"已生成 {len(written)} 份退回意见工作簿：{feedback}")
+    raise typer.Exit(result.exit_code)
+
+
 SAMPLE_ROSTER = Path(__file__).parent / "data" / "示例县名册.csv"
 DEMO_YEAR = 2026
 

@@ -58,6 +58,20 @@ def _find(cells, label: str, *, sheet: str | None = None, rows: range | None = N
     return sorted(found, key=lambda c: (c[1], c[2]))
 
 
+_TITLE = re.compile(r"^(?P<agency>.+?)(?P<year>20\d\d)年度?(?:政府信息公开工作年度报告|政府信息公开年度报告)")
+
+
+def identity_from_title(workbook) -> tuple[str, int] | None:
+    """(agency, year) from a title cell such as ``示例县民政局2025年政府信息公开工作年度报告``."""
+    for name in workbook.sheet_parts:
+        for raw in workbook.sheet(name).cells.values():
+            if isinstance(raw.value, str):
+                match = _TITLE.match("".join(raw.value.split()))
+                if match:
+                    return match.group("agency"), int(match.group("year"))
+    return None
+
+
 def locate_by_labels(workbook, form: Form) -> dict[str, Position]:
     """Item id (and identity field) → cell, for every item whose row and column labels were found."""
     cells = _text_cells(workbook)

@@ -540,12 +540,12 @@ def _guide_sheet(form: Form) -> SheetLayout:
         else:
             sheet.add(Cell(row, 0, "label", text=left))
             sheet.add(Cell(row, 1, "label", text=right))
-            sheet.heights[row] = 4 + 15 * max(_lines(left, 11), _lines(right, 42))
+            sheet.heights[row] = 4 + 15 * max(wrapped_lines(left, 11), wrapped_lines(right, 42))
         row += 1
     sheet.print_area = (0, 0, row - 1, 1)
     return sheet
 
 
-def _lines(text: str, per_line: int) -> int:
+def wrapped_lines(text: str, per_line: int) -> int:
     """Lines a wrapped text needs in a column holding about ``per_line`` Chinese characters."""
     return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))

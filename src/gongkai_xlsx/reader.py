@@ -161,6 +161,12 @@ def read_bytes(data: bytes, path: str = "<memory>", *, form: Form = CURRENT_FORM
     if report.stamp.get("origin") == "imported":
         report.origin = "imported"
     _read_values(workbook, report, located)
+    if report.origin == "labels":
+        from .labels import identity_from_title
+
+        identity = identity_from_title(workbook)
+        if identity:
+            report.agency_name, report.year = identity
     _read_meta_and_texts(workbook, report, located)
     if report.origin != "labels":
         _check_template(workbook, report, form)
@@ -435,11 +441,11 @@ def _read_meta_and_texts(workbook: Workbook, report: Report, located) -> None:
             report.sources[meta.id] = SourceCell(where[0], a1(*where[1:]), value)
         text = _meta_text(meta.id, value)
         if meta.id == "meta_agency":
-            report.agency_name = text
+            report.agency_name = text or report.agency_name
         elif meta.id == "meta_code":
             report.agency_code = unicodedata.normalize("NFKC", text).replace(" ", "").upper()
         elif meta.id == "meta_year":
-            report.year = _year(value)
+            report.year = _year(value) or report.year
         else:
             report.meta[meta.id] = text
     for section in form.texts:

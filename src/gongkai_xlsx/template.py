@@ -35,6 +35,7 @@ from .layout import (
     build_layout,
     layout_own_fingerprint,
     quote_sheet,
+    wrapped_lines,
 )
 from .roster import Agency
 from .stamp import GENERATOR, NAME_PREFIX, PROPERTY_PREFIX, Stamp
@@ -48,6 +49,7 @@ _BORDER = {"border": 1}
 STYLES: dict[str, dict[str, Any]] = {
     "title": {"bold": True, "font_size": 16, "align": "center"},
     "subtitle": {"font_size": 10, "align": "center", "font_color": "#595959"},
+    "subtitle_left": {"font_size": 10.5, "align": "left"},
     "banner": {"bold": True, "font_size": 12, "align": "center", "bg_color": "#E2EFDA", "font_color": "#375623"},
     "unit": {"align": "right", "font_size": 9},
     "caption": {**_BORDER, "bold": True, "align": "left", "bg_color": "#D9E1F2"},
@@ -122,6 +124,8 @@ def render_template(
     password: str = DEFAULT_PASSWORD,
     origin: str = "template",
     totals_as_values: bool = False,
+    annotations: Mapping[str, str] | None = None,
+    front_sheet: "FrontSheet | None" = None,
 ) -> bytes:
     """The template workbook as bytes.
 
@@ -129,7 +133,8 @@ def render_template(
     it in, e.g. for sample workbooks or feedback copies; totals are formulas computed from the inputs.
     With ``totals_as_values`` (for reports imported from a publication, ``origin="imported"``) the totals
     are written as the numbers given in ``values``, exactly as published, so the checks can catch a
-    published total that does not add up.
+    published total that does not add up. ``annotations`` (item, identity or text id → comment) highlights
+    those cells and comments them; ``front_sheet`` adds a first sheet (the findings of a feedback copy).
     """
     layout = layout_for(form)
     stamp = make_stamp(form, year, agency, origin)
@@ -159,8 +164,10 @@ def render_template(
     for key, value in stamp.as_dict().items():
         workbook.set_custom_property(PROPERTY_PREFIX + key, value)
     formats = _Formats(workbook)
+    if front_sheet is not None:
+        _write_front_sheet(workbook, front_sheet, formats, password)
     for sheet in layout.sheets:
-        _write_sheet(workbook, sheet, formats, ctx, locked_meta, password, totals_as_values)
+        _write_sheet(workbook, sheet, formats, ctx, locked_meta, password, totals_as_values, annotations or {})
     _write_stamp_sheet(workbook, stamp, password)
     workbook.set_calc_mode("auto")
     workbook.close()
@@ -210,6 +217,8 @@ class _Formats:
         self.cache: dict[tuple[str, bool], Any] = {}
         self.fail = workbook.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006", "bold": True})
         self.ok = workbook.add_format({"bg_color": "#E2EFDA", "font_color": "#375623"})
+        self.flag = workbook.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006", "border": 2,
+                                         "border_color": "#C00000"})
 
     def get(self, style: str, locked: bool):
         key = (style, locked)
@@ -222,7 +231,7 @@ class _Formats:
 
 
 def _write_sheet(workbook, sheet: SheetLayout, formats: _Formats, ctx: Context, locked_meta: set[str],
-                 password: str, totals_as_values: bool = False) -> None:
+                 password: str, totals_as_values: bool = False, annotations: Mapping[str, str] = {}) -> None:
     ws = workbook.add_worksheet(sheet.name)
     for col, width in sheet.widths.items():
         ws.set_column(col, col, width)
@@ -230,6 +239,9 @@ def _write_sheet(workbook, sheet: SheetLayout, formats: _Formats, ctx: Context, 
         ws.set_row(row, height)
     for cell in sheet.cells:
         _write_cell(workbook, ws, sheet, cell, formats, ctx, locked_meta, totals_as_values)
+        key = cell.item or cell.meta or cell.text_id
+        if key in annotations:
+            _annotate(ws, cell, annotations[key], formats, locked=cell.locked or (cell.meta in locked_meta))
     for v in sheet.validations:
         options: dict[str, Any] = {"input_title": v.title, "input_message": v.message, "show_input": True}
         if v.kind == "any":
@@ -261,6 +273,60 @@ def _write_sheet(workbook, sheet: SheetLayout, formats: _Formats, ctx: Context, 
     if sheet.repeat_rows:
         ws.repeat_rows(*sheet.repeat_rows)
     ws.hide_gridlines(2)
+    ws.protect(password, {"select_locked_cells": True, "select_unlocked_cells": True, "format_rows": True,
+                          "format_columns": True})
+
+
+def _annotate(ws, cell: Cell, comment: str, formats: _Formats, locked: bool) -> None:
+    """Mark a cell a finding is about: a red frame and fill over its own style, and the finding as a comment."""
+    ws.conditional_format(cell.row, cell.col, cell.row, cell.col,
+                          {"type": "formula", "criteria": "=TRUE", "format": formats.flag})
+    ws.write_comment(cell.row, cell.col, comment[:2000], {"x_scale": 2.2, "y_scale": 2.5, "author": GENERATOR})
+
+
+@dataclass(frozen=True)
+class FrontSheet:
+    """A sheet put before the form, e.g. the findings (校验结果) of a feedback copy."""
+
+    name: str
+    title: str
+    lines: tuple[str, ...]  # short paragraphs under the title
+    headers: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    widths: tuple[float, ...]
+
+
+def _write_front_sheet(workbook, sheet: FrontSheet, formats: _Formats, password: str) -> None:
+    ws = workbook.add_worksheet(sheet.name)
+    last = len(sheet.headers) - 1
+    for col, width in enumerate(sheet.widths):
+        ws.set_column(col, col, width)
+    ws.merge_range(0, 0, 0, last, "", formats.get("title", True))
+    _write_text(ws, 0, 0, sheet.title, formats.get("title", True))
+    row = 1
+    for line in sheet.lines:
+        ws.merge_range(row, 0, row, last, "", formats.get("subtitle_left", True))
+        _write_text(ws, row, 0, line, formats.get("subtitle_left", True))
+        row += 1
+    row += 1
+    for col, header in enumerate(sheet.headers):
+        _write_text(ws, row, col, header, formats.get("header", True))
+    ws.repeat_rows(row)
+    for values in sheet.rows:
+        row += 1
+        # about two width units per Chinese character
+        lines = max(wrapped_lines(str(value), max(4, int(width / 2)))
+                    for value, width in zip(values, sheet.widths))
+        ws.set_row(row, 4 + 14 * lines)
+        for col, value in enumerate(values):
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                ws.write_number(row, col, value, formats.get("label", True))
+            else:
+                _write_text(ws, row, col, "" if value is None else str(value), formats.get("label", True))
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.activate()
     ws.protect(password, {"select_locked_cells": True, "select_unlocked_cells": True, "format_rows": True,
                           "format_columns": True})
 

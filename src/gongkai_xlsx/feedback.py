@@ -1,0 +1,102 @@
+"""Feedback workbooks: a fresh copy of the agency's template holding the office's values, with the offending
+cells highlighted and commented and a 校验结果 sheet listing every finding, for the coordinator to send back.
+
+The copy is itself a valid template (same layout, stamp and names), so the office corrects it and returns it.
+The input file is never touched: the copy is generated anew from the report read out of it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .findings import Finding
+from .form import Severity
+from .report import Report
+from .roster import Agency
+from .template import FrontSheet, render_template, write_atomically
+from .verify import FileResult
+
+FEEDBACK_SHEET = "校验结果"
+SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.NOTICE: "提示"}
+
+
+def feedback_filename(result: FileResult) -> str:
+    stem = Path(result.path).stem
+    return f"{stem}_校验意见.xlsx"
+
+
+def render_feedback(result: FileResult, *, password: str | None = None) -> bytes:
+    """The feedback workbook for one verified (readable) file."""
+    report = result.report
+    if report is None:
+        raise ValueError("an unreadable file has no feedback workbook")
+    form = report.form
+    stamp = report.stamp
+    agency = None
+    if stamp.get("agency_code"):
+        agency = Agency(stamp["agency_code"], stamp.get("agency_name") or report.agency_name)
+    year = int(stamp.get("year") or report.year or 0) or None
+    if year is None:
+        raise ValueError("no reporting year in the file")
+    inputs = {item.id: report.values.get(item.id, 0) for item in form.input_items}
+    meta = {"meta_agency": report.agency_name, "meta_code": report.agency_code, **report.meta}
+    annotations: dict[str, str] = {}
+    for finding in result.findings:
+        for cell in finding.cells:
+            if cell.item and not cell.item.startswith("stamp"):
+                note = f"【{SEVERITY_ZH[finding.severity]}】{finding.message}\n怎么改：{finding.hint}"
+                annotations[cell.item] = (annotations[cell.item] + "\n\n" + note) if cell.item in annotations else note
+    extra = {"password": password} if password else {}
+    return render_template(year=year, agency=agency, form=form, values=inputs, texts=report.texts, meta=meta,
+                           origin="feedback", annotations=annotations, front_sheet=_findings_sheet(result),
+                           **extra)
+
+
+def _findings_sheet(result: FileResult) -> FrontSheet:
+    report = result.report
+    counts = {severity: sum(1 for f in result.findings if f.severity is severity) for severity in Severity}
+    who = report.agency_name or "（未填写机关名称）"
+    lines = (
+        f"报送单位：{who}　报告年度：{report.year or '未知'}　原文件：{Path(result.path).name}（sha256 {result.sha256[:12]}…）",
+        f"共发现 {counts[Severity.ERROR]} 个错误、{counts[Severity.WARNING]} 个警告、{counts[Severity.NOTICE]} 个提示。"
+        "错误必须改正；警告请核实；提示供参考。",
+        "本文件已按原报送数据重新生成，标红的单元格即有问题的单元格（鼠标移上去可看说明）。请直接在本文件中改正并保存，"
+        "所有校验通过（各表顶部横幅变绿）后重新报送。",
+    )
+    rows = []
+    for number, finding in enumerate(_ordered(result.findings), start=1):
+        where = "、".join(f"{c.sheet}!{c.cell}" for c in finding.cells if c.sheet and c.cell)
+        rows.append((number, SEVERITY_ZH[finding.severity], finding.code, where or "—", finding.message,
+                     finding.hint))
+    return FrontSheet(
+        name=FEEDBACK_SHEET,
+        title=f"{who} {report.year or ''}年度报表校验结果".strip(),
+        lines=lines,
+        headers=("序号", "级别", "代码", "位置", "问题", "怎么改"),
+        rows=tuple(rows),
+        widths=(6, 7, 20, 28, 70, 60),
+    )
+
+
+def _ordered(found: list[Finding]) -> list[Finding]:
+    rank = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTICE: 2}
+    return sorted(found, key=lambda f: rank[f.severity])
+
+
+def write_feedback(results: list[FileResult], out_dir: str | os.PathLike, *,
+                   password: str | None = None) -> list[Path]:
+    """Write a feedback workbook for every readable file with findings; return their paths."""
+    written = []
+    out = Path(out_dir)
+    for result in results:
+        if result.report is None or not result.findings:
+            continue
+        path = out / feedback_filename(result)
+        if path in written:  # two inputs with one name (in different folders): keep both
+            path = path.with_name(f"{path.stem}_{result.sha256[:8]}{path.suffix}")
+        if path.resolve() == Path(result.path).resolve():
+            raise ValueError(f"refusing to overwrite the input {path}")
+        write_atomically(path, render_feedback(result, password=password))
+        written.append(path)
+    return written

@@ -1,0 +1,192 @@
+"""What every source reader produces: a document as lines of text and table rows, in reading order.
+
+The readers (plain text, HTML, Word, PDF) differ only in how they find lines and table cells; everything after
+this point — sections, tables, texts — works on a :class:`Document`, linearised once into one string
+(:class:`Linear`) in which a table row is its cells joined by tabs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ..errors import InputError
+
+
+@dataclass
+class Cell:
+    text: str
+    col: int  # grid column where the cell starts (for value columns and blank cells)
+
+
+@dataclass
+class Line:
+    """A line of text, or (``cells`` set) a table row. ``table`` numbers the table a row belongs to."""
+
+    text: str = ""
+    cells: list[Cell] | None = None
+    table: int = -1
+
+
+@dataclass
+class Document:
+    kind: str  # "text" | "html" | "docx" | "pdf"
+    lines: list[Line]
+    reflow: bool  # True when lines are hard-wrapped (plain text, PDF) and paragraphs must be rebuilt
+    application: str | None = None  # producing application, when the file says
+    variant: str = ""  # how it was read, e.g. "pdf-tables" / "pdf-layout"
+
+
+@dataclass(frozen=True)
+class CellSpan:
+    start: int  # offset of the cell's text in Linear.raw
+    end: int
+    col: int
+    table: int
+    value_column: bool  # some cell of this table's column holds a number
+
+
+@dataclass
+class Linear:
+    """The document as one string (``raw``) plus a same-length normalised copy (``norm``) and cell positions."""
+
+    raw: str
+    norm: str
+    cells: list[CellSpan] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------------------------------ characters
+WHITESPACE = frozenset(" \t\r\n\f\v\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+                       "\u200b\u2028\u2029\u202f\u205f\u3000\ufeff")
+QUOTES = frozenset("“”‘’\"'「」『』〝〞")
+_NUMERALS = {"、": ".", "．": ".", "。": "。"}
+
+
+def norm_char(ch: str) -> str:
+    """One character, normalised for matching: full-width ASCII to half-width (NFKC) and 、 to a dot.
+
+    Always one character, so offsets in the normalised text are offsets in the original.
+    """
+    if ch in _NUMERALS:
+        return _NUMERALS[ch]
+    folded = unicodedata.normalize("NFKC", ch)
+    return folded if len(folded) == 1 else ch
+
+
+def normalise(text: str) -> str:
+    """Text for comparing labels: normalised characters, no whitespace, no quotation marks."""
+    out = []
+    for ch in text:
+        if ch in WHITESPACE:
+            continue
+        c = norm_char(ch)
+        if c in WHITESPACE or c in QUOTES:
+            continue
+        out.append(c)
+    return "".join(out)
+
+
+NUMBER_TEXT = re.compile(r"[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?")
+PLACEHOLDERS = frozenset({"/", "／", "\\", "-", "－", "—", "——", "–", "−", "无", "空", "×", "／／", "--"})
+
+
+def is_number_text(text: str) -> bool:
+    return bool(NUMBER_TEXT.fullmatch(text.strip()))
+
+
+def is_placeholder(text: str) -> bool:
+    return text.strip() in PLACEHOLDERS
+
+
+def clean_cell(text: str) -> str:
+    """A cell's text on one line: tabs and line breaks become spaces, blank-looking characters are stripped."""
+    text = re.sub(r"[\t\r\n\f\v]+", " ", text.replace("\xa0", " ").replace("\u3000", " ").replace("\u200b", ""))
+    return text.strip()
+
+
+# ------------------------------------------------------------------------------------------ linearisation
+def linearise(document: Document) -> Linear:
+    value_columns: dict[int, set[int]] = {}
+    for line in document.lines:
+        if line.cells is not None:
+            columns = value_columns.setdefault(line.table, set())
+            for cell in line.cells:
+                if is_number_text(cell.text) or is_placeholder(cell.text):
+                    columns.add(cell.col)
+    parts: list[str] = []
+    spans: list[CellSpan] = []
+    offset = 0
+    for line in document.lines:
+        if line.cells is None:
+            text = line.text.replace("\t", " ")
+            parts.append(text + "\n")
+            offset += len(text) + 1
+            continue
+        columns = value_columns.get(line.table, set())
+        for index, cell in enumerate(line.cells):
+            text = clean_cell(cell.text)
+            if index:
+                parts.append("\t")
+                offset += 1
+            spans.append(CellSpan(offset, offset + len(text), cell.col, line.table, cell.col in columns))
+            parts.append(text)
+            offset += len(text)
+        parts.append("\n")
+        offset += 1
+    raw = "".join(parts)
+    norm = "".join(norm_char(ch) for ch in raw)
+    return Linear(raw=raw, norm=norm, cells=spans)
+
+
+# ------------------------------------------------------------------------------------------ plain text
+PAGE_FOOTER = re.compile(
+    r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,3}\s*页)?"
+    r"|\d{1,3}\s*/\s*\d{1,3}|—\s*\d{1,3}\s*—)\s*$")
+
+
+def text_lines(text: str, *, table_base: int = 0) -> list[Line]:
+    """Lines of plain text; runs of tab-separated lines become table rows (one table per run)."""
+    lines: list[Line] = []
+    table = table_base
+    in_table = False
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if PAGE_FOOTER.match(line):
+            continue
+        if "\t" in line.strip("\n") and line.strip():
+            if not in_table:
+                table += 1
+                in_table = True
+            cells = [Cell(part, col) for col, part in enumerate(line.split("\t"))]
+            lines.append(Line(cells=cells, table=table))
+        else:
+            in_table = False
+            lines.append(Line(text=line))
+    return lines
+
+
+def decode_text(data: bytes, declared: str | None = None) -> str:
+    """Bytes to text: a byte-order mark, then the declared charset, then UTF-8, then GB18030 (GBK/GB2312)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    encodings = [declared] if declared else []
+    encodings += ["utf-8", "gb18030"]
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    raise InputError("无法识别文件的文字编码（不是 UTF-8，也不是 GBK/GB18030）。",
+                     hint="请用记事本或浏览器另存为 UTF-8 编码的文本或网页后再导入。")
+
+
+def looks_binary(text: str) -> bool:
+    """Mostly control or unassigned characters: not a text a person wrote."""
+    if not text:
+        return False
+    sample = text[:20000]
+    bad = sum(1 for ch in sample
+              if (unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs") and ch not in "\t\n\r\f") or ch == "\ufffd")
+    return bad > max(3, len(sample) // 50)

@@ -1,0 +1,180 @@
+"""Reading returned workbooks: by defined names or by labels, normalised once, trusting no cached value."""
+
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+import xlsxwriter
+
+from forms import SMALL_TOWN, parse_tables
+from gongkai_xlsx.form import FORM_2021
+from gongkai_xlsx.reader import read_bytes
+from gongkai_xlsx.roster import Agency
+from gongkai_xlsx.template import render_template
+from gongkai_xlsx.verify import verify_report
+from reports import decoded_reports, input_values, published_values
+
+AGENCY = Agency("11339999100000235X", "娲城街道办事处", "街道")
+T3 = "表三 依申请公开"
+
+
+def small_town(**kwargs) -> bytes:
+    return render_template(year=2025, agency=AGENCY, values=parse_tables(SMALL_TOWN), **kwargs)
+
+
+def edited(data: bytes, edit) -> bytes:
+    """The workbook after an office edited it (openpyxl keeps formulas, drops cached values)."""
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    edit(workbook)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def codes(findings):
+    return sorted(f.code for f in findings)
+
+
+def test_a_clean_return_reads_back_exactly():
+    report = read_bytes(small_town(texts={"text_overview": "概述"}, meta={"meta_contact": "李四"}), "a.xlsx")
+    assert report.origin == "template" and report.year == 2025
+    assert (report.agency_name, report.agency_code) == (AGENCY.name, AGENCY.code)
+    assert report.values == FORM_2021.complete_values(parse_tables(SMALL_TOWN))
+    assert report.values["t2_fee"] == Decimal("1.25")
+    assert report.texts["text_overview"] == "概述" and report.meta["meta_contact"] == "李四"
+    assert report.stamp["form_version"] == "2021" and report.stamp["agency_code"] == AGENCY.code
+    assert verify_report(report) == []
+    assert report.where("t3_new_natural") == (T3, "D7")
+
+
+@pytest.mark.parametrize("name", sorted(decoded_reports()))
+def test_real_reports_round_trip_through_the_template(name):
+    report = decoded_reports()[name]
+    data = render_template(year=report["year"], values=input_values(report))
+    assert read_bytes(data).values == published_values(report)
+
+
+def test_cached_values_are_never_trusted():
+    # an openpyxl save keeps the formulas but drops every cached value: totals must still come out right
+    report = read_bytes(edited(small_town(), lambda wb: None))
+    assert report.values["t3_total_total"] == 8 and report.values["t3_new_total"] == 8
+    assert verify_report(report) == []
+
+
+@pytest.mark.parametrize("typed, expected, code", [
+    ("６", 6, "TEXT_NUMBER"), (" 6 ", 6, "TEXT_NUMBER"), ("6.0", 6, "TEXT_NUMBER"), ("1,206", 1206, "TEXT_NUMBER"),
+    (None, 0, "BLANK_AS_ZERO"), ("", 0, "BLANK_AS_ZERO"), ("/", 0, "PLACEHOLDER_AS_ZERO"),
+    ("无", 0, "PLACEHOLDER_AS_ZERO"), ("—", 0, "PLACEHOLDER_AS_ZERO"),
+    ("5件", 0, "NOT_A_NUMBER"), ("约10", 0, "NOT_A_NUMBER"), (-2, -2, "NEGATIVE"), (2.5, Decimal("2.5"), "FRACTIONAL_COUNT"),
+])
+def test_values_are_normalised_once_and_every_change_is_reported(typed, expected, code):
+    def edit(wb):
+        wb[T3]["D7"].value = typed  # t3_new_natural
+
+    report = read_bytes(edited(small_town(), edit))
+    assert report.values["t3_new_natural"] == expected
+    finding = next(f for f in report.findings if f.code == code)
+    (cell,) = [c for c in finding.cells if c.item == "t3_new_natural"]
+    assert (cell.sheet, cell.cell) == (T3, "D7")
+    severity = {"TEXT_NUMBER": "notice", "BLANK_AS_ZERO": "notice", "PLACEHOLDER_AS_ZERO": "notice"}.get(code, "error")
+    assert finding.severity.value == severity
+    assert "D7" in finding.message or code in ("BLANK_AS_ZERO", "PLACEHOLDER_AS_ZERO")
+
+
+def test_a_typed_over_total_is_reported_and_is_what_the_rules_see():
+    def edit(wb):
+        wb[T3]["J7"].value = 9  # t3_new_total was =SUM(D7:I7), which gives 8
+
+    report = read_bytes(edited(small_town(), edit))
+    assert report.values["t3_new_total"] == 9
+    found = verify_report(report)
+    typed = next(f for f in found if f.code == "TOTAL_TYPED_OVER")
+    assert "9" in typed.message and "8" in typed.message and typed.cells[0].cell == "J7"
+    assert {"T3_ROW_TOTAL", "T3_BALANCE", "LAYOUT_CHANGED"} <= set(codes(found))
+
+
+def test_removed_protection_wrong_year_and_wrong_form_version():
+    def edit(wb):
+        for ws in wb.worksheets:
+            ws.protection.sheet = False
+        for prop in wb.custom_doc_props.props:
+            if prop.name == "gongkai_form_version":
+                prop.value = "2019"
+
+    report = read_bytes(edited(small_town(), edit))
+    found = verify_report(report, year=2026)
+    assert codes(found).count("PROTECTION_REMOVED") == 5
+    assert "WRONG_FORM_VERSION" in codes(found) and "WRONG_YEAR" in codes(found)
+    wrong_year = next(f for f in found if f.code == "WRONG_YEAR")
+    assert "2025" in wrong_year.message and "2026" in wrong_year.message
+
+
+def test_a_missing_stamp_is_a_warning_and_values_still_read():
+    def edit(wb):
+        wb.custom_doc_props.props.clear()
+        for name in [n for n in wb.defined_names if n.startswith("stamp_")]:
+            del wb.defined_names[name]
+
+    report = read_bytes(edited(small_town(), edit))
+    assert "STAMP_MISSING" in codes(report.findings)
+    assert report.values == FORM_2021.complete_values(parse_tables(SMALL_TOWN))
+
+
+def test_an_agency_using_another_agencys_template_is_flagged():
+    def edit(wb):
+        wb["基本信息及文字"]["B6"].value = "11339999100000999Z"
+
+    report = read_bytes(edited(small_town(), edit))
+    assert "AGENCY_MISMATCH" in codes(report.findings)
+
+
+# ---------------------------------------------------------------------------------- not our template
+def national_table_workbook(values, label_variant=lambda s: s) -> bytes:
+    """A workbook a county made itself: the national 表三/表四 laid out by hand, no names, no stamp."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    ws = workbook.add_worksheet("年报")
+    t3, t4 = FORM_2021.table3, FORM_2021.table4
+    ws.write(0, 0, "示例县民政局2025年政府信息公开工作年度报告")
+    for h in t3.header:
+        ws.write(2 + h.row, h.col, label_variant(h.text))
+    for r, row in enumerate(t3.rows):
+        ws.write(5 + r, min(len(row.path) - 1, 2), label_variant(row.path[-1]))
+        for c, column in enumerate(t3.columns):
+            ws.write(5 + r, 3 + c, values[t3.item_id(row.key, column.key)])
+    top = 5 + len(t3.rows) + 2
+    for h in t4.header:
+        ws.write(top + h.row, h.col, label_variant(h.text))
+    for i, item_id in enumerate(t4.item_id(g.key, c.key) for g in t4.groups for c in t4.columns):
+        ws.write(top + 3, i, values[item_id])
+    row = top + 6
+    for block in FORM_2021.table2.blocks:
+        ws.write(row, 0, block.caption)
+        for col, header in enumerate(block.headers):
+            ws.write(row + 1, col, header)
+        for offset, table_row in enumerate(block.rows):
+            ws.write(row + 2 + offset, 0, label_variant(table_row.label))
+            for col, item_id in enumerate(table_row.item_ids, start=1):
+                ws.write(row + 2 + offset, col, values[item_id])
+        row += 3 + len(block.rows)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def real_report_variants(label: str) -> str:
+    """Label variants seen in published reports (national_format.md §8)."""
+    label = label.replace("1.", "1、").replace("2.其他法律行政法规禁止公开", "2.其他法律行政止公开")
+    return label.replace("只计这一情形", "只计这一情 形").replace("社会公益组织", "社会公益\n组织").replace("（", "(").replace("）", ")")
+
+
+@pytest.mark.parametrize("variant", [lambda s: s, real_report_variants])
+def test_a_workbook_not_made_from_our_template_is_read_by_its_labels(variant):
+    values = published_values(decoded_reports()["06_huaian_2024.txt"])
+    report = read_bytes(national_table_workbook(values, variant))
+    assert report.origin == "labels"
+    assert (report.agency_name, report.year) == ("示例县民政局", 2025)  # from the title
+    assert report.values == values
+    found = codes(verify_report(report))
+    assert "STAMP_MISSING" in found and "CELLS_NOT_FOUND" not in found
+    assert not [c for c in found if c.startswith(("T3_", "T4_"))]
