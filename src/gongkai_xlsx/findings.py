@@ -160,3 +160,96 @@ class FindingList:
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.items if f.severity is severity)
+
+
+# ================================================================================== importing published reports
+# Codes of gongkai_xlsx.importer (issue 6): a report read from its publication (web page text, HTML, Word, PDF).
+# The generic normalisation codes above (BLANK_AS_ZERO, PLACEHOLDER_AS_ZERO) are reused for blank cells and "/".
+IMPORT_SECTION_MISSING = code(
+    "IMPORT_SECTION_MISSING", W, "原文中没有找到“{heading}”部分。",
+    "请核对原文是否完整（网页是否只复制了一部分，表格是否是图片）；缺少的部分按空白或 0 计。",
+    "Section '{heading}' was not found in the source.",
+    "Check that the source is complete (not cut short, tables not pasted as pictures).")
+IMPORT_HEADING_VARIANT = code(
+    "IMPORT_HEADING_VARIANT", N, "原文标题“{found}”与表式的“{expected}”写法不同，已按“{expected}”读取。",
+    "无需处理；如属错别字，建议发布单位更正原文。",
+    "Heading '{found}' differs from the form's '{expected}'; read as the latter.", "Nothing to do.")
+IMPORT_LABEL_VARIANT = code(
+    "IMPORT_LABEL_VARIANT", N, "{table}原文行标签“{found}”与表式的“{expected}”写法不同，已按“{expected}”读取。",
+    "无需处理；如属错别字，建议发布单位更正原文。",
+    "{table_en}: row label '{found}' differs from the form's '{expected}'; read as the latter.", "Nothing to do.")
+IMPORT_ROW_NOT_FOUND = code(
+    "IMPORT_ROW_NOT_FOUND", E, "{table}中没有找到“{label}”这一行，其 {count} 个数字未读入，按 0 计。",
+    "请对照原文核实：若原文有这一行，请手工补录这些数字。",
+    "{table_en}: row '{label}' was not found; its {count} numbers count as 0.",
+    "Check the source and enter the row by hand if it is there.")
+IMPORT_ROW_BY_POSITION = code(
+    "IMPORT_ROW_BY_POSITION", W, "{table}中没有认出“{label}”这一行的标签，按位置读取了其数字（{values}）。",
+    "请对照原文核实这一行。",
+    "{table_en}: the label of row '{label}' was not recognised; its numbers ({values}) were taken by position.",
+    "Check this row against the source.")
+IMPORT_ROW_INCOMPLETE = code(
+    "IMPORT_ROW_INCOMPLETE", E, "{table}“{label}”这一行应有 {expected} 个数字，只读到 {found} 个（{raw}），未读入，按 0 计。",
+    "请对照原文手工补录这一行。",
+    "{table_en}: row '{label}' needs {expected} numbers but {found} were read ({raw}); counted as 0.",
+    "Enter this row by hand from the source.")
+IMPORT_EXTRA_NUMBERS = code(
+    "IMPORT_EXTRA_NUMBERS", W, "{table}“{label}”这一行应有 {expected} 个数字，读到 {found} 个（{raw}），已取前 {expected} 个。",
+    "请对照原文核实这一行。",
+    "{table_en}: row '{label}' needs {expected} numbers but {found} were read ({raw}); the first {expected} were kept.",
+    "Check this row against the source.")
+IMPORT_GLUED_DECODED = code(
+    "IMPORT_GLUED_DECODED", N, "原文{table}有 {count} 行的数字连写在一起、没有分隔（如“{example}”），已按表内合计关系拆分。",
+    "拆分依据：行合计（总计＝各列之和）、（七）总计＝各项办理结果之和、勾稽关系；有歧义的行另有提示。",
+    "{table_en}: {count} rows have their cells run together (e.g. '{example}'); they were split with the table's "
+    "sum relations.", "Rows that stay ambiguous are reported separately.")
+IMPORT_GLUED_AMBIGUOUS = code(
+    "IMPORT_GLUED_AMBIGUOUS", W, "原文{table}“{label}”的数字连写为“{raw}”，有多种拆分（{options}），已取 {chosen}。",
+    "表内关系无法确定唯一拆分；请对照原网页或原文件核实这一行。",
+    "{table_en}: row '{label}' reads '{raw}', which splits several ways ({options}); {chosen} was taken.",
+    "Check this row against the original page or file.")
+IMPORT_GLUED_UNDECODABLE = code(
+    "IMPORT_GLUED_UNDECODABLE", E, "原文{table}“{label}”的数字连写为“{raw}”，拆不出满足合计关系的 {expected} 个数字，未读入，按 0 计。",
+    "请对照原网页或原文件手工补录这一行。",
+    "{table_en}: row '{label}' reads '{raw}', which does not split into {expected} numbers that add up; counted as 0.",
+    "Enter this row by hand from the source.")
+IMPORT_OTHER_SINGLE_ROW = code(
+    "IMPORT_OTHER_SINGLE_ROW", W, "表三“（六）其他处理”只有一行（2019 年试行表式的写法），其数字（{values}）已全部计入“3.其他”。",
+    "现行表式把其他处理分为“1.逾期不补正”“2.逾期未缴费”“3.其他”三行；能区分的，请发布单位今后分行填写。",
+    "Table 3 has a single '(6) other handling' row (2019 trial format); its numbers ({values}) were put in "
+    "'3. other'.", "The current format splits it into three rows.")
+IMPORT_FORMAT_2019 = code(
+    "IMPORT_FORMAT_2019", N, "此报告使用 2019 年试行表式（国办公开办函〔2019〕60号）。已按对应关系读入：{mapping}。",
+    "对应不上的栏目见其他提示。",
+    "This report uses the 2019 trial format; mapped: {mapping_en}.", "Unmapped columns are reported separately.")
+IMPORT_UNMAPPED = code(
+    "IMPORT_UNMAPPED", N, "原文有 {count} 个数字在现行表式中没有对应栏目，未读入：{list}。",
+    "这些栏目已在 2021 年表式中取消，无需处理。",
+    "{count} numbers of the source have no column in the current format and were not read: {list_en}.",
+    "These columns were dropped in the 2021 format.")
+IMPORT_NOT_IN_SOURCE = code(
+    "IMPORT_NOT_IN_SOURCE", W, "原文（{version} 年表式）没有现行表式的 {count} 个栏目（{list}），已按 0 计。",
+    "请向发布单位核实这些数字；汇总时请注明该单位这几项缺报。",
+    "The source ({version} format) lacks {count} columns of the current format ({list_en}); counted as 0.",
+    "Ask the publishing office for these numbers.")
+IMPORT_YEAR_UNKNOWN = code(
+    "IMPORT_YEAR_UNKNOWN", W, "没能从原文中认出报告年度。", "请在导入时指定年度（--year）。",
+    "The report year could not be recognised in the source.", "Give the year explicitly (--year).")
+IMPORT_YEAR_DIFFERS = code(
+    "IMPORT_YEAR_DIFFERS", W, "原文的报告年度是 {found} 年，与指定的 {expected} 年不一致；已按 {expected} 年导入。",
+    "请确认导入的是 {expected} 年度的报告。",
+    "The source reports year {found}, not the given {expected}; imported as {expected}.",
+    "Make sure this is the {expected} report.")
+IMPORT_AGENCY_UNKNOWN = code(
+    "IMPORT_AGENCY_UNKNOWN", W, "没能从原文标题中认出机关名称。", "请在导入时指定机关（--agency）。",
+    "The agency could not be recognised from the title.", "Give the agency explicitly (--agency).")
+IMPORT_AGENCY_DIFFERS = code(
+    "IMPORT_AGENCY_DIFFERS", N, "原文标题中的机关名称“{found}”与指定的“{expected}”不一致；已按“{expected}”导入。",
+    "请确认导入的是该机关的报告。",
+    "The title names '{found}', not the given '{expected}'; imported as '{expected}'.",
+    "Make sure this is that agency's report.")
+IMPORT_TEXT_TABLE_MISMATCH = code(
+    "IMPORT_TEXT_TABLE_MISMATCH", W, "“一、总体情况”中写道：“{sentence}”，其中的 {number} 与表格中的{where}（{value}）不一致。",
+    "请核对正文与表格，更正有误的一处；如口径不同（只统计本级、含上年结转等），请在正文中写明。",
+    "Section 1 says '{sentence}': {number} differs from {where_en} in the tables ({value}).",
+    "Check the text against the tables and correct one of them, or state the different scope in the text.")

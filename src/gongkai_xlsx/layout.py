@@ -217,149 +217,53 @@ def _measure(check: Check, ctx: Context):
     return check.measure(ctx.values, texts=ctx.texts)
 
 
-def _input_cell(item_id: str, row: int, col: int, form: Form, positions, sheet: SheetLayout,
-                colspan: int = 1) -> None:
-    item = form.item(item_id)
-    style = "amount_input" if item.decimals else "count_input"
-    sheet.add(Cell(row, col, style, item=item_id, name=item_id, locked=False, colspan=colspan))
-    positions[item_id] = (sheet.name, row, col)
+class Placement:
+    """How a table's item cells are filled. The template: inputs for the parts, SUM formulas for the totals."""
+
+    def place(self, sheet: SheetLayout, form: Form, item_id: str, row: int, col: int,
+              positions: dict[str, tuple[str, int, int]], colspan: int = 1) -> None:
+        item = form.item(item_id)
+        if item.computed:
+            cells = [positions[p][1:] for p in item.sum_of]  # parts come earlier in row/column order
+            sheet.add(Cell(row, col, "total", item=item_id, name=item_id, colspan=colspan,
+                           formula=f"SUM({sum_arguments(cells)})", cached=_item_value(item_id)))
+        else:
+            style = "amount_input" if item.decimals else "count_input"
+            sheet.add(Cell(row, col, style, item=item_id, name=item_id, locked=False, colspan=colspan))
+        positions[item_id] = (sheet.name, row, col)
+
+    def validate(self, sheet: SheetLayout, form: Form, item_id: str, row: int, first_col: int, last_col: int,
+                 what: str) -> None:
+        item = form.item(item_id)
+        if item.decimals:
+            sheet.validations.append(Validation(
+                row, first_col, row, last_col, "decimal", "请输入金额",
+                _limit(f"{what}：请输入不小于0的数字，单位万元，最多{item.decimals}位小数。")))
+        else:
+            sheet.validations.append(Validation(
+                row, first_col, row, last_col, "integer", "请输入整数",
+                _limit(f"{what}：请输入不小于0的整数（单位：{item.unit}）。没有请填0。")))
 
 
-def _validation_for(form: Form, item_ids: Sequence[str], row: int, first_col: int, last_col: int,
-                    what: str) -> Validation:
-    item = form.item(item_ids[0])
-    if item.decimals:
-        return Validation(row, first_col, row, last_col, "decimal", "请输入金额",
-                          _limit(f"{what}：请输入不小于0的数字，单位万元，最多{item.decimals}位小数。"))
-    return Validation(row, first_col, row, last_col, "integer", "请输入整数",
-                      _limit(f"{what}：请输入不小于0的整数（单位：{item.unit}）。没有请填0。"))
+class FormulaPlacement(Placement):
+    """Every item cell a formula given by ``formula_for(item_id)`` (e.g. a column sum over a detail sheet)."""
+
+    def __init__(self, formula_for: Callable[[str], str]) -> None:
+        self.formula_for = formula_for
+
+    def place(self, sheet, form, item_id, row, col, positions, colspan=1) -> None:
+        style = "amount_total" if form.item(item_id).decimals else "total"
+        sheet.add(Cell(row, col, style, item=item_id, name=item_id, colspan=colspan,
+                       formula=self.formula_for(item_id), cached=_item_value(item_id)))
+        positions[item_id] = (sheet.name, row, col)
+
+    def validate(self, *args, **kwargs) -> None:
+        pass  # nothing is typed here
 
 
 def _limit(message: str, length: int = 255) -> str:
     # Excel refuses validation messages over 255 characters
     return message if len(message) <= length else message[: length - 1] + "…"
-
-
-# ------------------------------------------------------------------------------------------ 表二
-def _table2_sheet(form: Form, positions) -> SheetLayout:
-    t2 = form.table2
-    sheet = SheetLayout(SHEET_T2, widths={0: 26, 1: 18, 2: 18, 3: 18})
-    last_col = t2.grid_columns - 1
-    sheet.add(Cell(0, 0, "title", text=t2.heading, colspan=t2.grid_columns))
-    _banner(sheet, 1, last_col)
-    row = 3
-    for block in t2.blocks:
-        sheet.add(Cell(row, 0, "caption", text=block.caption, colspan=t2.grid_columns))
-        row += 1
-        sheet.add(Cell(row, 0, "header", text=block.headers[0]))
-        if len(block.headers) == t2.grid_columns:
-            for col, header in enumerate(block.headers[1:], start=1):
-                sheet.add(Cell(row, col, "header", text=header))
-        else:
-            sheet.add(Cell(row, 1, "header", text=block.headers[1], colspan=t2.grid_columns - 1))
-        row += 1
-        for table_row in block.rows:
-            sheet.add(Cell(row, 0, "label", text=table_row.label))
-            if len(table_row.item_ids) == 1:
-                _input_cell(table_row.item_ids[0], row, 1, form, positions, sheet, colspan=t2.grid_columns - 1)
-                last = 1
-            else:
-                for col, item_id in enumerate(table_row.item_ids, start=1):
-                    _input_cell(item_id, row, col, form, positions, sheet)
-                last = len(table_row.item_ids)
-            sheet.validations.append(_validation_for(form, table_row.item_ids, row, 1, last, table_row.label))
-            row += 1
-    sheet.print_area = (0, 0, row - 1, last_col)
-    return sheet
-
-
-# ------------------------------------------------------------------------------------------ 表三
-def _table3_sheet(form: Form, positions, check_positions) -> SheetLayout:
-    t3 = form.table3
-    data_col0 = t3.label_columns
-    ncols = data_col0 + len(t3.columns)
-    check_col = ncols + 1
-    sheet = SheetLayout(SHEET_T3, widths={0: 4.5, 1: 9, 2: 36, **{data_col0 + i: 8.5 for i in range(len(t3.columns))},
-                                          ncols: 2, check_col: 13})
-    sheet.add(Cell(0, 0, "title", text=t3.heading, colspan=ncols))
-    _banner(sheet, 1, ncols - 1)
-    sheet.add(Cell(2, 0, "unit", text="单位：件", colspan=ncols))
-    header_top = 3
-    for h in t3.header:
-        sheet.add(Cell(header_top + h.row, h.col, "corner" if h.col == 0 else "header", text=h.text,
-                       rowspan=h.rowspan, colspan=h.colspan))
-    sheet.add(Cell(header_top, check_col, "check_header", text="行合计校验\nT3_ROW_TOTAL\n（总计−六列之和）",
-                   rowspan=t3.header_rows))
-    first = header_top + t3.header_rows
-    row_of = {r.key: first + i for i, r in enumerate(t3.rows)}
-    col_of = {c.key: data_col0 + i for i, c in enumerate(t3.columns)}
-    # label cells, merged the way the Word template merges them
-    i = 0
-    while i < len(t3.rows):
-        r = t3.rows[i]
-        if len(r.path) == 1:
-            sheet.add(Cell(row_of[r.key], 0, "label", text=r.path[0], colspan=3))
-            i += 1
-            continue
-        group = [x for x in t3.rows if x.path[0] == r.path[0]]
-        sheet.add(Cell(row_of[group[0].key], 0, "vertical", text=r.path[0], rowspan=len(group)))
-        j = 0
-        while j < len(group):
-            g = group[j]
-            if len(g.path) == 2:
-                sheet.add(Cell(row_of[g.key], 1, "label", text=g.path[1], colspan=2))
-                j += 1
-                continue
-            sub = [x for x in group if len(x.path) == 3 and x.path[1] == g.path[1]]
-            sheet.add(Cell(row_of[g.key], 1, "label_center", text=g.path[1], rowspan=len(sub)))
-            for s in sub:
-                sheet.add(Cell(row_of[s.key], 2, "label", text=s.path[2]))
-            j += len(sub)
-        i += len(group)
-    part_cols = [c.key for c in t3.columns if c.key != t3.total_column]
-    for r in t3.rows:
-        for c in t3.columns:
-            item = form.item(t3.item_id(r.key, c.key))
-            if item.computed:
-                cells = [positions[p][1:] for p in item.sum_of]  # parts come earlier in row/column order
-                sheet.add(Cell(row_of[r.key], col_of[c.key], "total", item=item.id, name=item.id,
-                               formula=f"SUM({sum_arguments(cells)})", cached=_item_value(item.id)))
-                positions[item.id] = (sheet.name, row_of[r.key], col_of[c.key])
-            else:
-                _input_cell(item.id, row_of[r.key], col_of[c.key], form, positions, sheet)
-        if r.key != t3.total_row:
-            sheet.validations.append(_validation_for(
-                form, [t3.item_id(r.key, part_cols[0])], row_of[r.key], col_of[part_cols[0]],
-                col_of[part_cols[-1]], r.label))
-    last_data_row = first + len(t3.rows) - 1
-
-    def ref_here(ids: Sequence[str]) -> str:
-        return sum_arguments([positions[i][1:] for i in ids])
-
-    checks = [c for c in checks_for_template(form) if c.rule.id.startswith("T3_") and c.rule.severity is Severity.ERROR]
-    column_rules: dict[str, int] = {}
-    next_row = last_data_row + 2
-    for check in checks:
-        if check.rule.id == "T3_ROW_TOTAL":
-            pos = (row_of[check.scope], check_col)
-        else:
-            if check.rule.id not in column_rules:
-                column_rules[check.rule.id] = next_row
-                sheet.add(Cell(next_row, 0, "check_label", colspan=3,
-                               text=f"{check.rule.id} {check.rule.title}差额\n（{check.rule.left_label}）−（{check.rule.right_label}）"))
-                sheet.heights[next_row] = 42
-                next_row += 1
-            pos = (column_rules[check.rule.id], col_of[check.scope])
-        sheet.add(Cell(*pos, "check", formula=check.excel_value(ref_here), cached=_check_value(check)))
-        sheet.check_cells.append(pos)
-        check_positions[check.id] = (sheet.name, *pos)
-    sheet.print_area = (0, 0, last_data_row, ncols - 1)
-    sheet.repeat_rows = (header_top, header_top + t3.header_rows - 1)
-    for r in t3.rows:
-        if len(r.label) > 24:
-            sheet.heights[row_of[r.key]] = 28
-    sheet.heights[header_top] = 30
-    return sheet
 
 
 def _item_value(item_id: str) -> Callable[[Context], Any]:
@@ -370,33 +274,160 @@ def _check_value(check: Check) -> Callable[[Context], Any]:
     return lambda ctx: _measure(check, ctx)
 
 
-# ------------------------------------------------------------------------------------------ 表四
-def _table4_sheet(form: Form, positions, check_positions) -> SheetLayout:
-    t4 = form.table4
-    ncols = len(t4.groups) * len(t4.columns)
-    sheet = SheetLayout(SHEET_T4, widths={c: 7.2 for c in range(ncols)}, landscape=True)
-    sheet.add(Cell(0, 0, "title", text=t4.heading, colspan=ncols))
+TABLE2_WIDTHS = (26, 18, 18, 18)
+TABLE3_WIDTHS = (4.5, 9, 36) + (8.5,) * 7
+TABLE4_WIDTH = 7.2
+
+
+# ------------------------------------------------------------------------------------------ 表二
+def table2_block(sheet: SheetLayout, form: Form, positions, placement: Placement, top: int, left: int = 0) -> int:
+    """Lay 表二 out from (top, left); return the last row used."""
+    t2 = form.table2
+    row = top
+    for block in t2.blocks:
+        sheet.add(Cell(row, left, "caption", text=block.caption, colspan=t2.grid_columns))
+        row += 1
+        sheet.add(Cell(row, left, "header", text=block.headers[0]))
+        if len(block.headers) == t2.grid_columns:
+            for col, header in enumerate(block.headers[1:], start=1):
+                sheet.add(Cell(row, left + col, "header", text=header))
+        else:
+            sheet.add(Cell(row, left + 1, "header", text=block.headers[1], colspan=t2.grid_columns - 1))
+        row += 1
+        for table_row in block.rows:
+            sheet.add(Cell(row, left, "label", text=table_row.label))
+            if len(table_row.item_ids) == 1:
+                placement.place(sheet, form, table_row.item_ids[0], row, left + 1, positions,
+                                colspan=t2.grid_columns - 1)
+                last = left + 1
+            else:
+                for col, item_id in enumerate(table_row.item_ids, start=1):
+                    placement.place(sheet, form, item_id, row, left + col, positions)
+                last = left + len(table_row.item_ids)
+            placement.validate(sheet, form, table_row.item_ids[0], row, left + 1, last, table_row.label)
+            row += 1
+    return row - 1
+
+
+def _table2_sheet(form: Form, positions) -> SheetLayout:
+    t2 = form.table2
+    sheet = SheetLayout(SHEET_T2, widths=dict(enumerate(TABLE2_WIDTHS)))
+    last_col = t2.grid_columns - 1
+    sheet.add(Cell(0, 0, "title", text=t2.heading, colspan=t2.grid_columns))
+    _banner(sheet, 1, last_col)
+    last = table2_block(sheet, form, positions, Placement(), top=3)
+    sheet.print_area = (0, 0, last, last_col)
+    return sheet
+
+
+# ------------------------------------------------------------------------------------------ 表三
+def table3_block(sheet: SheetLayout, form: Form, positions, check_positions, placement: Placement,
+                 top: int, left: int = 0, check_col: int | None = None) -> int:
+    """Lay 表三 out from (top, left) with its checks (row checks in ``check_col``, column checks below it);
+    return the last row of the table itself."""
+    t3 = form.table3
+    data_col0 = left + t3.label_columns
+    for h in t3.header:
+        sheet.add(Cell(top + h.row, left + h.col, "corner" if h.col == 0 else "header", text=h.text,
+                       rowspan=h.rowspan, colspan=h.colspan))
+    if check_col is not None:
+        sheet.add(Cell(top, check_col, "check_header", text="行合计校验\nT3_ROW_TOTAL\n（总计−六列之和）",
+                       rowspan=t3.header_rows))
+    first = top + t3.header_rows
+    row_of = {r.key: first + i for i, r in enumerate(t3.rows)}
+    col_of = {c.key: data_col0 + i for i, c in enumerate(t3.columns)}
+    # label cells, merged the way the Word template merges them
+    i = 0
+    while i < len(t3.rows):
+        r = t3.rows[i]
+        if len(r.path) == 1:
+            sheet.add(Cell(row_of[r.key], left, "label", text=r.path[0], colspan=3))
+            i += 1
+            continue
+        group = [x for x in t3.rows if x.path[0] == r.path[0]]
+        sheet.add(Cell(row_of[group[0].key], left, "vertical", text=r.path[0], rowspan=len(group)))
+        j = 0
+        while j < len(group):
+            g = group[j]
+            if len(g.path) == 2:
+                sheet.add(Cell(row_of[g.key], left + 1, "label", text=g.path[1], colspan=2))
+                j += 1
+                continue
+            sub = [x for x in group if len(x.path) == 3 and x.path[1] == g.path[1]]
+            sheet.add(Cell(row_of[g.key], left + 1, "label_center", text=g.path[1], rowspan=len(sub)))
+            for s in sub:
+                sheet.add(Cell(row_of[s.key], left + 2, "label", text=s.path[2]))
+            j += len(sub)
+        i += len(group)
+    part_cols = [c.key for c in t3.columns if c.key != t3.total_column]
+    for r in t3.rows:
+        for c in t3.columns:
+            placement.place(sheet, form, t3.item_id(r.key, c.key), row_of[r.key], col_of[c.key], positions)
+        if r.key != t3.total_row:
+            placement.validate(sheet, form, t3.item_id(r.key, part_cols[0]), row_of[r.key],
+                               col_of[part_cols[0]], col_of[part_cols[-1]], r.label)
+    last_data_row = first + len(t3.rows) - 1
+
+    def ref_here(ids: Sequence[str]) -> str:
+        return sum_arguments([positions[i][1:] for i in ids])
+
+    checks = [c for c in checks_for_template(form) if c.rule.id.startswith("T3_") and c.rule.severity is Severity.ERROR]
+    column_rules: dict[str, int] = {}
+    next_row = last_data_row + 2
+    for check in checks:
+        if check.rule.id == "T3_ROW_TOTAL":
+            if check_col is None:
+                continue
+            pos = (row_of[check.scope], check_col)
+        else:
+            if check.rule.id not in column_rules:
+                column_rules[check.rule.id] = next_row
+                sheet.add(Cell(next_row, left, "check_label", colspan=3,
+                               text=f"{check.rule.id} {check.rule.title}差额\n（{check.rule.left_label}）−（{check.rule.right_label}）"))
+                sheet.heights[next_row] = 42
+                next_row += 1
+            pos = (column_rules[check.rule.id], col_of[check.scope])
+        sheet.add(Cell(*pos, "check", formula=check.excel_value(ref_here), cached=_check_value(check)))
+        sheet.check_cells.append(pos)
+        check_positions[check.id] = (sheet.name, *pos)
+    for r in t3.rows:
+        if len(r.label) > 24:
+            sheet.heights[row_of[r.key]] = 28
+    sheet.heights[top] = 30
+    return last_data_row
+
+
+def _table3_sheet(form: Form, positions, check_positions) -> SheetLayout:
+    t3 = form.table3
+    ncols = t3.label_columns + len(t3.columns)
+    check_col = ncols + 1
+    sheet = SheetLayout(SHEET_T3, widths={**dict(enumerate(TABLE3_WIDTHS)), ncols: 2, check_col: 13})
+    sheet.add(Cell(0, 0, "title", text=t3.heading, colspan=ncols))
     _banner(sheet, 1, ncols - 1)
     sheet.add(Cell(2, 0, "unit", text="单位：件", colspan=ncols))
     header_top = 3
+    last = table3_block(sheet, form, positions, check_positions, Placement(), top=header_top, check_col=check_col)
+    sheet.print_area = (0, 0, last, ncols - 1)
+    sheet.repeat_rows = (header_top, header_top + t3.header_rows - 1)
+    return sheet
+
+
+# ------------------------------------------------------------------------------------------ 表四
+def table4_block(sheet: SheetLayout, form: Form, positions, check_positions, placement: Placement,
+                 top: int, left: int = 0) -> int:
+    """Lay 表四 out from (top, left) with its checks two rows below; return the data row."""
+    t4 = form.table4
     for h in t4.header:
-        sheet.add(Cell(header_top + h.row, h.col, "header", text=h.text, rowspan=h.rowspan, colspan=h.colspan))
-    data_row = header_top + t4.header_rows
-    col = 0
+        sheet.add(Cell(top + h.row, left + h.col, "header", text=h.text, rowspan=h.rowspan, colspan=h.colspan))
+    data_row = top + t4.header_rows
+    col = left
     for group in t4.groups:
         first_col = col
         for column in t4.columns:
-            item = form.item(t4.item_id(group.key, column.key))
-            if item.computed:
-                cells = [positions[p][1:] for p in item.sum_of]
-                sheet.add(Cell(data_row, col, "total", item=item.id, name=item.id,
-                               formula=f"SUM({sum_arguments(cells)})", cached=_item_value(item.id)))
-                positions[item.id] = (sheet.name, data_row, col)
-            else:
-                _input_cell(item.id, data_row, col, form, positions, sheet)
+            placement.place(sheet, form, t4.item_id(group.key, column.key), data_row, col, positions)
             col += 1
-        sheet.validations.append(_validation_for(form, [t4.item_id(group.key, t4.columns[0].key)], data_row,
-                                                 first_col, col - 2, group.label))
+        placement.validate(sheet, form, t4.item_id(group.key, t4.columns[0].key), data_row, first_col, col - 2,
+                           group.label)
     check_row = data_row + 2
     for check in checks_for_template(form):
         if not check.rule.id.startswith("T4_"):
@@ -411,7 +442,18 @@ def _table4_sheet(form: Form, positions, check_positions) -> SheetLayout:
         sheet.check_cells.append(pos)
         check_positions[check.id] = (sheet.name, *pos)
     sheet.heights[check_row] = 30
-    sheet.heights[header_top + 1] = 24
+    sheet.heights[top + 1] = 24
+    return data_row
+
+
+def _table4_sheet(form: Form, positions, check_positions) -> SheetLayout:
+    t4 = form.table4
+    ncols = len(t4.groups) * len(t4.columns)
+    sheet = SheetLayout(SHEET_T4, widths={c: TABLE4_WIDTH for c in range(ncols)}, landscape=True)
+    sheet.add(Cell(0, 0, "title", text=t4.heading, colspan=ncols))
+    _banner(sheet, 1, ncols - 1)
+    sheet.add(Cell(2, 0, "unit", text="单位：件", colspan=ncols))
+    data_row = table4_block(sheet, form, positions, check_positions, Placement(), top=3)
     sheet.print_area = (0, 0, data_row, ncols - 1)
     return sheet
 

@@ -9,6 +9,7 @@ is then what the rules see). Values are normalised here, once, each change recor
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -41,6 +42,7 @@ from .xlsx_parts import (
 )
 
 
+_PROTECTED = re.compile(rb"<(?:\w+:)?sheetProtection\b[^>]*\bsheet=\"(?:1|true)\"")
 META_LABELS_EN = {"meta_agency": "agency name", "meta_code": "agency code", "meta_year": "reporting year"}
 
 
@@ -81,6 +83,14 @@ class Workbook:
             self._sheets[name] = _parse_sheet(self.package, name, self.sheet_parts[name], self.strings)
         return self._sheets[name]
 
+    def is_protected(self, name: str) -> bool | None:
+        """Whether a sheet is protected (None: no such sheet), without parsing a sheet nobody needs."""
+        if name in self._sheets:
+            return self._sheets[name].protected
+        if name not in self.sheet_parts:
+            return None
+        return bool(_PROTECTED.search(self.package.read(self.sheet_parts[name])))
+
     def resolve_name(self, name: str) -> tuple[str, int, int] | None:
         """(sheet, row, col) of a defined name that refers to one cell, else None."""
         reference = self.names.get(name)
@@ -89,6 +99,7 @@ class Workbook:
         return parse_reference(reference)
 
 
+@lru_cache(maxsize=4096)  # the same few hundred references recur in every returned template
 def parse_reference(reference: str) -> tuple[str, int, int] | None:
     text = reference.strip().lstrip("=")
     if "!" not in text:
@@ -385,6 +396,8 @@ def _normalise(report: Report, item, source: SourceCell, raw: RawCell | None, bl
     cell = FindingCell(source.sheet, source.cell, item.id, None if raw is None else _jsonable(raw.value))
     where = _where(item.label, source)
     where_en = f"{source.sheet}!{source.cell} ({item.id})"
+    if raw is not None and type(raw.value) is int and raw.value >= 0 and not raw.error:
+        return raw.value  # the common case: a whole number typed as a number, nothing to normalise
     if raw is not None and raw.error:
         report.findings.append(F.NOT_A_NUMBER([cell], where=where, where_en=where_en, raw=raw.error))
         return 0
@@ -515,8 +528,7 @@ def _check_template(workbook: Workbook, report: Report, form: Form) -> None:
         if stamp.get("fingerprint") and file_fingerprint(workbook, form) != stamp["fingerprint"]:
             report.findings.append(F.LAYOUT_CHANGED())
     for sheet_layout in layout.sheets:
-        sheet = workbook.sheet(sheet_layout.name)
-        if sheet is not None and not sheet.protected:
+        if workbook.is_protected(sheet_layout.name) is False:
             report.findings.append(F.PROTECTION_REMOVED([FindingCell(sheet_layout.name, None, None)],
                                                         sheet=sheet_layout.name))
 

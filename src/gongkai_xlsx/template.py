@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +60,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "count_input": {**_BORDER, "align": "center", "num_format": "0", "bg_color": "#FFF2CC"},
     "amount_input": {**_BORDER, "align": "center", "num_format": "General", "bg_color": "#FFF2CC"},
     "total": {**_BORDER, "align": "center", "num_format": "0", "bg_color": "#EDEDED", "bold": True},
+    "amount_total": {**_BORDER, "align": "center", "num_format": "General", "bg_color": "#EDEDED", "bold": True},
     "meta_label": {**_BORDER, "bold": True, "align": "left"},
     "meta_input": {**_BORDER, "align": "left", "bg_color": "#FFF2CC", "num_format": "@"},
     "heading": {"bold": True, "font_size": 12, "align": "left"},
@@ -82,12 +82,16 @@ class TemplateFile:
     stamp: Stamp
 
 
-@lru_cache(maxsize=None)
+_LAYOUTS: dict[str, TemplateLayout] = {}
+
+
 def layout_for(form: Form) -> TemplateLayout:
-    return build_layout(form)
+    """The (cached) template layout of a form, keyed by its version: hashing a whole form is not cheap."""
+    if form.version not in _LAYOUTS:
+        _LAYOUTS[form.version] = build_layout(form)
+    return _LAYOUTS[form.version]
 
 
-@lru_cache(maxsize=None)
 def layout_fingerprint(form: Form) -> str:
     """The fingerprint of the template layout for ``form``: the same for every agency and year."""
     return layout_own_fingerprint(layout_for(form))

@@ -1,0 +1,475 @@
+"""Tables 二, 三 and 四 of a published report → item values, by row labels and value tokens.
+
+Each row is found by a keyword of its label (typo-tolerant: ``其他法律行政止公开`` still has ``其他法律``), its
+anchor moved back to the label's numbering; the value tokens between one row's anchor and the next are that row's
+cells. A row with too few tokens whose digits are run together is split with the table's sum relations
+(:mod:`.glued`). Totals are kept exactly as published.
+
+Mapping decisions:
+
+- 2019 trial format (国办公开办函〔2019〕60号), table 二: ``本年新制作数量`` → 本年制发件数 (both count the documents
+  newly made in the year); ``处理决定数量`` of 行政许可/行政处罚/行政强制 → 本年处理决定数量 (same wording and
+  meaning). ``本年新公开数量``, ``对外公开总数量`` (a cumulative count of published documents, not the count in
+  force), ``上一年项目数量``, ``本年增/减``, ``其他对外管理服务事项`` and （九）政府集中采购 have no counterpart and are
+  reported, not read; 本年废止件数, 现行有效件数 and 本年收费金额 are missing from such a source and count as 0.
+- A single-row ``（六）其他处理`` (2019 format, and some 2021 reports such as 洪泽区 2023/2024) goes to
+  ``3.其他``: the single row is the sum of all three current rows, the source does not say which reason applies,
+  and ``3.其他`` is the only row that asserts none; the results total is unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .. import findings as F
+from ..findings import Finding, FindingCell
+from ..form import FORM_2021
+from ..report import SourceCell
+from . import glued
+from .document import Linear, normalise
+from .stream import BLANK, MARK, NUM, Stream, Token, token_value
+
+T2, T3, T4 = "表二", "表三", "表四"
+T_EN = {T2: "Table 2", T3: "Table 3", T4: "Table 4"}
+Number = int | Decimal
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    key: str
+    label: str  # the label as the format writes it (messages, variant check)
+    keyword: str  # regex on compact text; typo-tolerant alternatives
+    prefix: str | None  # the label's numbering, searched just before the keyword
+    targets: tuple[str | None, ...]  # item id per value, None for a value with no current counterpart
+    headers: tuple[str, ...] = ()  # the source's column names (for unmapped values)
+
+    @property
+    def count(self) -> int:
+        return len(self.targets)
+
+
+@dataclass
+class Anchor:
+    spec: RowSpec
+    start: int  # compact index where the label starts
+    keyword_end: int
+
+
+@dataclass
+class Reading:
+    """What the tables gave: values keyed by item id, where each came from, and what was noticed."""
+
+    values: dict[str, Number] = field(default_factory=dict)
+    sources: dict[str, SourceCell] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    blanks: list[FindingCell] = field(default_factory=list)
+    marks: list[FindingCell] = field(default_factory=list)
+    unmapped: list[tuple[str, str, Number]] = field(default_factory=list)  # (row, column, value)
+    rows_expected: int = 0
+    rows_read: int = 0
+    format_version: str = "2021"
+    other_single: bool = False
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is F.E)
+
+
+# ------------------------------------------------------------------------------------------ 表三 rows
+_T3_KEYWORDS = {
+    "new": r"本年新收|新收政府信息",
+    "carry_in": r"上年度?结转",
+    "open": r"予以公开",
+    "partial": r"部分公开",
+    "deny_1": r"国家秘密",
+    "deny_2": r"其他法律|行政法规禁止|禁止公开|止公开",
+    "deny_3": r"三安全|一稳定|危及",
+    "deny_4": r"第三方",
+    "deny_5": r"内部事务|三类内部",
+    "deny_6": r"过程性|四类过程",
+    "deny_7": r"执法案卷",
+    "deny_8": r"行政查询|查询事项",
+    "unable_1": r"不掌握",
+    "unable_2": r"没有现成|另行制作",
+    "unable_3": r"补正后|仍不明确",
+    "noproc_1": r"信访|举报投诉",
+    "noproc_2": r"重复申请",
+    "noproc_3": r"出版物",
+    "noproc_4": r"大量反复|反复申请",
+    "noproc_5": r"确认或重新|重新出具|已获取信息",
+    "other_1": r"不补正|逾期不补",
+    "other_2": r"收费通知|缴纳费用|未按收费",
+    "other_3": r"3\.?其他",
+    "total": r"\(七\)(?:总计|合计)|七\)总计",
+    "carry_out": r"结转下年|下年度继续|继续办理",
+}
+_PREFIX = re.compile(r"^(\d\.|\([一二三四五六七八九十]\)|[一二三四]\.)")
+OTHER_SINGLE_LABEL = "（六）其他处理"
+T3_COLUMNS = [c.key for c in FORM_2021.table3.columns]
+
+
+def _t3_specs() -> list[RowSpec]:
+    t3 = FORM_2021.table3
+    specs = []
+    for row in t3.rows:
+        label = row.path[-1]
+        prefix = _PREFIX.match(normalise(label))
+        specs.append(RowSpec(row.key, label, _T3_KEYWORDS[row.key], prefix.group(1) if prefix else None,
+                             tuple(t3.item_id(row.key, c) for c in T3_COLUMNS)))
+    return specs
+
+
+T3_SPECS = _t3_specs()
+T3_BY_KEY = {spec.key: spec for spec in T3_SPECS}
+OTHER_SINGLE = RowSpec("other_single", OTHER_SINGLE_LABEL, r"\(六\)其他处理|六\)其他处理|其他处理", "(六)",
+                       T3_BY_KEY["other_3"].targets)
+
+# ------------------------------------------------------------------------------------------ 表二 rows
+_I, _D, _H = "本年制发件数", "本年处理决定数量", "本年收费金额（单位：万元）"
+T2_2021 = (
+    RowSpec("rule", "规章", r"规章", None, ("t2_rule_issued", "t2_rule_repealed", "t2_rule_valid")),
+    RowSpec("norm", "行政规范性文件", r"规范性文件", None, ("t2_norm_issued", "t2_norm_repealed", "t2_norm_valid")),
+    RowSpec("license", "行政许可", r"行政许可", None, ("t2_license",)),
+    RowSpec("penalty", "行政处罚", r"行政处罚", None, ("t2_penalty",)),
+    RowSpec("coercion", "行政强制", r"行政强制", None, ("t2_coercion",)),
+    RowSpec("fee", "行政事业性收费", r"事业性收费", None, ("t2_fee",)),
+)
+_MADE = ("本年新制作数量", "本年新公开数量", "对外公开总数量")
+_ITEMS = ("上一年项目数量", "本年增/减", "处理决定数量")
+T2_2019 = (
+    RowSpec("rule", "规章", r"规章", None, ("t2_rule_issued", None, None), _MADE),
+    RowSpec("norm", "规范性文件", r"规范性文件", None, ("t2_norm_issued", None, None), _MADE),
+    RowSpec("license", "行政许可", r"行政许可", None, (None, None, "t2_license"), _ITEMS),
+    RowSpec("service", "其他对外管理服务事项", r"对外管理服务|其他对外管理", None, (None, None, None), _ITEMS),
+    RowSpec("penalty", "行政处罚", r"行政处罚", None, (None, None, "t2_penalty"), _ITEMS),
+    RowSpec("coercion", "行政强制", r"行政强制", None, (None, None, "t2_coercion"), _ITEMS),
+    RowSpec("fee", "行政事业性收费", r"事业性收费", None, (None, None), _ITEMS[:2]),
+    RowSpec("procure", "政府集中采购", r"集中采购", None, (None, None), ("采购项目数量", "采购总金额")),
+)
+MAPPING_2019 = ("本年新制作数量→本年制发件数；处理决定数量→本年处理决定数量；（六）其他处理→3.其他",
+                "new documents made → issued; decisions → decisions; (6) other handling → 3. other")
+MARKERS_2019 = re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量|本年增/?减|政府集中采购|对外管理服务事项")
+MARKERS_2021 = re.compile(r"本年制发件数|本年废止件数|现行有效件数|本年处理决定数量|本年收费金额")
+
+T4_IDS = tuple(FORM_2021.table4.item_id(g.key, c.key) for g in FORM_2021.table4.groups
+               for c in FORM_2021.table4.columns)
+
+
+def detect_format(stream: Stream | None) -> str:
+    """"2019" when table 二 has the trial format's columns or rows, else "2021"."""
+    if stream is None:
+        return "2021"
+    old = len(MARKERS_2019.findall(stream.compact))
+    new = len(MARKERS_2021.findall(stream.compact))
+    return "2019" if old > new else "2021"
+
+
+# ------------------------------------------------------------------------------------------ reading
+class TableReader:
+    def __init__(self, linear: Linear) -> None:
+        self.linear = linear
+        self.reading = Reading()
+        self.glued_rows: dict[str, list[tuple[str, str]]] = {}
+
+    # -------------------------------------------------------------- anchors and segments
+    @staticmethod
+    def find(stream: Stream, spec: RowSpec, pos: int, end: int | None = None) -> Anchor | None:
+        match = stream.search(spec.keyword, pos, end)
+        if not match:
+            return None
+        start = match.start()
+        if spec.prefix:
+            j = stream.compact.rfind(spec.prefix, max(pos, start - 30), start)
+            if j >= 0:
+                start = j
+        return Anchor(spec, start, match.end())
+
+    def segments(self, stream: Stream, anchors: list[Anchor]) -> list[tuple[Anchor, list[Token], int]]:
+        """Each anchor's value tokens (up to the next anchor) and the raw offset where its label starts."""
+        out = []
+        for i, anchor in enumerate(anchors):
+            start = stream.raw_offset(anchor.start)
+            end = stream.raw_offset(anchors[i + 1].start) if i + 1 < len(anchors) else stream.end
+            out.append((anchor, stream.tokens_between(start, end), start))
+        return out
+
+    # -------------------------------------------------------------- one row
+    def row_values(self, table: str, spec: RowSpec, tokens: list[Token], accept=None, prefer=None
+                   ) -> tuple[list[Number] | None, list[Token] | None, list[glued.Split]]:
+        """(values, the tokens they came from or None when split from run-together digits, the split candidates)."""
+        values = [t for t in tokens if t.kind in (NUM, BLANK, MARK)]
+        count = spec.count
+        while len(values) > count and values[-1].kind == BLANK:
+            values.pop()
+        while len(values) > count and values[0].kind == BLANK:
+            values.pop(0)
+        raw = " ".join(t.text or "□" for t in values) or "—"
+        if len(values) > count:
+            self.add(F.IMPORT_EXTRA_NUMBERS, table, spec, expected=count, found=len(values), raw=raw)
+            values = values[:count]
+        if len(values) == count:
+            amounts = [target == "t2_fee" for target in spec.targets]
+            return [token_value(t, amount=a) for t, a in zip(values, amounts)], values, []
+        pieces = [t.glued_piece for t in values]
+        if any(p is not None and not p.isdigit() for p in pieces) or sum(len(p or "0") for p in pieces) < count:
+            self.add(F.IMPORT_ROW_INCOMPLETE, table, spec, cells=self.cells(spec), expected=count,
+                     found=len(values), raw=raw)
+            return None, None, []
+        candidates = glued.splits(pieces, count, accept)
+        if prefer:
+            candidates.sort(key=prefer)
+        if not candidates:
+            self.add(F.IMPORT_GLUED_UNDECODABLE, table, spec, cells=self.cells(spec), raw=raw.replace(" ", ""),
+                     expected=count)
+            return None, None, []
+        self.glued_rows.setdefault(table, []).append((spec.label, raw))
+        return list(candidates[0]), None, candidates
+
+    def store(self, table: str, spec: RowSpec, values: list[Number], tokens: list[Token] | None, raw: str) -> None:
+        for index, (target, value) in enumerate(zip(spec.targets, values)):
+            token = tokens[index] if tokens else None
+            if target is None:
+                header = spec.headers[index] if index < len(spec.headers) else ""
+                self.reading.unmapped.append((spec.label, header, value))
+                continue
+            self.reading.values[target] = value
+            self.reading.sources[target] = SourceCell(table, None, token.text if token else raw)
+            if token is not None and token.kind == BLANK:
+                self.reading.blanks.append(FindingCell(table, None, target, ""))
+            elif token is not None and token.kind == MARK:
+                self.reading.marks.append(FindingCell(table, None, target, token.text))
+
+    def add(self, code: F.Code, table: str, spec: RowSpec | None, cells=(), **fields) -> None:
+        label = spec.label if spec else ""
+        self.reading.findings.append(code(cells, table=table, table_en=T_EN[table], label=label, **fields))
+
+    @staticmethod
+    def cells(spec: RowSpec) -> list[FindingCell]:
+        return [FindingCell(None, None, t, None) for t in spec.targets if t]
+
+    def ambiguous(self, table: str, spec: RowSpec, raw: str, candidates: list[glued.Split], chosen: glued.Split
+                  ) -> None:
+        options = "；".join("|".join(str(v) for v in c) for c in candidates[:4])
+        if len(candidates) > 4:
+            options += f"；等 {len(candidates)} 种"
+        self.add(F.IMPORT_GLUED_AMBIGUOUS, table, spec, cells=self.cells(spec), raw=raw.replace(" ", ""),
+                 options=options, chosen="|".join(str(v) for v in chosen))
+
+    # -------------------------------------------------------------- 表二
+    def table2(self, stream: Stream | None) -> None:
+        version = detect_format(stream)
+        self.reading.format_version = version
+        specs = T2_2019 if version == "2019" else T2_2021
+        self.reading.rows_expected += len(specs)
+        if stream is None:
+            return
+        anchors, pos = [], 0
+        for spec in specs:
+            anchor = self.find(stream, spec, pos)
+            if anchor:
+                anchors.append(anchor)
+                pos = anchor.keyword_end
+            elif spec.targets and any(spec.targets):
+                self.add(F.IMPORT_ROW_NOT_FOUND, T2, spec, cells=self.cells(spec), count=spec.count)
+        for anchor, tokens, _ in self.segments(stream, anchors):
+            spec = anchor.spec
+            prefer = _prefer_in_force if spec.key in ("rule", "norm") else glued.balanced
+            values, used, candidates = self.row_values(T2, spec, tokens, prefer=prefer)
+            if values is None:
+                continue
+            raw = " ".join(t.text for t in tokens if t.kind == NUM)
+            if len(candidates) > 1:
+                self.ambiguous(T2, spec, raw, candidates, tuple(values))
+            self.store(T2, spec, values, used, raw)
+            self.reading.rows_read += 1
+
+    # -------------------------------------------------------------- 表三
+    def table3(self, stream: Stream | None) -> None:
+        self.reading.rows_expected += len(T3_SPECS)
+        if stream is None:
+            return
+        found: dict[str, Anchor] = {}
+        pos = 0
+        for spec in T3_SPECS[:T3_SPECS.index(T3_BY_KEY["other_1"])]:
+            anchor = self.find(stream, spec, pos)
+            if anchor:
+                found[spec.key] = anchor
+                pos = anchor.keyword_end
+        total = self.find(stream, T3_BY_KEY["total"], pos)
+        limit = total.start if total else None
+        others_pos = pos
+        for key in ("other_1", "other_2", "other_3"):
+            anchor = self.find(stream, T3_BY_KEY[key], others_pos, limit)
+            if anchor:
+                found[key] = anchor
+                others_pos = anchor.keyword_end
+        order = [spec.key for spec in T3_SPECS]
+        if not any(k in found for k in ("other_1", "other_2", "other_3")):
+            single = self.find(stream, OTHER_SINGLE, pos, limit)
+            if single:
+                found["other_single"] = single
+                self.reading.other_single = True
+                i = order.index("other_1")
+                order[i:i + 3] = ["other_single"]
+                others_pos = single.keyword_end
+        if total is None:
+            total = self.find(stream, RowSpec("total", "（七）总计", r"总计|合计", None, T3_BY_KEY["total"].targets),
+                              others_pos)
+        if total:
+            found["total"] = total
+            carry_out = self.find(stream, T3_BY_KEY["carry_out"], total.keyword_end)
+        else:
+            carry_out = self.find(stream, T3_BY_KEY["carry_out"], others_pos)
+        if carry_out:
+            found["carry_out"] = carry_out
+        specs = {**T3_BY_KEY, "other_single": OTHER_SINGLE}
+        anchors = [found[k] for k in order if k in found]
+        rows: dict[str, glued.Split | list[Number]] = {}
+        used_tokens: dict[str, list[Token] | None] = {}
+        candidates: dict[str, list[glued.Split]] = {}
+        raws: dict[str, str] = {}
+        segments = self.segments(stream, anchors)
+        for index, (anchor, tokens, label_start) in enumerate(segments):
+            key = anchor.spec.key
+            self.label_variant(stream, anchor, tokens, label_start,
+                               segments[index + 1][2] if index + 1 < len(segments) else stream.end)
+            # rows whose labels were not recognised follow this one: take their numbers by position
+            at = order.index(key)
+            missing = []
+            for k in order[at + 1:]:
+                if k in found:
+                    break
+                missing.append(k)
+            value_tokens = [t for t in tokens if t.kind in (NUM, BLANK, MARK)]
+            if missing and len(value_tokens) == 7 * (1 + len(missing)):
+                for n, k in enumerate([key] + missing):
+                    part = value_tokens[7 * n:7 * n + 7]
+                    rows[k] = [token_value(t) for t in part]
+                    used_tokens[k] = part
+                    raws[k] = " ".join(t.text for t in part)
+                    if n:
+                        self.add(F.IMPORT_ROW_BY_POSITION, T3, specs[k], cells=self.cells(specs[k]),
+                                 values=raws[k])
+                continue
+            values, used, cands = self.row_values(T3, anchor.spec, tokens, accept=glued.row_total_ok,
+                                                  prefer=glued.balanced)
+            if values is None:
+                continue
+            rows[key] = values
+            used_tokens[key] = used
+            raws[key] = " ".join(t.text for t in value_tokens)
+            if len(cands) > 1:
+                candidates[key] = cands
+        for key in order:
+            if key not in rows and key not in found:
+                self.add(F.IMPORT_ROW_NOT_FOUND, T3, specs[key], cells=self.cells(specs[key]), count=7)
+        if candidates:
+            fixed = {k: tuple(v) for k, v in rows.items() if k not in candidates}
+            result_keys = [k for k in order if k not in ("new", "carry_in", "total", "carry_out")]
+            chosen, valid = glued.resolve_jointly(candidates, fixed, lambda r: _t3_consistent(r, result_keys))
+            for key, split in chosen.items():
+                rows[key] = list(split)
+                if valid != 1:
+                    options = candidates[key]
+                    if valid > 1:
+                        options = sorted(options, key=glued.balanced)
+                    self.ambiguous(T3, specs[key], raws[key], options, split)
+        for key in order:
+            if key in rows:
+                self.store(T3, specs[key], list(rows[key]), used_tokens.get(key), raws.get(key, ""))
+                self.reading.rows_read += 1
+        if self.reading.other_single and "other_single" in rows:
+            for k in ("other_1", "other_2"):
+                for target in T3_BY_KEY[k].targets:
+                    self.reading.values.setdefault(target, 0)
+            self.reading.findings.append(F.IMPORT_OTHER_SINGLE_ROW(
+                self.cells(OTHER_SINGLE), values=" ".join(str(v) for v in rows["other_single"])))
+            self.reading.rows_read += 2
+
+    def label_variant(self, stream: Stream, anchor: Anchor, tokens: list[Token], start: int, end: int) -> None:
+        expected = normalise(anchor.spec.label)
+        segment = stream.compact[anchor.start:]
+        stop = next((i for i, off in enumerate(stream.cmap[anchor.start:]) if off >= end), len(segment))
+        if expected in segment[:stop]:
+            return
+        first_value = next((t.start for t in tokens if t.kind in (NUM, BLANK, MARK)), end)
+        found = stream.raw_text(start, max(first_value, start + 1), limit=80)
+        if not found or normalise(found) == expected:
+            return
+        self.add(F.IMPORT_LABEL_VARIANT, T3, anchor.spec, found=found, expected=anchor.spec.label)
+
+    # -------------------------------------------------------------- 表四
+    def table4(self, stream: Stream | None) -> None:
+        self.reading.rows_expected += 1
+        spec = RowSpec("t4", "行政复议、行政诉讼数据行", "", None, T4_IDS)
+        if stream is None:
+            return
+        tokens = [t for t in stream.tokens if t.kind in (NUM, BLANK, MARK)]
+        lines_with_values = {stream.line_of(t.start) for t in tokens if t.kind != BLANK}
+        if lines_with_values:  # blank cells of header rows are not data
+            tokens = [t for t in tokens if t.kind != BLANK or stream.line_of(t.start) in lines_with_values]
+        if not tokens:
+            self.add(F.IMPORT_ROW_NOT_FOUND, T4, spec, cells=self.cells(spec), count=15)
+            return
+        values, used, candidates = self.row_values(T4, spec, tokens, accept=glued.table4_ok, prefer=glued.balanced)
+        if values is None:
+            return
+        raw = " ".join(t.text for t in tokens if t.kind == NUM)
+        if len(candidates) > 1:
+            self.ambiguous(T4, spec, raw, candidates, tuple(values))
+        self.store(T4, spec, values, used, raw)
+        self.reading.rows_read += 1
+
+    # -------------------------------------------------------------- after all tables
+    def finish(self) -> Reading:
+        reading = self.reading
+        for table, rows in self.glued_rows.items():
+            cells = [FindingCell(table, None, None, raw) for _, raw in rows]
+            example = rows[0][1].replace(" ", "")
+            reading.findings.append(F.IMPORT_GLUED_DECODED(cells, table=table, table_en=T_EN[table],
+                                                          count=len(rows), example=example))
+        if reading.blanks:
+            first = FORM_2021.item(reading.blanks[0].item).label
+            reading.findings.append(F.BLANK_AS_ZERO(reading.blanks, count=len(reading.blanks), first=first))
+        if reading.marks:
+            first = FORM_2021.item(reading.marks[0].item).label
+            reading.findings.append(F.PLACEHOLDER_AS_ZERO(reading.marks, count=len(reading.marks), first=first))
+        if reading.format_version == "2019":
+            reading.findings.append(F.IMPORT_FORMAT_2019(mapping=MAPPING_2019[0], mapping_en=MAPPING_2019[1]))
+            absent = [i for i in ("t2_rule_repealed", "t2_rule_valid", "t2_norm_repealed", "t2_norm_valid", "t2_fee")]
+            reading.findings.append(F.IMPORT_NOT_IN_SOURCE(
+                [FindingCell(T2, None, i, None) for i in absent], version="2019", count=len(absent),
+                list="、".join(_short_label(i) for i in absent), list_en=", ".join(absent)))
+        if reading.unmapped:
+            listed = "；".join(f"{row}“{col}” {_plain(v)}" for row, col, v in reading.unmapped)
+            reading.findings.append(F.IMPORT_UNMAPPED(
+                [FindingCell(T2, None, None, f"{row}｜{col}={_plain(v)}") for row, col, v in reading.unmapped],
+                count=len(reading.unmapped), list=listed, list_en=listed))
+        return reading
+
+
+def _prefer_in_force(split: glued.Split) -> tuple:
+    """表二（一）: prefer 现行有效 ≥ 本年制发 (documents issued this year are normally still in force), then balance."""
+    return (split[-1] < split[0],) + glued.balanced(split)
+
+
+def _t3_consistent(rows: dict[str, tuple[int, ...]], result_keys: list[str]) -> bool:
+    zero = (0,) * 7
+    total = rows.get("total", zero)
+    for c in range(7):
+        if sum(rows.get(k, zero)[c] for k in result_keys) != total[c]:
+            return False
+        if rows.get("new", zero)[c] + rows.get("carry_in", zero)[c] != total[c] + rows.get("carry_out", zero)[c]:
+            return False
+    return True
+
+
+def _short_label(item_id: str) -> str:
+    item = FORM_2021.item(item_id)
+    return f"{item.row_label.split(' ')[-1]}“{item.col_label}”"
+
+
+def _plain(value: Number) -> str:
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
