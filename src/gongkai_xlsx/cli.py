@@ -183,6 +183,110 @@ def verify(
     raise typer.Exit(result.exit_code)
 
 
+@app.command()
+def merge(
+    inputs: list[Path] = typer.Argument(..., help="收件箱：文件、文件夹、.zip、.eml（递归）/ inbox: files, folders, zips, e-mails."),
+    year: int = typer.Option(..., "--year", "-y", min=2021, max=2100, help="汇总的报告年度 / reporting year."),
+    output: Path = typer.Option(..., "--out", "-o", help="汇总工作簿（.xlsx）/ consolidated workbook to write."),
+    roster: Optional[Path] = typer.Option(None, "--roster", "-r", help="名册 CSV/XLSX / roster."),
+    unit_name: str = typer.Option("", "--unit-name", help="汇总单位名称，如 示例县 / name of the consolidating unit."),
+    unit_code: str = typer.Option("", "--unit-code", help="汇总单位代码（上级汇总时用于匹配）/ its code."),
+    include_invalid: bool = typer.Option(False, "--include-invalid", help="有错误的报表也计入汇总 / count returns with errors."),
+    previous: Optional[Path] = typer.Option(None, "--previous", help="上年汇总表，用于跨年度校验 / last year's consolidated workbook."),
+    per_agency_sheets: bool = typer.Option(False, "--per-agency-sheets", help="每个单位一个国家表式工作表 / one sheet per agency."),
+    feedback: Optional[Path] = typer.Option(None, "--feedback", help="为有问题的报表生成退回意见的目录 / feedback folder."),
+    force: bool = typer.Option(False, "--force", help="覆盖已存在的汇总工作簿 / overwrite the output."),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出结果 / print the result as JSON."),
+) -> None:
+    """汇总：读取收件箱中的全部报表，校验、匹配名册、取最新版本，生成全县汇总工作簿。
+
+    Consolidate an inbox into one workbook. Exit code 0: every roster agency counted and nothing excluded;
+    1: written, but something needs attention (missing, excluded, unreadable); 2: bad usage or not written.
+    """
+    from .consolidate import render_consolidated, status_rows
+    from .feedback import write_feedback
+    from .merge import STATUS_ZH, merge_inbox
+    from .reader import read_file
+    from .template import write_atomically
+    from .xlsx_parts import UnreadableFile
+
+    if output.exists() and not force:
+        _fail(GongkaiError(f"汇总工作簿已存在：{output}", hint="请换一个文件名，或确认后加 --force 覆盖。"))
+    try:
+        agencies = read_roster(roster) if roster else None
+        previous_report = None
+        if previous is not None:
+            try:
+                previous_report = read_file(previous)
+            except UnreadableFile as error:
+                raise GongkaiError(f"上年汇总表 {previous} 无法读取：{error.message}", hint=error.hint) from None
+        bar = _progress(0, "读取并校验", quiet=as_json)
+        with bar as advance:
+            result = merge_inbox(inputs, year=year, roster=agencies, unit_name=unit_name, unit_code=unit_code,
+                                 include_invalid=include_invalid, previous=previous_report, progress=advance,
+                                 on_submissions=bar.set_total)
+        write_atomically(output, render_consolidated(result, per_agency_sheets=per_agency_sheets))
+        written = write_feedback([e.result for e in result.entries], feedback) if feedback else []
+    except GongkaiError as error:
+        _fail(error)
+        return
+    counts = result.counts()
+    attention = counts["missing"] + counts["invalid_excluded"] + counts["unreadable"] + counts["wrong_year"] \
+        + counts["unknown_agency"]
+    code = EXIT_FINDINGS if attention else EXIT_OK
+    if as_json:
+        sys.stdout.write(json.dumps({
+            "output": str(output), "year": year, "counts": counts,
+            "totals": {k: (str(v) if not isinstance(v, int) else v) for k, v in result.totals.items()},
+            "status": [{"code": row[0], "name": row[1], "category": row[2], "status": row[3],
+                        "file": row[4].submission.name if row[4] else None} for row in status_rows(result)],
+            "feedback": [str(p) for p in written], "seconds": round(result.seconds, 3),
+        }, ensure_ascii=False, indent=2) + "\n")
+        raise typer.Exit(code)
+    table = Table(title=f"{unit_name}{year} 年度报送情况")
+    for header in ("单位", "类别", "情况", "文件"):
+        table.add_column(header)
+    rows = status_rows(result)
+    for name_code, name, category, status, entry, note in rows[:60]:
+        table.add_row(name or name_code or "", category, status, entry.submission.name if entry else "")
+    if len(rows) > 60:
+        table.add_row("…", "", f"另有 {len(rows) - 60} 行，见汇总工作簿“报送情况”", "")
+    out.print(table)
+    out.print(f"名册 {counts['expected']} 个单位：已报送 {counts['received']}，通过并计入 {counts['valid']}，"
+              f"有错误未计入 {counts['invalid_excluded']}，未报送 {counts['missing']}；"
+              f"另有被替代 {counts['superseded']} 份、名册外 {counts['unknown_agency']} 份、年度不符 {counts['wrong_year']} 份、"
+              f"无法读取 {counts['unreadable']} 份。")
+    out.print(f"本年新收申请 {result.totals.get('t3_new_total', 0)} 件（{counts['members']} 个单位合计）。"
+              f"汇总工作簿：{output}（用时 {result.seconds:.1f} 秒）")
+    if written:
+        out.print(f"已为 {len(written)} 份有问题的报表生成退回意见：{feedback}")
+    raise typer.Exit(code)
+
+
+@app.command()
+def export(
+    workbook: Path = typer.Argument(..., help="merge 生成的汇总工作簿 / a consolidated workbook."),
+    output: Path = typer.Option(..., "--out", "-o", help="输出文件 / output file."),
+    fmt: str = typer.Option("csv", "--format", "-f", help="csv 或 parquet / csv or parquet."),
+) -> None:
+    """导出汇总工作簿的长表数据（单位、类别、年度、编号、名称、数值），供 pandas 等分析。
+
+    Export a consolidated workbook as long-format data for analysts.
+    """
+    from .export import export_consolidated
+    from .xlsx_parts import UnreadableFile
+
+    try:
+        path = export_consolidated(workbook, output, fmt)
+    except UnreadableFile as error:
+        _fail(error)
+        return
+    except GongkaiError as error:
+        _fail(error)
+        return
+    out.print(f"已导出：{path}")
+
+
 SAMPLE_ROSTER = Path(__file__).parent / "data" / "示例县名册.csv"
 DEMO_YEAR = 2026
 
@@ -217,12 +321,16 @@ def demo(
 
 
 class _progress:
-    """A rich progress bar on stderr that yields an ``advance(n)`` callback (silent for --json)."""
+    """A rich progress bar on stderr that yields an ``advance(n)`` callback (silent for --json or no terminal).
+
+    ``total`` may be unknown at first (0) and given later with :meth:`set_total`.
+    """
 
     def __init__(self, total: int, label: str, quiet: bool = False) -> None:
         self.total, self.label = total, label
-        self.quiet = quiet or total < 20 or not console.is_terminal
+        self.quiet = quiet or not console.is_terminal or 0 < total < 20
         self.bar: Progress | None = None
+        self.task = None
 
     def __enter__(self):
         if self.quiet:
@@ -230,8 +338,12 @@ class _progress:
         self.bar = Progress(TextColumn(self.label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                             console=console, transient=True)
         self.bar.start()
-        task = self.bar.add_task(self.label, total=self.total)
-        return lambda n=1: self.bar.advance(task, n)
+        self.task = self.bar.add_task(self.label, total=self.total or None)
+        return lambda n=1: self.bar.advance(self.task, n)
+
+    def set_total(self, total: int) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, total=total)
 
     def __exit__(self, *exc) -> None:
         if self.bar:

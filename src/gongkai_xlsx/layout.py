@@ -261,6 +261,18 @@ class FormulaPlacement(Placement):
         pass  # nothing is typed here
 
 
+class ValuePlacement(Placement):
+    """Every item cell a plain number (a copy of one agency's form), without defined names."""
+
+    def place(self, sheet, form, item_id, row, col, positions, colspan=1) -> None:
+        style = "amount_total" if form.item(item_id).decimals else "total"
+        sheet.add(Cell(row, col, style, item=item_id, colspan=colspan))
+        positions[item_id] = (sheet.name, row, col)
+
+    def validate(self, *args, **kwargs) -> None:
+        pass
+
+
 def _limit(message: str, length: int = 255) -> str:
     # Excel refuses validation messages over 255 characters
     return message if len(message) <= length else message[: length - 1] + "…"
@@ -456,6 +468,44 @@ def _table4_sheet(form: Form, positions, check_positions) -> SheetLayout:
     data_row = table4_block(sheet, form, positions, check_positions, Placement(), top=3)
     sheet.print_area = (0, 0, data_row, ncols - 1)
     return sheet
+
+
+# ------------------------------------------------------------------------------------------ all three tables on one sheet
+SUMMARY_WIDTHS = {0: 4.5, 1: 9, 2: 36, **{c: 10 for c in range(3, 18)}}
+
+
+def tables_sheet(form: Form, name: str, title: str, placement: Placement, *,
+                 with_check_total: bool) -> tuple[SheetLayout, dict[str, tuple[str, int, int]],
+                                                  dict[str, tuple[str, int, int]]]:
+    """表二, 表三 and 表四 stacked on one sheet in the national layout (the consolidated 汇总 sheet, or a copy
+    of one agency's form), with the live checks; ``with_check_total`` adds the banner and ``check_failures``."""
+    positions: dict[str, tuple[str, int, int]] = {}
+    check_positions: dict[str, tuple[str, int, int]] = {}
+    sheet = SheetLayout(name, widths=dict(SUMMARY_WIDTHS))
+    last_col = max(SUMMARY_WIDTHS)
+    sheet.add(Cell(0, 0, "title", text=title, colspan=last_col + 1))
+    sheet.heights[0] = 30
+    row = 2
+    if with_check_total:
+        _banner(sheet, 1, last_col)
+    sheet.add(Cell(row, 0, "heading", text=form.table2.heading, colspan=last_col + 1))
+    row = table2_block(sheet, form, positions, placement, top=row + 1, left=2) + 2
+    sheet.add(Cell(row, 0, "heading", text=form.table3.heading, colspan=10))
+    sheet.add(Cell(row, 10, "unit", text="单位：件", colspan=1))
+    row = table3_block(sheet, form, positions, check_positions, placement, top=row + 1, left=0, check_col=11)
+    row += 5  # the column checks sit below the table
+    sheet.add(Cell(row, 0, "heading", text=form.table4.heading, colspan=last_col + 1))
+    row = table4_block(sheet, form, positions, check_positions, placement, top=row + 1, left=3) + 3
+    if with_check_total:
+        terms = "+".join(f"IF({_check_ref(check_positions[c.id])}<>0,1,0)" for c in checks_for_template(form)
+                         if c.id in check_positions and c.rule.severity is Severity.ERROR)
+        sheet.add(Cell(row, 0, "meta_label", text="未通过的校验项数（错误）", colspan=3))
+        sheet.add(Cell(row, 3, "check", name=CHECK_FAILURES, formula=terms, cached=error_failures))
+        sheet.check_cells.append((row, 3))
+        positions[CHECK_FAILURES] = (sheet.name, row, 3)
+    sheet.print_area = (0, 0, row, last_col)
+    sheet.landscape = True
+    return sheet, positions, check_positions
 
 
 # ------------------------------------------------------------------------------------------ 基本信息及文字

@@ -171,6 +171,10 @@ def read_bytes(data: bytes, path: str = "<memory>", *, form: Form = CURRENT_FORM
         report.findings.append(F.STAMP_MISSING())
     if report.stamp.get("origin") == "imported":
         report.origin = "imported"
+    if report.stamp.get("origin") == "consolidated" and DETAIL_SHEET in workbook.sheet_parts:
+        report.origin = "consolidated"
+        _read_consolidated(workbook, report, located)
+        return report
     _read_values(workbook, report, located)
     if report.origin == "labels":
         from .labels import identity_from_title
@@ -510,6 +514,60 @@ def _year(value: object) -> int | None:
         return None
     number = as_count(parsed.value)
     return number if isinstance(number, int) and 1990 < number < 2200 else None
+
+
+# ------------------------------------------------------------------------------------------ consolidated workbooks
+DETAIL_SHEET = "明细"  # the consolidated workbook's detail sheet (gongkai_xlsx.consolidate.SHEET_DETAIL)
+
+
+def _read_consolidated(workbook: Workbook, report: Report, located) -> None:
+    """A consolidated workbook: its totals are recomputed from the 明细 rows, never taken from its formulas."""
+    form = report.form
+    sheet = workbook.sheet(DETAIL_SHEET)
+    columns: dict[str, int] = {}
+    col = 0
+    while True:
+        raw = sheet.at(1, col)
+        if raw is None or raw.value in (None, ""):
+            break
+        columns[str(raw.value)] = col
+        col += 1
+    missing = [item for item in form.items if item.id not in columns]
+    if missing:
+        report.findings.append(F.CELLS_NOT_FOUND(count=len(missing), first=missing[0].label, first_en=missing[0].id))
+    row = 2
+    totals: dict[str, Decimal | int] = {item.id: 0 for item in form.items}
+    while True:
+        code, name = sheet.at(row, columns.get("code", 0)), sheet.at(row, columns.get("name", 1))
+        if (code is None or code.value in (None, "")) and (name is None or name.value in (None, "")):
+            break
+        values: dict[str, Decimal | int] = {}
+        for item in form.items:
+            if item.id not in columns:
+                continue
+            raw = sheet.at(row, columns[item.id])
+            source = SourceCell(DETAIL_SHEET, a1(row, columns[item.id]), raw.value if raw else None)
+            values[item.id] = _normalise(report, item, source, raw, [], [])
+            totals[item.id] += values[item.id]
+
+        def text(key: str) -> str:
+            raw = sheet.at(row, columns[key]) if key in columns else None
+            return "" if raw is None or raw.value is None else str(raw.value)
+
+        units = parse_number(sheet.at(row, columns["units"]).value if "units" in columns and
+                             sheet.at(row, columns["units"]) else 1).value or 1
+        report.members.append({"code": text("code"), "name": text("name"), "category": text("category"),
+                               "parent": text("parent"), "units": int(units), "values": values})
+        row += 1
+    report.values = totals
+    report.units = sum(m["units"] for m in report.members) or 0
+    for item in form.items:
+        if item.id in located:
+            sheet_name, r, c = located[item.id]
+            report.sources[item.id] = SourceCell(sheet_name, a1(r, c), None)
+    report.agency_name = report.stamp.get("agency_name", "")
+    report.agency_code = report.stamp.get("agency_code", "")
+    report.year = _year(report.stamp.get("year"))
 
 
 # ------------------------------------------------------------------------------------------ template identity

@@ -58,6 +58,7 @@ class Report:
     texts: dict[str, str] = field(default_factory=dict)  # text_overview, text_problems, text_other
     findings: list[Finding] = field(default_factory=list)  # what the reader noticed (normalisation, identity)
     units: int = 1  # agencies this report stands for (a consolidated workbook counts its members)
+    members: list[dict[str, Any]] = field(default_factory=list)  # a consolidated workbook's rows: code, name, …
 
     def __getstate__(self) -> dict[str, Any]:
         # the form travels by its version (reports cross process boundaries when verifying in parallel)

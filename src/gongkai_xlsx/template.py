@@ -167,11 +167,11 @@ def render_template(
     })
     for key, value in stamp.as_dict().items():
         workbook.set_custom_property(PROPERTY_PREFIX + key, value)
-    formats = _Formats(workbook)
+    formats = Formats(workbook)
     if front_sheet is not None:
         _write_front_sheet(workbook, front_sheet, formats, password)
     for sheet in layout.sheets:
-        _write_sheet(workbook, sheet, formats, ctx, locked_meta, password, totals_as_values, annotations or {})
+        write_sheet(workbook, sheet, formats, ctx, locked_meta, password, totals_as_values, annotations or {})
     _write_stamp_sheet(workbook, stamp, password)
     workbook.set_calc_mode("auto")
     workbook.close()
@@ -215,7 +215,7 @@ def template_filename(year: int, agency: Agency | None) -> str:
 
 
 # ------------------------------------------------------------------------------------------ rendering
-class _Formats:
+class Formats:
     def __init__(self, workbook: xlsxwriter.Workbook) -> None:
         self.workbook = workbook
         self.cache: dict[tuple[str, bool], Any] = {}
@@ -234,7 +234,7 @@ class _Formats:
         return self.cache[key]
 
 
-def _write_sheet(workbook, sheet: SheetLayout, formats: _Formats, ctx: Context, locked_meta: set[str],
+def write_sheet(workbook, sheet: SheetLayout, formats: Formats, ctx: Context, locked_meta: set[str],
                  password: str, totals_as_values: bool = False, annotations: Mapping[str, str] = {}) -> None:
     ws = workbook.add_worksheet(sheet.name)
     for col, width in sheet.widths.items():
@@ -281,7 +281,7 @@ def _write_sheet(workbook, sheet: SheetLayout, formats: _Formats, ctx: Context, 
                           "format_columns": True})
 
 
-def _annotate(ws, cell: Cell, comment: str, formats: _Formats, locked: bool) -> None:
+def _annotate(ws, cell: Cell, comment: str, formats: Formats, locked: bool) -> None:
     """Mark a cell a finding is about: a red frame and fill over its own style, and the finding as a comment."""
     ws.conditional_format(cell.row, cell.col, cell.row, cell.col,
                           {"type": "formula", "criteria": "=TRUE", "format": formats.flag})
@@ -300,21 +300,21 @@ class FrontSheet:
     widths: tuple[float, ...]
 
 
-def _write_front_sheet(workbook, sheet: FrontSheet, formats: _Formats, password: str) -> None:
+def _write_front_sheet(workbook, sheet: FrontSheet, formats: Formats, password: str) -> None:
     ws = workbook.add_worksheet(sheet.name)
     last = len(sheet.headers) - 1
     for col, width in enumerate(sheet.widths):
         ws.set_column(col, col, width)
     ws.merge_range(0, 0, 0, last, "", formats.get("title", True))
-    _write_text(ws, 0, 0, sheet.title, formats.get("title", True))
+    write_text(ws, 0, 0, sheet.title, formats.get("title", True))
     row = 1
     for line in sheet.lines:
         ws.merge_range(row, 0, row, last, "", formats.get("subtitle_left", True))
-        _write_text(ws, row, 0, line, formats.get("subtitle_left", True))
+        write_text(ws, row, 0, line, formats.get("subtitle_left", True))
         row += 1
     row += 1
     for col, header in enumerate(sheet.headers):
-        _write_text(ws, row, col, header, formats.get("header", True))
+        write_text(ws, row, col, header, formats.get("header", True))
     ws.repeat_rows(row)
     for values in sheet.rows:
         row += 1
@@ -326,7 +326,7 @@ def _write_front_sheet(workbook, sheet: FrontSheet, formats: _Formats, password:
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 ws.write_number(row, col, value, formats.get("label", True))
             else:
-                _write_text(ws, row, col, "" if value is None else str(value), formats.get("label", True))
+                write_text(ws, row, col, "" if value is None else str(value), formats.get("label", True))
     ws.set_paper(9)
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
@@ -335,7 +335,7 @@ def _write_front_sheet(workbook, sheet: FrontSheet, formats: _Formats, password:
                           "format_columns": True})
 
 
-def _write_cell(workbook, ws, sheet: SheetLayout, cell: Cell, formats: _Formats, ctx: Context,
+def _write_cell(workbook, ws, sheet: SheetLayout, cell: Cell, formats: Formats, ctx: Context,
                 locked_meta: set[str], totals_as_values: bool = False) -> None:
     locked = cell.locked
     style = cell.style
@@ -356,18 +356,18 @@ def _write_cell(workbook, ws, sheet: SheetLayout, cell: Cell, formats: _Formats,
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             ws.write_number(cell.row, cell.col, value, fmt)
         else:
-            _write_text(ws, cell.row, cell.col, "" if value is None else str(value), fmt)
+            write_text(ws, cell.row, cell.col, "" if value is None else str(value), fmt)
     elif cell.text_id is not None:
-        _write_text(ws, cell.row, cell.col, ctx.texts.get(cell.text_id, ""), fmt)
+        write_text(ws, cell.row, cell.col, ctx.texts.get(cell.text_id, ""), fmt)
     elif cell.link is not None:
         ws.write_url(cell.row, cell.col, "internal:" + cell.link, fmt, string=cell.text)
     elif cell.text is not None:
-        _write_text(ws, cell.row, cell.col, cell.text, fmt)
+        write_text(ws, cell.row, cell.col, cell.text, fmt)
     if cell.name:
         workbook.define_name(cell.name, "=" + absolute_ref(sheet.name, cell.row, cell.col))
 
 
-def _write_text(ws, row: int, col: int, text: str, fmt) -> None:
+def write_text(ws, row: int, col: int, text: str, fmt) -> None:
     if text == "":
         ws.write_blank(row, col, None, fmt)
         return

@@ -1,0 +1,57 @@
+"""Export a consolidated workbook as long-format data (one row per agency × item) for analysts."""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import InputError
+from .reader import read_file
+from .template import write_atomically
+
+COLUMNS = ["agency_code", "agency", "category", "year", "id", "label", "value"]
+
+
+def consolidated_frame(path: str | os.PathLike) -> pd.DataFrame:
+    """The long-format frame of a consolidated workbook: agency, category, year, id, label, value.
+
+    Values are recomputed from the 明细 sheet (never from cached formula results); amounts keep their decimals.
+    """
+    report = read_file(path)
+    if report.origin != "consolidated":
+        raise InputError(f"{Path(path).name} 不是汇总表（由 gongkai-xlsx merge 生成）。",
+                         hint="export 只接受 merge 生成的汇总工作簿。", path=str(path))
+    form = report.form
+    records = []
+    for member in report.members:
+        for item in form.items:
+            value = member["values"].get(item.id, 0)
+            records.append((member["code"], member["name"], member["category"], report.year, item.id, item.label,
+                            float(value) if isinstance(value, Decimal) else value))
+    frame = pd.DataFrame.from_records(records, columns=COLUMNS)
+    return frame.astype({"year": "Int64"})
+
+
+def export_consolidated(path: str | os.PathLike, out: str | os.PathLike, fmt: str = "csv") -> Path:
+    """Write the long-format data as CSV (UTF-8 with BOM, so Excel opens it in Chinese) or Parquet."""
+    frame = consolidated_frame(path)
+    out = Path(out)
+    if fmt == "csv":
+        data = frame.to_csv(index=False).encode("utf-8-sig")
+    elif fmt == "parquet":
+        try:
+            import pyarrow  # noqa: F401  (pandas needs it for Parquet)
+        except ImportError:
+            raise InputError("导出 Parquet 需要 pyarrow。", hint="请运行 pip install pyarrow，或改用 --format csv。") from None
+        import io
+
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer, index=False)
+        data = buffer.getvalue()
+    else:
+        raise InputError(f"不支持的格式：{fmt}", hint="请使用 csv 或 parquet。")
+    write_atomically(out, data)
+    return out

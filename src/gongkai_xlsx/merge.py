@@ -1,0 +1,251 @@
+"""Merge: from an inbox to the consolidated figures — read and verify every submission, match each to the
+roster, keep the latest per agency, decide what is included, and sum.
+
+Every input is accounted for: each submission ends with exactly one status, and every roster agency without
+a counted submission is listed as missing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from decimal import Decimal
+
+from . import findings as F
+from .findings import Finding
+from .form import CURRENT_FORM, Form, Severity
+from .intake import Submission, collect
+from .reader import read_bytes
+from .report import Report
+from .roster import Agency, normalise_text
+from .verify import FileResult, unreadable_finding, verify_report
+from .xlsx_parts import UnreadableFile
+
+PARALLEL_THRESHOLD = 60
+
+STATUS_ZH = {
+    "included": "已报送·通过",
+    "invalid_excluded": "已报送·有错误(未计入)",
+    "invalid_included": "已报送·有错误(已计入)",
+    "missing": "未报送",
+    "superseded": "已被更新版本替代",
+    "unknown_agency": "名册外单位",
+    "unreadable": "无法读取",
+    "wrong_year": "年度不符(未计入)",
+}
+COUNTED = ("included", "invalid_included")
+
+
+@dataclass
+class Entry:
+    """One submission and what became of it."""
+
+    submission: Submission
+    result: FileResult
+    status: str = ""
+    agency: Agency | None = None
+    superseded_by: str | None = None  # the name of the submission that replaced it
+
+    @property
+    def report(self) -> Report | None:
+        return self.result.report
+
+
+@dataclass
+class Member:
+    """One agency counted in the totals."""
+
+    agency: Agency
+    entry: Entry
+
+    @property
+    def values(self) -> dict:
+        return self.entry.report.values
+
+    @property
+    def units(self) -> int:
+        return self.entry.report.units
+
+
+@dataclass
+class MergeResult:
+    year: int
+    unit_name: str
+    unit_code: str
+    roster: list[Agency] | None
+    entries: list[Entry] = field(default_factory=list)
+    members: list[Member] = field(default_factory=list)
+    missing: list[Agency] = field(default_factory=list)
+    totals: dict[str, int | Decimal] = field(default_factory=dict)
+    include_invalid: bool = False
+    seconds: float = 0.0
+    form: Form = CURRENT_FORM
+
+    def counts(self) -> dict[str, int]:
+        """expected (roster), received (agencies with a current return), valid, missing, excluded; and per status."""
+        counts = {status: 0 for status in STATUS_ZH}
+        for entry in self.entries:
+            counts[entry.status] += 1
+        counts["missing"] = len(self.missing)
+        current = [e for e in self.entries if e.status in ("included", "invalid_included", "invalid_excluded")]
+        counts.update(
+            expected=len(self.roster) if self.roster is not None else len(current),
+            received=len(current),
+            valid=counts["included"],
+            excluded=counts["invalid_excluded"],
+            members=len(self.members),
+            units=sum(m.units for m in self.members),
+        )
+        return counts
+
+
+# ------------------------------------------------------------------------------------------ reading
+def _read_job(job: tuple[Submission, int, dict | None]) -> FileResult:
+    submission, year, previous_by_code = job
+    if submission.data is None:
+        finding = F.UNREADABLE(reason=submission.note or "没有可读取的内容", advice="请让报送单位重新发送。",
+                               reason_en=submission.note or "nothing to read", advice_en="Ask for it again.")
+        return FileResult(submission.name, "", "unreadable", [finding])
+    try:
+        report = read_bytes(submission.data, submission.name)
+    except UnreadableFile as error:
+        return FileResult(submission.name, submission.sha256, "unreadable", [unreadable_finding(error)])
+    report.provenance.member = submission.member
+    report.provenance.sender = submission.sender
+    report.provenance.subject = submission.subject
+    report.provenance.received = submission.received.isoformat() if submission.received else None
+    previous = (previous_by_code or {}).get(report.agency_code)
+    found = verify_report(report, year=year, previous=previous)
+    status = "errors" if any(f.severity is Severity.ERROR for f in found) else "ok"
+    return FileResult(submission.name, report.provenance.sha256, status, found, report)
+
+
+def read_all(submissions: Sequence[Submission], year: int, previous_by_code: dict | None = None,
+             workers: int | None = None, progress: Callable[[int], None] | None = None) -> list[FileResult]:
+    jobs = [(s, year, previous_by_code) for s in submissions]
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if len(jobs) >= PARALLEL_THRESHOLD else 1
+    results: list[FileResult] = []
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for result in pool.map(_read_job, jobs, chunksize=max(1, len(jobs) // (workers * 4))):
+                results.append(result)
+                if progress:
+                    progress(1)
+    else:
+        for job in jobs:
+            results.append(_read_job(job))
+            if progress:
+                progress(1)
+    return results
+
+
+# ------------------------------------------------------------------------------------------ matching
+_DATE = re.compile(r"(20\d\d)\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})")
+
+
+def filled_date(report: Report) -> datetime | None:
+    """The 填报日期 the office typed, when it reads as a date."""
+    match = _DATE.search(report.meta.get("meta_date", "") or "")
+    if not match:
+        return None
+    try:
+        return datetime(*map(int, match.groups()), tzinfo=timezone.utc)
+    except ValueError:
+        return None
+
+
+def recency(entry: Entry) -> tuple:
+    """Sort key for 'latest wins': e-mail date, else 填报日期, else file time; ties broken by content hash."""
+    submission = entry.submission
+    when = submission.received or (filled_date(entry.report) if entry.report else None) or submission.file_time
+    return (when or datetime.min.replace(tzinfo=timezone.utc), entry.result.sha256)
+
+
+def match_agency(report: Report, roster: list[Agency] | None) -> Agency | None:
+    """The roster agency a report belongs to: by stamped code, by typed code, by normalised name."""
+    codes = [c for c in (report.stamp.get("agency_code"), report.agency_code) if c]
+    if roster is None:
+        code = codes[0] if codes else ""
+        return Agency(code=code, name=report.agency_name or report.stamp.get("agency_name", ""),
+                      category="汇总" if report.origin == "consolidated" else "")
+    by_code = {agency.code: agency for agency in roster}
+    for code in codes:
+        if code in by_code:
+            return by_code[code]
+    wanted = normalise_text(report.agency_name)
+    for agency in roster:
+        if wanted and normalise_text(agency.name) == wanted:
+            return agency
+    return None
+
+
+def merge_inbox(paths: Sequence[str | os.PathLike], *, year: int, roster: list[Agency] | None = None,
+                unit_name: str = "", unit_code: str = "", include_invalid: bool = False,
+                previous: Report | None = None, workers: int | None = None,
+                progress: Callable[[int], None] | None = None,
+                on_submissions: Callable[[int], None] | None = None) -> MergeResult:
+    """Read, verify, match and sum everything under ``paths``."""
+    started = time.perf_counter()
+    submissions = collect(list(paths))
+    if on_submissions:
+        on_submissions(len(submissions))
+    previous_by_code = previous_values_by_code(previous) if previous is not None else None
+    results = read_all(submissions, year, previous_by_code, workers=workers, progress=progress)
+    merged = MergeResult(year, unit_name, unit_code, roster, include_invalid=include_invalid)
+    merged.entries = [Entry(s, r) for s, r in zip(submissions, results)]
+    _decide(merged)
+    merged.seconds = time.perf_counter() - started
+    return merged
+
+
+def previous_values_by_code(previous: Report) -> dict[str, dict]:
+    """Last year's values per agency code: a consolidated workbook's members, or one agency's report."""
+    if previous.members:
+        return {m["code"]: m["values"] for m in previous.members if m.get("code")}
+    return {previous.agency_code: previous.values} if previous.agency_code else {}
+
+
+def _decide(merged: MergeResult) -> None:
+    by_agency: dict[str, list[Entry]] = {}
+    for entry in merged.entries:
+        if entry.result.status == "unreadable" or entry.report is None:
+            entry.status = "unreadable"
+            continue
+        if any(f.code == "WRONG_YEAR" for f in entry.result.findings):
+            entry.status = "wrong_year"
+            entry.agency = match_agency(entry.report, merged.roster)
+            continue
+        agency = match_agency(entry.report, merged.roster)
+        if agency is None:
+            entry.status = "unknown_agency"
+            continue
+        entry.agency = agency
+        by_agency.setdefault(agency.code or normalise_text(agency.name), []).append(entry)
+    for key, entries in by_agency.items():
+        entries.sort(key=recency)
+        latest = entries[-1]
+        for older in entries[:-1]:
+            older.status = "superseded"
+            older.superseded_by = latest.submission.name
+        if latest.result.status == "errors":
+            latest.status = "invalid_included" if merged.include_invalid else "invalid_excluded"
+        else:
+            latest.status = "included"
+        if latest.status in COUNTED:
+            merged.members.append(Member(latest.agency, latest))
+    order = {agency.code: index for index, agency in enumerate(merged.roster or [])}
+    merged.members.sort(key=lambda m: (order.get(m.agency.code, len(order)), m.agency.code, m.agency.name))
+    if merged.roster is not None:
+        merged.missing = [agency for agency in merged.roster if agency.code not in by_agency]
+    form = merged.form
+    merged.totals = {item.id: sum((m.values.get(item.id, 0) for m in merged.members), 0) for item in form.items}
+
+
+def entry_findings(entry: Entry) -> list[Finding]:
+    return entry.result.findings
