@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Optional
 
@@ -128,14 +129,15 @@ def verify(
     Exit code 0: no errors; 1: some file has errors; 2: some input could not be read (or bad usage).
     """
     from .feedback import write_feedback
-    from .verify import collect_files, verify_paths
+    from .verify import verify_paths
 
     if lang not in ("zh", "en"):
         _fail(GongkaiError(f"--lang 只能是 zh 或 en，不是 {lang}。"))
     try:
-        count = len(collect_files(paths)[0])
-        with _progress(count, "校验", quiet=as_json) as advance:
-            result = verify_paths(paths, previous=previous, year=year, progress=advance)
+        bar = _progress(0, "校验", quiet=as_json)
+        with bar as advance:
+            result = verify_paths(paths, previous=previous, year=year, progress=advance,
+                                  on_submissions=bar.set_total)
         written = write_feedback(result.files, feedback) if feedback else []
     except GongkaiError as error:
         _fail(error)
@@ -152,7 +154,7 @@ def verify(
         table.add_column(header[1] if english else header[0])
     for f in result.files:
         agency = f.report.agency_name if f.report else ""
-        table.add_row(Path(f.path).name, agency, str(f.report.year or "") if f.report else "",
+        table.add_row(_short_name(f.path), agency, str(f.report.year or "") if f.report else "",
                       STATUS_TEXT[f.status], str(f.errors), str(f.warnings), str(f.notices))
     out.print(table)
     if not quiet:
@@ -205,7 +207,7 @@ def merge(
     """
     from .consolidate import render_consolidated, status_rows
     from .feedback import write_feedback
-    from .merge import STATUS_ZH, merge_inbox
+    from .merge import merge_inbox
     from .reader import read_file
     from .template import write_atomically
     from .xlsx_parts import UnreadableFile
@@ -248,7 +250,7 @@ def merge(
         table.add_column(header)
     rows = status_rows(result)
     for name_code, name, category, status, entry, note in rows[:60]:
-        table.add_row(name or name_code or "", category, status, entry.submission.name if entry else "")
+        table.add_row(name or name_code or "", category, status, _short_name(entry.submission.name) if entry else "")
     if len(rows) > 60:
         table.add_row("…", "", f"另有 {len(rows) - 60} 行，见汇总工作簿“报送情况”", "")
     out.print(table)
@@ -287,37 +289,69 @@ def export(
     out.print(f"已导出：{path}")
 
 
-SAMPLE_ROSTER = Path(__file__).parent / "data" / "示例县名册.csv"
-DEMO_YEAR = 2026
+@app.command()
+def samples(
+    out_dir: Path = typer.Option(Path("samples"), "--out", "-o", help="输出目录 / output folder."),
+) -> None:
+    """生成示例县样例数据（名册、收件箱、上年汇总表）；仓库中的 samples/ 即由此生成。
+
+    Write the sample county (roster, inbox, last year's consolidation); the repository's samples/ comes from this.
+    """
+    from .samples import write_samples
+
+    written = write_samples(out_dir)
+    out.print(f"已生成 {len(written)} 个样例文件：{out_dir}（说明见 {out_dir / 'README.md'}）")
 
 
 @app.command()
 def demo(
     out_dir: Path = typer.Option(Path("gongkai-demo"), "--out", "-o", help="输出目录 / output folder."),
 ) -> None:
-    """演示：用内置的示例县名册（32个单位）生成全套模板，并说明接下来打开哪些文件。
+    """演示一整轮：示例县（32个单位）的模板 → 收件箱校验与退回意见 → 全县汇总表，最后说明打开哪些文件。
 
-    Demo on the bundled sample county: generate the roster's templates and say what to open.
+    The whole round trip on the sample county: templates, verification with feedback, consolidation.
     """
+    from .consolidate import consolidated_filename, render_consolidated
+    from .feedback import write_feedback
+    from .merge import merge_inbox
+    from .reader import read_file
+    from .samples import COUNTY, COUNTY_CODE, YEAR, write_samples
+    from .template import write_atomically
+
+    started = time.perf_counter()
+    sample_dir, inbox = out_dir / "样例", out_dir / "样例" / "收件箱"
     try:
-        agencies = read_roster(SAMPLE_ROSTER)
-        blank = generate_templates(DEMO_YEAR, out_dir, None, force=True)
-        with _progress(len(agencies), "生成模板") as advance:
-            per_agency = generate_templates(DEMO_YEAR, out_dir / "各单位模板", agencies, force=True,
-                                            progress=advance)
+        write_samples(sample_dir)
+        agencies = read_roster(sample_dir / "示例县名册.csv")
+        templates = generate_templates(YEAR, out_dir / "模板", agencies, force=True)
+        previous = read_file(sample_dir / "上年汇总" / f"{YEAR - 1}年政府信息公开工作年度报告汇总_{COUNTY}.xlsx")
+        result = merge_inbox([inbox], year=YEAR, roster=agencies, unit_name=COUNTY, unit_code=COUNTY_CODE,
+                             previous=previous)
+        consolidated = out_dir / consolidated_filename(result)
+        write_atomically(consolidated, render_consolidated(result))
+        feedback_dir = out_dir / "退回意见"
+        returned = [e.result for e in result.entries if e.status not in ("superseded",)]
+        feedback = write_feedback([r for r in returned if r.status == "errors" or
+                                   any(f.severity.value == "warning" for f in r.findings)], feedback_dir)
     except GongkaiError as error:
         _fail(error)
         return
-    categories: dict[str, int] = {}
-    for agency in agencies:
-        categories[agency.category] = categories.get(agency.category, 0) + 1
-    summary = "、".join(f"{name} {count} 个" for name, count in categories.items())
-    out.print(f"[bold]示例县 {DEMO_YEAR} 年度[/]：名册共 {len(agencies)} 个单位（{summary}）。")
-    out.print(f"已生成空白模板：{blank.files[0].path}")
-    out.print(f"已生成各单位模板 {len(per_agency.files)} 份：{per_agency.out_dir}/"
-              f"（用时 {blank.seconds + per_agency.seconds:.1f} 秒）")
-    out.print("请用 Excel、WPS 或 LibreOffice 打开任一模板：浅黄色单元格可填写，顶部横幅实时显示校验结果；"
-              "“填表说明”工作表说明填写和报送方法。")
+    counts = result.counts()
+    out.print(f"[bold]示例县 {YEAR} 年度 · 演示完成[/]（用时 {time.perf_counter() - started:.1f} 秒）")
+    out.print(f"1. 下发模板：为名册中的 {len(templates.files)} 个单位生成了模板 → {templates.out_dir}/")
+    out.print(f"2. 收集与校验：收件箱中有 {len(result.entries)} 份报送（邮件附件、压缩包），"
+              f"通过 {counts['valid']} 个单位；有错误 {counts['invalid_excluded']} 个；年度不符 {counts['wrong_year']} 份；"
+              f"名册外 {counts['unknown_agency']} 份；无法读取 {counts['unreadable']} 份；被更正版替代 {counts['superseded']} 份。")
+    out.print(f"3. 退回：为 {len(feedback)} 份有问题的报表生成了退回意见（标红并批注问题单元格）→ {feedback_dir}/")
+    missing = "、".join(a.name for a in result.missing)
+    out.print(f"4. 汇总：{counts['members']} 个单位计入全县汇总，未报送：{missing or '无'} → {consolidated}")
+    out.print("请打开：汇总工作簿的“汇总”“报送情况”“校验明细”工作表；退回意见中的任一文件（先看“校验结果”工作表）；"
+              "模板目录中的任一模板。")
+
+
+def _short_name(name: str) -> str:
+    """A submission's own file name (an attachment's or archive member's, without its container)."""
+    return Path(name.rsplit(" › ", 1)[-1]).name
 
 
 class _progress:

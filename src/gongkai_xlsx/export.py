@@ -42,11 +42,11 @@ def export_consolidated(path: str | os.PathLike, out: str | os.PathLike, fmt: st
     if fmt == "csv":
         data = frame.to_csv(index=False).encode("utf-8-sig")
     elif fmt == "parquet":
-        try:
-            import pyarrow  # noqa: F401  (pandas needs it for Parquet)
-        except ImportError:
-            raise InputError("导出 Parquet 需要 pyarrow。", hint="请运行 pip install pyarrow，或改用 --format csv。") from None
+        import importlib.util
         import io
+
+        if importlib.util.find_spec("pyarrow") is None:  # pandas writes Parquet through pyarrow
+            raise InputError("导出 Parquet 需要 pyarrow。", hint="请运行 pip install pyarrow，或改用 --format csv。")
 
         buffer = io.BytesIO()
         frame.to_parquet(buffer, index=False)

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from .findings import Finding
 from .form import Severity
-from .report import Report
 from .roster import Agency
 from .template import FrontSheet, render_template, write_atomically
 from .verify import FileResult
@@ -22,7 +21,8 @@ SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.NO
 
 
 def feedback_filename(result: FileResult) -> str:
-    stem = Path(result.path).stem
+    """``<the returned file's name>_校验意见.xlsx`` (for an attachment or archive member, its own name)."""
+    stem = Path(result.path.rsplit(" › ", 1)[-1]).stem
     return f"{stem}_校验意见.xlsx"
 
 

@@ -49,8 +49,12 @@ class Submission:
         return self.member.rsplit("/", 1)[-1] if self.member else Path(self.source).name
 
 
-def collect(paths: list[str | os.PathLike]) -> list[Submission]:
-    """Every submission under the given files and folders, in a stable order."""
+def collect(paths: list[str | os.PathLike], skipped: list[str] | None = None) -> list[Submission]:
+    """Every submission under the given files and folders, in a stable order.
+
+    Office lock files (``~$…``) and hidden files are not returns: they are left out and, when ``skipped`` is
+    given, listed there.
+    """
     found: list[Submission] = []
     for given in paths:
         path = Path(given)
@@ -59,7 +63,9 @@ def collect(paths: list[str | os.PathLike]) -> list[Submission]:
         files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
         for file in files:
             if file != path and file.name.startswith(SKIPPED_NAMES[:2]):
-                continue  # Office lock files and hidden files are not returns
+                if skipped is not None:
+                    skipped.append(str(file))
+                continue
             found.extend(_from_file(file))
     return found
 

@@ -11,20 +11,16 @@ import os
 import re
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from . import findings as F
 from .findings import Finding
-from .form import CURRENT_FORM, Form, Severity
+from .form import CURRENT_FORM, Form
 from .intake import Submission, collect
-from .reader import read_bytes
 from .report import Report
 from .roster import Agency, normalise_text
-from .verify import FileResult, unreadable_finding, verify_report
-from .xlsx_parts import UnreadableFile
+from .verify import FileResult, verify_submissions
 
 PARALLEL_THRESHOLD = 60
 
@@ -104,47 +100,6 @@ class MergeResult:
         return counts
 
 
-# ------------------------------------------------------------------------------------------ reading
-def _read_job(job: tuple[Submission, int, dict | None]) -> FileResult:
-    submission, year, previous_by_code = job
-    if submission.data is None:
-        finding = F.UNREADABLE(reason=submission.note or "没有可读取的内容", advice="请让报送单位重新发送。",
-                               reason_en=submission.note or "nothing to read", advice_en="Ask for it again.")
-        return FileResult(submission.name, "", "unreadable", [finding])
-    try:
-        report = read_bytes(submission.data, submission.name)
-    except UnreadableFile as error:
-        return FileResult(submission.name, submission.sha256, "unreadable", [unreadable_finding(error)])
-    report.provenance.member = submission.member
-    report.provenance.sender = submission.sender
-    report.provenance.subject = submission.subject
-    report.provenance.received = submission.received.isoformat() if submission.received else None
-    previous = (previous_by_code or {}).get(report.agency_code)
-    found = verify_report(report, year=year, previous=previous)
-    status = "errors" if any(f.severity is Severity.ERROR for f in found) else "ok"
-    return FileResult(submission.name, report.provenance.sha256, status, found, report)
-
-
-def read_all(submissions: Sequence[Submission], year: int, previous_by_code: dict | None = None,
-             workers: int | None = None, progress: Callable[[int], None] | None = None) -> list[FileResult]:
-    jobs = [(s, year, previous_by_code) for s in submissions]
-    if workers is None:
-        workers = min(os.cpu_count() or 1, 4) if len(jobs) >= PARALLEL_THRESHOLD else 1
-    results: list[FileResult] = []
-    if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for result in pool.map(_read_job, jobs, chunksize=max(1, len(jobs) // (workers * 4))):
-                results.append(result)
-                if progress:
-                    progress(1)
-    else:
-        for job in jobs:
-            results.append(_read_job(job))
-            if progress:
-                progress(1)
-    return results
-
-
 # ------------------------------------------------------------------------------------------ matching
 _DATE = re.compile(r"(20\d\d)\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})")
 
@@ -195,20 +150,12 @@ def merge_inbox(paths: Sequence[str | os.PathLike], *, year: int, roster: list[A
     submissions = collect(list(paths))
     if on_submissions:
         on_submissions(len(submissions))
-    previous_by_code = previous_values_by_code(previous) if previous is not None else None
-    results = read_all(submissions, year, previous_by_code, workers=workers, progress=progress)
+    results = verify_submissions(submissions, year=year, previous=previous, workers=workers, progress=progress)
     merged = MergeResult(year, unit_name, unit_code, roster, include_invalid=include_invalid)
     merged.entries = [Entry(s, r) for s, r in zip(submissions, results)]
     _decide(merged)
     merged.seconds = time.perf_counter() - started
     return merged
-
-
-def previous_values_by_code(previous: Report) -> dict[str, dict]:
-    """Last year's values per agency code: a consolidated workbook's members, or one agency's report."""
-    if previous.members:
-        return {m["code"]: m["values"] for m in previous.members if m.get("code")}
-    return {previous.agency_code: previous.values} if previous.agency_code else {}
 
 
 def _decide(merged: MergeResult) -> None:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from . import findings as F
@@ -20,7 +19,8 @@ from .errors import InputError
 from .findings import Finding, FindingCell
 from .form import Severity, evaluate
 from .form.rules import CheckKind, Violation
-from .reader import read_file
+from .intake import Submission, collect
+from .reader import read_bytes, read_file
 from .report import Report
 from .xlsx_parts import UnreadableFile
 
@@ -169,37 +169,44 @@ def _sha256(path: str) -> str:
 
 
 # ------------------------------------------------------------------------------------------ many files
-def collect_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[str]]:
-    """Files named or found (recursively) under folders, sorted; and the ones skipped (lock and hidden files)."""
-    files: list[Path] = []
-    skipped: list[str] = []
-    for given in paths:
-        path = Path(given)
-        if not path.exists():
-            raise InputError(f"找不到：{path}", hint="请检查文件或文件夹路径。", path=str(path))
-        candidates = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
-        for candidate in candidates:
-            if candidate.name.startswith(SKIPPED_PREFIXES) and candidate != path:
-                skipped.append(str(candidate))
-            else:
-                files.append(candidate)
-    unique = list(dict.fromkeys(files))
-    return unique, skipped
+def verify_submission(submission: Submission, *, year: int | None = None,
+                      previous_by_code: Mapping[str, Mapping] | None = None) -> FileResult:
+    """Read and verify one submission (a file, an archive member or an e-mail attachment)."""
+    if submission.data is None:
+        finding = F.UNREADABLE(reason=submission.note or "没有可读取的内容", advice="请让报送单位重新发送。",
+                               reason_en=submission.note or "nothing to read", advice_en="Ask for it again.")
+        return FileResult(submission.name, "", "unreadable", [finding])
+    try:
+        report = read_bytes(submission.data, submission.name)
+    except UnreadableFile as error:
+        return FileResult(submission.name, submission.sha256, "unreadable", [unreadable_finding(error)])
+    provenance = report.provenance
+    provenance.member = submission.member
+    provenance.sender = submission.sender
+    provenance.subject = submission.subject
+    provenance.received = submission.received.isoformat() if submission.received else None
+    previous = (previous_by_code or {}).get(report.agency_code) if previous_by_code else None
+    found = verify_report(report, year=year, previous=previous)
+    status = "errors" if any(f.severity is Severity.ERROR for f in found) else "ok"
+    return FileResult(submission.name, provenance.sha256, status, found, report)
 
 
-def verify_paths(paths: Sequence[str | os.PathLike], *, previous: str | os.PathLike | None = None,
-                 year: int | None = None, workers: int | None = None,
-                 progress: Callable[[int], None] | None = None) -> VerifyResult:
-    """Verify every file named or found under the given folders."""
-    started = time.perf_counter()
-    files, skipped = collect_files(paths)
-    previous_report = None
-    if previous is not None:
-        try:
-            previous_report = read_file(previous)
-        except UnreadableFile as error:
-            raise InputError(f"上年报表 {previous} 无法读取：{error.message}", hint=error.hint, path=str(previous)) from None
-    jobs = [(str(f), previous_report, year) for f in files]
+def previous_values_by_code(previous: Report) -> dict[str, Mapping]:
+    """Last year's values per agency code: a consolidated workbook's members, or one agency's report."""
+    if previous.members:
+        return {m["code"]: m["values"] for m in previous.members if m.get("code")}
+    return {previous.agency_code: previous.values} if previous.agency_code else {}
+
+
+def verify_submissions(submissions: Sequence[Submission], *, year: int | None = None,
+                       previous: Report | None = None, workers: int | None = None,
+                       progress: Callable[[int], None] | None = None) -> list[FileResult]:
+    """Verify many submissions, in parallel when there are many; results in the same order."""
+    previous_by_code = previous_values_by_code(previous) if previous is not None else None
+    if previous is not None and not previous.members and previous_by_code is not None:
+        # one agency's last-year workbook applies to whatever this year's files are
+        previous_by_code = _AnyCode(previous.values)
+    jobs = [(s, year, previous_by_code) for s in submissions]
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(jobs) >= PARALLEL_THRESHOLD else 1
     results: list[FileResult] = []
@@ -214,9 +221,44 @@ def verify_paths(paths: Sequence[str | os.PathLike], *, previous: str | os.PathL
             results.append(_verify_job(job))
             if progress:
                 progress(1)
+    return results
+
+
+class _AnyCode(dict):
+    """Previous values for any agency code (``--previous`` given one agency's workbook)."""
+
+    def __init__(self, values: Mapping) -> None:
+        super().__init__()
+        self.values_for_all = values
+
+    def get(self, key, default=None):  # noqa: D102
+        return self.values_for_all
+
+    def __bool__(self) -> bool:
+        return True
+
+
+def _verify_job(job: tuple[Submission, int | None, Mapping | None]) -> FileResult:
+    submission, year, previous_by_code = job
+    return verify_submission(submission, year=year, previous_by_code=previous_by_code)
+
+
+def verify_paths(paths: Sequence[str | os.PathLike], *, previous: str | os.PathLike | None = None,
+                 year: int | None = None, workers: int | None = None,
+                 progress: Callable[[int], None] | None = None,
+                 on_submissions: Callable[[int], None] | None = None) -> VerifyResult:
+    """Verify every workbook named or found under the given folders, inside zips and e-mails too."""
+    started = time.perf_counter()
+    skipped: list[str] = []
+    submissions = collect(list(paths), skipped=skipped)
+    if on_submissions:
+        on_submissions(len(submissions))
+    previous_report = None
+    if previous is not None:
+        try:
+            previous_report = read_file(previous)
+        except UnreadableFile as error:
+            raise InputError(f"上年报表 {previous} 无法读取：{error.message}", hint=error.hint, path=str(previous)) from None
+    results = verify_submissions(submissions, year=year, previous=previous_report, workers=workers,
+                                 progress=progress)
     return VerifyResult(results, skipped, time.perf_counter() - started)
-
-
-def _verify_job(job: tuple[str, Report | None, int | None]) -> FileResult:
-    path, previous, year = job
-    return verify_file(path, previous=previous, year=year)
