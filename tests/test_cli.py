@@ -4,7 +4,8 @@ import json
 
 from typer.testing import CliRunner
 
-from gongkai_xlsx.cli import SAMPLE_ROSTER, app
+from gongkai_xlsx.cli import app
+from gongkai_xlsx.samples import ROSTER_FILE as SAMPLE_ROSTER
 from gongkai_xlsx.roster import read_roster
 from gongkai_xlsx.template import render_template
 
@@ -54,10 +55,3 @@ def test_bad_roster_gets_a_message_not_a_traceback(tmp_path):
 def test_bad_usage_exits_2(tmp_path):
     assert runner.invoke(app, ["template", "--year", "1999", "-o", str(tmp_path)]).exit_code == 2
     assert runner.invoke(app, ["template", "-o", str(tmp_path)]).exit_code == 2
-
-
-def test_demo_generates_the_sample_county(tmp_path):
-    result = runner.invoke(app, ["demo", "-o", str(tmp_path)])
-    assert result.exit_code == 0, result.output
-    assert len(list((tmp_path / "各单位模板").glob("*.xlsx"))) == len(read_roster(SAMPLE_ROSTER)) >= 30
-    assert "示例县" in result.output

@@ -246,8 +246,9 @@ def status_rows(result: MergeResult) -> list[tuple]:
     seen: set[int] = set()
     for agency in result.roster or []:
         entries = by_agency.get(agency.code, [])
-        if not entries:
-            rows.append((agency.code, agency.name, agency.category, STATUS_ZH["missing"], None, "截至汇总时未收到报送"))
+        if not any(e.status in ("included", "invalid_included", "invalid_excluded") for e in entries):
+            note = "截至汇总时未收到本年度报表" + ("（收到的文件见下行）" if entries else "")
+            rows.append((agency.code, agency.name, agency.category, STATUS_ZH["missing"], None, note))
         for entry in sorted(entries, key=lambda e: e.status not in ("included", "invalid_included",
                                                                      "invalid_excluded")):
             seen.add(id(entry))

@@ -142,9 +142,10 @@ class Check:
         return f"{rule.title}：{rule.left_label}共 {length} 字，超过原则上不超过的 {int(rule.limit)} 字。"
 
 
-# whitespace not counted in a text's length; the Excel list must render the same set
-WHITESPACE = (" ", "\u3000", "\n", "\r", "\t")
-WHITESPACE_EXCEL = ('" "', '"\u3000"', "CHAR(10)", "CHAR(13)", "CHAR(9)")
+# whitespace not counted in a text's length; the Excel list must render the same set. U+0001 is there because
+# LibreOffice hands a tab inside a multi-line cell to formulas as U+0001 (it cannot occur in an .xlsx text)
+WHITESPACE = (" ", "\u3000", "\n", "\r", "\t", "\x01")
+WHITESPACE_EXCEL = ('" "', '"\u3000"', "CHAR(10)", "CHAR(13)", "CHAR(9)", "CHAR(1)")
 
 
 def text_length(text: str) -> int:
