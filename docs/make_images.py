@@ -1,61 +1,81 @@
 """Render the README's pictures through LibreOffice (the stand-in for the spreadsheet apps offices use).
 
-Run:  python docs/make_images.py      (needs soffice and pdftoppm; see .ci/run for the packages)
-Writes docs/images/template-page1.png (first page of the blank 2026 template in templates/) and
-docs/images/template-table3.png (表三 of a template filled with a real published report).
+Run:  python docs/make_images.py      (needs soffice, pdftoppm and pdftotext; see .ci/run for the packages)
+Writes docs/images/: the first page of the blank template in templates/, 表三 of a template filled with a
+real published report, and the 汇总 and 报送情况 pages of the demo's consolidated workbook.
 """
 
 from __future__ import annotations
 
-import json
-import shutil
 import subprocess
+import sys
 import tempfile
-from decimal import Decimal
 from pathlib import Path
 
-from gongkai_xlsx.form import FORM_2021
+from typer.testing import CliRunner
+
+from gongkai_xlsx.cli import app
 from gongkai_xlsx.roster import Agency
 from gongkai_xlsx.template import render_template, template_filename
 
 ROOT = Path(__file__).resolve().parents[1]
 IMAGES = ROOT / "docs" / "images"
-HUAIAN = ROOT.parent / "shared" / "domain" / "reports" / "decoded_tables.json"
+sys.path.insert(0, str(ROOT / "tests"))
 
 
-def render_pages(xlsx: Path, pages: dict[int, str], work: Path) -> None:
+def to_pdf(xlsx: Path, work: Path) -> Path:
     profile = work / "profile"
     subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
                     "--convert-to", "pdf", "--outdir", str(work), str(xlsx)], check=True, capture_output=True)
-    pdf = work / (xlsx.stem + ".pdf")
-    for page, name in pages.items():
-        subprocess.run(["pdftoppm", "-png", "-r", "90", "-f", str(page), "-l", str(page), "-singlefile", str(pdf),
-                        str(IMAGES / name)], check=True)
+    return work / (xlsx.stem + ".pdf")
 
 
-def huaian_inputs() -> dict:
-    """淮安市人民政府 2024 (a real consolidated report) as template inputs, for a realistic picture."""
-    report = json.loads(HUAIAN.read_text(encoding="utf-8"))["reports"]["06_huaian_2024.txt"]
-    t3 = FORM_2021.table3
-    values: dict = {}
-    for row in t3.rows:
-        for column, number in zip(t3.columns, report["t3"][row.key]):
-            values[t3.item_id(row.key, column.key)] = number
-    values["t2_fee"] = Decimal(report["sec2"]["fee"])
-    return {item.id: values.get(item.id, 0) for item in FORM_2021.input_items}
+def page_with(pdf: Path, words: str) -> int:
+    """The first page whose text contains ``words`` (spaces ignored)."""
+    pages = int(next(line.split()[-1] for line in subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
+                                                                   text=True).stdout.splitlines()
+                     if line.startswith("Pages:")))
+    for page in range(1, pages + 1):
+        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True,
+                              text=True).stdout
+        if words in "".join(text.split()):
+            return page
+    raise LookupError(words)
+
+
+def png(pdf: Path, page: int, name: str, resolution: int = 90, crop: tuple[int, int, int, int] | None = None) -> None:
+    """One PDF page as a PNG; ``crop`` (x, y, width, height in pixels at that resolution) keeps a readable part."""
+    area = ["-x", str(crop[0]), "-y", str(crop[1]), "-W", str(crop[2]), "-H", str(crop[3])] if crop else []
+    subprocess.run(["pdftoppm", "-png", "-r", str(resolution), "-f", str(page), "-l", str(page), "-singlefile",
+                    *area, str(pdf), str(IMAGES / name)], check=True)
 
 
 def main() -> None:
+    from reports import decoded_reports, input_values
+
     IMAGES.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         blank = work / "blank.xlsx"
-        shutil.copy(ROOT / "templates" / template_filename(2026, None), blank)
-        render_pages(blank, {1: "template-page1"}, work)
+        blank.write_bytes((ROOT / "templates" / template_filename(2026, None)).read_bytes())
+        png(to_pdf(blank, work), 1, "template-page1")
         filled = work / "filled.xlsx"
+        huaian = decoded_reports()["06_huaian_2024.txt"]
         filled.write_bytes(render_template(year=2024, agency=Agency("11320800014163245X", "淮安市人民政府"),
-                                           values=huaian_inputs()))
-        render_pages(filled, {3: "template-table3"}, work)
+                                           values=input_values(huaian)))
+        png(to_pdf(filled, work), 3, "template-table3")
+        demo = work / "demo"
+        CliRunner().invoke(app, ["demo", "-o", str(demo)], catch_exceptions=False)
+        consolidated = next(demo.glob("*汇总_示例县.xlsx"))
+        copy = work / "consolidated.xlsx"
+        copy.write_bytes(consolidated.read_bytes())
+        pdf = to_pdf(copy, work)
+        png(pdf, page_with(pdf, "汇总表"), "consolidated-summary")
+        png(pdf, page_with(pdf, "序号机构代码"), "consolidated-status", resolution=200, crop=(120, 125, 2150, 820))
+        feedback = next((demo / "退回意见").glob("*民政局*"))
+        copy = work / "feedback.xlsx"
+        copy.write_bytes(feedback.read_bytes())
+        png(to_pdf(copy, work), 1, "feedback-findings")
     print("\n".join(str(p) for p in sorted(IMAGES.glob("*.png"))))
 
 

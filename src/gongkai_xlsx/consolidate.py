@@ -304,6 +304,7 @@ def _status(workbook, result: MergeResult, styles: _Styles) -> None:
         _string(ws, row, 13, note, styles.text)
     ws.freeze_panes(1, 3)
     ws.autofilter(0, 0, max(1, len(status_rows(result))), len(STATUS_COLUMNS) - 1)
+    _print_wide(ws)
 
 
 FINDING_COLUMNS = ("机构代码", "机构名称", "文件", "报送情况", "代码", "级别", "工作表", "单元格", "编号", "值", "问题", "怎么改")
@@ -330,6 +331,15 @@ def _findings(workbook, result: MergeResult, styles: _Styles) -> None:
                     _string(ws, row, col, value, styles.text)
     ws.freeze_panes(1, 2)
     ws.autofilter(0, 0, max(row, 1), len(FINDING_COLUMNS) - 1)
+    _print_wide(ws)
+
+
+def _print_wide(ws) -> None:
+    """A list sheet prints landscape on A4, one page wide, its header row on every page."""
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
 
 
 def _readme(workbook, ws, result: MergeResult, styles: _Styles, made: datetime) -> None:
