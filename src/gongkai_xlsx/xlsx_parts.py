@@ -14,10 +14,9 @@ import zipfile
 from dataclasses import dataclass, field
 from posixpath import dirname, join, normpath
 
-import xml.etree.ElementTree as ElementTree
-
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
+from lxml import etree as LxmlTree
 
 from .errors import InputError
 
@@ -26,6 +25,10 @@ MAX_PART_BYTES = 40 * 1024 * 1024
 MAX_TOTAL_BYTES = 120 * 1024 * 1024
 MAX_ENTRIES = 5000
 MAX_RATIO = 200  # uncompressed : compressed, for parts over 1 MiB (ordinary XML compresses 10–30 ×)
+
+# for the large parts, after the DTD guard: no entity resolution, no network, no DTD loading, size limits on
+_BULK_PARSER = LxmlTree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                                  remove_comments=True, remove_pis=True)
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -154,8 +157,8 @@ class Package:
 
         Metadata parts go through defusedxml. Worksheets (``bulk``), the large parts, go through the C parser
         after a guard that refuses any ``<!DOCTYPE``/``<!ENTITY``: entities can only be declared in a DTD, so
-        the attacks defusedxml blocks cannot reach the parser, and reading is about 2.7 × faster than through
-        defusedxml's pure-Python tree builder.
+        the attacks defusedxml blocks cannot reach the parser; lxml (configured to resolve no entity and load
+        nothing) then reads them several times faster than defusedxml's pure-Python tree builder.
         """
         data = self.read(name)
         try:
@@ -163,14 +166,14 @@ class Package:
                 upper = data.upper()
                 if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
                     raise DefusedXmlException("DTD")
-                return ElementTree.fromstring(data)
+                return LxmlTree.fromstring(data, _BULK_PARSER)
             return SafeET.fromstring(data, forbid_dtd=True)
         except DefusedXmlException:
             raise UnreadableFile("xml_attack", f"文件的 XML 部件 {name} 含有被禁止的 DTD/实体定义（可能是恶意构造的文件）。",
                                  "该文件不会被读取。请让报送单位用下发的模板重新填写。", path=self.path,
                                  message_en=f"XML part {name} declares a DTD or entities (possible attack).",
                                  hint_en="The file is not read; ask for a fresh copy.") from None
-        except (SafeET.ParseError, ElementTree.ParseError):
+        except (SafeET.ParseError, LxmlTree.XMLSyntaxError):
             raise UnreadableFile("damaged", f"文件的 XML 部件 {name} 已损坏。", "请让报送单位重新发送原文件。",
                                  path=self.path, message_en=f"XML part {name} is damaged.",
                                  hint_en="Ask the office to send the file again.") from None
@@ -183,9 +186,9 @@ def _bomb(path: str, detail: str) -> UnreadableFile:
 
 
 # ------------------------------------------------------------------------------------------ XML helpers
-def local(tag: str) -> str:
+def local(tag) -> str:
     """The local name of a namespaced tag (transitional and strict OOXML use different namespaces)."""
-    return tag.rsplit("}", 1)[-1]
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
 def children(element, name: str):
