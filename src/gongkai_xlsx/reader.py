@@ -53,14 +53,78 @@ class RawCell:
     error: str | None = None  # an Excel error value such as #REF!
 
 
-@dataclass
 class Sheet:
-    name: str
-    cells: dict[str, RawCell] = field(default_factory=dict)  # A1 address → cell (only cells with content)
-    protected: bool = False
+    """One worksheet's cells, decoded only when asked for (a returned template has ~1,000 cell elements and
+    the reader needs ~300 of them)."""
+
+    def __init__(self, name: str, elements: dict, strings: list[str], ns: str, protected: bool) -> None:
+        self.name = name
+        self.protected = protected
+        self._elements = elements  # A1 address → <c> element with content
+        self._strings = strings
+        self._ns = ns
+        self._decoded: dict[str, RawCell | None] = {}
+        self._shared: dict[str, tuple[str, str]] | None = None
 
     def at(self, row: int, col: int) -> RawCell | None:
-        return self.cells.get(a1(row, col))
+        return self.get(a1(row, col))
+
+    def get(self, ref: str) -> RawCell | None:
+        if ref not in self._decoded:
+            element = self._elements.get(ref)
+            self._decoded[ref] = None if element is None else self._decode(ref, element)
+        return self._decoded[ref]
+
+    @property
+    def cells(self) -> dict[str, RawCell]:
+        """Every cell with content, decoded (for locating tables by their labels)."""
+        return {ref: cell for ref in self._elements if (cell := self.get(ref)) is not None}
+
+    def _decode(self, ref: str, cell) -> RawCell:
+        ns = self._ns
+        kind = cell.get("t") or "n"
+        value_element = cell.find(ns + "v")
+        text = value_element.text if value_element is not None else None
+        formula_element = cell.find(ns + "f")
+        formula = None
+        if formula_element is not None:
+            formula = formula_element.text or ""
+            if formula_element.get("t") == "shared" and not formula:
+                master = self._shared_masters().get(formula_element.get("si") or "")
+                if master:
+                    formula = _translate_shared(master, ref)
+        raw = RawCell(None, formula)
+        if kind == "s":
+            try:
+                raw.value = self._strings[int(text)] if text is not None else None
+            except (ValueError, IndexError):
+                raw.value = None
+        elif kind == "inlineStr":
+            inline = cell.find(ns + "is")
+            raw.value = "".join(t.text or "" for t in inline.iter(ns + "t")) if inline is not None else ""
+        elif kind in ("str", "d"):
+            raw.value = text
+        elif kind == "b":
+            raw.value = text == "1"
+        elif kind == "e":
+            raw.error = text or "#N/A"
+            raw.value = text
+        elif text is not None:
+            try:
+                raw.value = float(text) if any(ch in text for ch in ".eE") else int(text)
+            except ValueError:
+                raw.value = text
+        return raw
+
+    def _shared_masters(self) -> dict[str, tuple[str, str]]:
+        """Shared formulas (Excel writes them): index → (the master's formula, the master's address)."""
+        if self._shared is None:
+            self._shared = {}
+            for ref, cell in self._elements.items():
+                formula = cell.find(self._ns + "f")
+                if formula is not None and formula.get("t") == "shared" and formula.text:
+                    self._shared[formula.get("si") or ""] = (formula.text, ref)
+        return self._shared
 
 
 @dataclass
@@ -263,55 +327,16 @@ def _application(package: Package) -> str | None:
 def _parse_sheet(package: Package, name: str, part: str, strings: list[str]) -> Sheet:
     root = package.xml(part, bulk=True)
     ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
-    sheet = Sheet(name)
     protection = root.find(ns + "sheetProtection")
-    sheet.protected = protection is not None and protection.get("sheet") in ("1", "true")
+    protected = protection is not None and protection.get("sheet") in ("1", "true")
     data = root.find(ns + "sheetData")
-    if data is None:
-        return sheet
-    shared_masters: dict[str, tuple[str, str]] = {}
-    v_tag, f_tag, is_tag, t_tag = ns + "v", ns + "f", ns + "is", ns + "t"
-    cells = sheet.cells
-    for cell in data.iter(ns + "c"):
-        ref = cell.get("r")
-        if not ref or len(cell) == 0:
-            continue  # no address, or a styled empty cell (merged areas are full of them)
-        kind = cell.get("t") or "n"
-        value_element = cell.find(v_tag)
-        text = value_element.text if value_element is not None else None
-        formula_element = cell.find(f_tag)
-        formula = None
-        if formula_element is not None:
-            formula = formula_element.text or ""
-            if formula_element.get("t") == "shared":
-                index = formula_element.get("si") or ""
-                if formula:
-                    shared_masters[index] = (formula, ref)
-                elif index in shared_masters:
-                    formula = _translate_shared(shared_masters[index], ref)
-        raw = RawCell(None, formula)
-        if kind == "s":
-            try:
-                raw.value = strings[int(text)] if text is not None else None
-            except (ValueError, IndexError):
-                raw.value = None
-        elif kind == "inlineStr":
-            inline = cell.find(is_tag)
-            raw.value = "".join(t.text or "" for t in inline.iter(t_tag)) if inline is not None else ""
-        elif kind in ("str", "d"):
-            raw.value = text
-        elif kind == "b":
-            raw.value = text == "1"
-        elif kind == "e":
-            raw.error = text or "#N/A"
-            raw.value = text
-        elif text is not None:
-            try:
-                raw.value = float(text) if any(ch in text for ch in ".eE") else int(text)
-            except ValueError:
-                raw.value = text
-        cells[ref.replace("$", "").upper()] = raw
-    return sheet
+    elements = {}
+    if data is not None:
+        for cell in data.iter(ns + "c"):
+            ref = cell.get("r")
+            if ref and len(cell):  # no address, or a styled empty cell (merged areas are full of them)
+                elements[ref.replace("$", "").upper()] = cell
+    return Sheet(name, elements, strings, ns, protected)
 
 
 def _translate_shared(master: tuple[str, str], ref: str) -> str:

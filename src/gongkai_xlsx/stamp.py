@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 STAMP_FIELDS = ("form_version", "form_basis", "year", "template_id", "generator", "generator_version",
                 "agency_code", "agency_name", "fingerprint", "origin")
@@ -43,6 +44,7 @@ _DOLLARS = re.compile(r"\$")
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=16384)  # the same few hundred formulas recur in every returned workbook
 def normalise_formula(formula: str) -> str:
     """A formula as compared for the fingerprint: no ``=``, no ``$``, no spaces, no sheet quotes, upper case."""
     text = formula.strip()

@@ -413,15 +413,17 @@ class TemplateFactory:
     Only the agency's name and code differ between two agencies' templates. The factory renders the workbook
     once with XlsxWriter, using placeholder tokens for those two strings, and then produces each agency's file
     by substituting the (XML-escaped) name and code into the parts and zipping them the way XlsxWriter does.
+    ``content`` (values, texts, meta) is the same for every agency: blank templates, or benchmark data.
     A test proves the result is byte-identical to :func:`render_template`; any name the substitution could not
     reproduce exactly (control characters, surrounding spaces, a name that equals another string of the
     workbook) is rendered in full instead.
     """
 
-    def __init__(self, year: int, *, form: Form = CURRENT_FORM, password: str = DEFAULT_PASSWORD) -> None:
-        self.year, self.form, self.password = year, form, password
+    def __init__(self, year: int, *, form: Form = CURRENT_FORM, password: str = DEFAULT_PASSWORD,
+                 **content: Any) -> None:
+        self.year, self.form, self.password, self.content = year, form, password, content
         prototype = render_template(year=year, form=form, password=password,
-                                    agency=Agency(code=_CODE_TOKEN, name=_NAME_TOKEN))
+                                    agency=Agency(code=_CODE_TOKEN, name=_NAME_TOKEN), **content)
         with zipfile.ZipFile(io.BytesIO(prototype)) as archive:
             self.parts = [(info.filename, archive.read(info)) for info in archive.infolist()]
         shared = dict(self.parts).get("xl/sharedStrings.xml", b"").decode("utf-8")
@@ -430,7 +432,8 @@ class TemplateFactory:
     def render(self, agency: Agency | None) -> bytes:
         """The template for ``agency`` (the blank template for None)."""
         if agency is None or not self._substitutable(agency):
-            return render_template(year=self.year, agency=agency, form=self.form, password=self.password)
+            return render_template(year=self.year, agency=agency, form=self.form, password=self.password,
+                                   **self.content)
         name, code = _xml_text(agency.name), _xml_text(agency.code)
         tokens = (_NAME_TOKEN.encode("utf-8"), _CODE_TOKEN.encode("utf-8"))
         buffer = io.BytesIO()

@@ -1,0 +1,139 @@
+"""Benchmark: templates, verify, and verify + merge at 100, 1,000 and 5,000 agencies, against reference pipelines.
+
+Run:   pip install -e '.[bench]' && python bench/bench.py [--sizes 100 1000 5000] [--write docs/benchmarks.md]
+
+In the same run it times the reference pipelines of ../shared/domain/performance.md on the same files: an openpyxl
+read loop (read_only, data_only) and a python-calamine read loop followed by an XlsxWriter write of every value,
+and prints our time divided by theirs. Wall-clock times on this machine (2 cores); peak memory is the largest
+resident set of the process or of any worker process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from gongkai_xlsx import __version__
+from gongkai_xlsx.form import FORM_2021
+from gongkai_xlsx.roster import Agency
+from gongkai_xlsx.template import TemplateFactory
+
+YEAR = 2026
+VARIANTS = 20  # distinct filled contents, spread over the agencies
+
+
+def roster(n: int) -> list[Agency]:
+    return [Agency(f"11339999{i:09d}X", f"示例县第{i}单位", "部门" if i % 3 else "乡镇") for i in range(n)]
+
+
+def filled_contents(count: int) -> list[dict]:
+    """Plausible filled forms whose rules hold: inputs drawn at random, totals left to the template."""
+    rng = random.Random(count)
+    t3 = FORM_2021.table3
+    contents = []
+    for _ in range(count):
+        values = {item.id: rng.randint(0, 3) for item in FORM_2021.input_items if item.table == "t2" and not item.decimals}
+        values["t2_fee"] = rng.randint(0, 10**6) / 10**4
+        for column in t3.columns[:-1]:
+            new = rng.randint(0, 8)
+            values[t3.item_id("new", column.key)] = new
+            values[t3.item_id("open", column.key)] = new // 2
+            values[t3.item_id("unable_1", column.key)] = new - new // 2
+        text = "2026年，本单位认真贯彻政府信息公开条例。" * 10
+        contents.append({"values": values, "texts": {"text_overview": text, "text_problems": "无", "text_other": "无"}})
+    return contents
+
+
+def make_inbox(folder: Path, n: int) -> None:
+    factories = [TemplateFactory(YEAR, **content) for content in filled_contents(VARIANTS)]
+    for index, agency in enumerate(roster(n)):
+        (folder / f"{agency.code}.xlsx").write_bytes(factories[index % VARIANTS].render(agency))
+
+
+def peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+STAGES = {
+    "templates": "from gongkai_xlsx.generate import generate_templates; import bench; "
+                 "generate_templates(bench.YEAR, OUT, bench.roster(N))",
+    "verify": "from gongkai_xlsx.verify import verify_paths; r = verify_paths([INBOX], year=bench.YEAR); "
+              "assert r.summary()['errors'] == 0, r.summary()",
+    "verify+merge": "from gongkai_xlsx.merge import merge_inbox; from gongkai_xlsx.consolidate import render_consolidated; "
+                    "r = merge_inbox([INBOX], year=bench.YEAR, roster=bench.roster(N)); "
+                    "data = render_consolidated(r); open(OUT + '/c.xlsx', 'wb').write(data); "
+                    "assert len(r.members) == N, r.counts()",
+    "openpyxl read loop": "import openpyxl, glob\n"
+                          "for p in sorted(glob.glob(INBOX + '/*.xlsx')):\n"
+                          "    wb = openpyxl.load_workbook(p, read_only=True, data_only=True)\n"
+                          "    [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row]\n"
+                          "    wb.close()",
+    "calamine read + XlsxWriter write": "import python_calamine as pc, glob, xlsxwriter\n"
+                                        "rows = []\n"
+                                        "for p in sorted(glob.glob(INBOX + '/*.xlsx')):\n"
+                                        "    wb = pc.CalamineWorkbook.from_path(p)\n"
+                                        "    rows.append([v for name in wb.sheet_names for r in wb.get_sheet_by_name(name).to_python() for v in r])\n"
+                                        "out = xlsxwriter.Workbook(OUT + '/ref.xlsx', {'constant_memory': True})\n"
+                                        "ws = out.add_worksheet()\n"
+                                        "for i, row in enumerate(rows):\n"
+                                        "    ws.write_row(i, 0, row[:16000])\n"
+                                        "out.close()",
+}
+
+
+def run_stage(stage: str, n: int, inbox: Path) -> tuple[float, float]:
+    """(seconds, peak MB) of one stage in a fresh process, so that memory is measured stage by stage."""
+    with tempfile.TemporaryDirectory() as out:
+        code = (f"import sys, time, resource; sys.path.insert(0, {str(Path(__file__).parent)!r}); import bench\n"
+                f"N, INBOX, OUT = {n}, {str(inbox)!r}, {out!r}\n"
+                f"t = time.perf_counter()\n{STAGES[stage]}\n"
+                f"print(time.perf_counter() - t, bench.peak_mb())")
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"{stage} failed:\n{result.stderr[-2000:]}")
+        seconds, peak = map(float, result.stdout.split()[-2:])
+        return seconds, peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
+    parser.add_argument("--write", type=Path, help="also write the results as markdown to this file")
+    args = parser.parse_args()
+    lines = [f"gongkai-xlsx {__version__} · Python {platform.python_version()} · {os.cpu_count()} cores · "
+             f"{platform.machine()}", "",
+             "| agencies | stage | seconds | ms per agency | peak MB | ours ÷ openpyxl loop | ours ÷ calamine+XlsxWriter |",
+             "|---:|---|---:|---:|---:|---:|---:|"]
+    print("\n".join(lines), flush=True)
+    for n in args.sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            inbox = Path(tmp)
+            make_inbox(inbox, n)
+            results = {stage: run_stage(stage, n, inbox) for stage in STAGES}
+        reference_openpyxl = results["openpyxl read loop"][0]
+        reference_calamine = results["calamine read + XlsxWriter write"][0]
+        for stage, (seconds, peak) in results.items():
+            ours = stage in ("templates", "verify", "verify+merge")
+            ratio_a = f"{seconds / reference_openpyxl:.2f}" if ours and stage != "templates" else ""
+            ratio_b = f"{seconds / reference_calamine:.2f}" if ours and stage != "templates" else ""
+            line = f"| {n:,} | {stage} | {seconds:.2f} | {seconds / n * 1000:.2f} | {peak:.0f} | {ratio_a} | {ratio_b} |"
+            lines.append(line)
+            print(line, flush=True)
+    if args.write:
+        args.write.write_text("# Benchmarks\n\nProduced by `python bench/bench.py --write docs/benchmarks.md`.\n\n"
+                              + "\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
