@@ -1,4 +1,8 @@
-"""Real published reports (../shared/domain/reports/decoded_tables.json) as values keyed by our stable ids."""
+"""Real published reports as values keyed by our stable ids.
+
+The reports, their cell-by-cell transcriptions and the national format notes are copied from the project's
+shared domain material into tests/data/ (unchanged), so the tests run on any machine with just this repository.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from pathlib import Path
 
 from gongkai_xlsx.form import FORM_2021
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = Path(__file__).resolve().parent / "data"
 DECODED = SHARED / "domain" / "reports" / "decoded_tables.json"
 SEED = SHARED / "seeds" / "000_5c92d2d32d5cb08a.txt"
 
