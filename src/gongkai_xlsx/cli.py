@@ -20,7 +20,7 @@ from rich.table import Table
 from . import __version__
 from .errors import GongkaiError
 from .generate import generate_templates
-from .roster import read_roster
+from .roster import Agency, read_roster
 from .template import DEFAULT_PASSWORD
 
 EXIT_OK = 0
@@ -287,6 +287,109 @@ def export(
         _fail(error)
         return
     out.print(f"已导出：{path}")
+
+
+@app.command("import-report")
+def import_report_command(
+    files: list[Path] = typer.Argument(..., help="已公开的年报：文本、HTML、Word（.docx）、PDF / published reports."),
+    out_dir: Path = typer.Option(..., "--out", "-o", help="输出目录：每份年报一个模板格式的工作簿 / output folder."),
+    year: Optional[int] = typer.Option(None, "--year", "-y", min=2000, max=2100, help="报告年度（不填则从标题识别）/ year."),
+    agency: Optional[str] = typer.Option(None, "--agency", help="机关名称（不填则从标题识别）/ agency name."),
+    force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件 / overwrite outputs."),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出结果 / print the result as JSON."),
+) -> None:
+    """导入已公开的年报（文本、HTML、Word、PDF），按原样（含总计）写入模板格式的工作簿并校验。
+
+    Import published reports into workbooks of the template, totals exactly as published, and verify them.
+    Exit code 0: no errors; 1: some report has errors (e.g. a published total that does not add up); 2: unreadable.
+    """
+    from .importer import import_report
+    from .template import render_template, write_atomically
+    from .verify import verify_report
+
+    rows, documents, code = [], [], EXIT_OK
+    for path in files:
+        try:
+            imported = import_report(path, year=year, agency=agency)
+            report = imported.report
+            if report.year is None:
+                raise GongkaiError(f"{path.name}：无法识别报告年度。", hint="请用 --year 指定。")
+            found = verify_report(report)
+            target = out_dir / f"{path.stem}_导入.xlsx"
+            if target.exists() and not force:
+                raise GongkaiError(f"输出文件已存在：{target}", hint="请换一个输出目录，或加 --force 覆盖。")
+            write_atomically(target, render_template(
+                year=report.year, agency=Agency(report.agency_code or "", report.agency_name or path.stem),
+                values=report.values, texts=report.texts, origin="imported", totals_as_values=True))
+        except GongkaiError as error:
+            code = EXIT_UNUSABLE
+            rows.append((path.name, "", "", "无法导入", error.message + " " + error.hint))
+            documents.append({"path": str(path), "status": "unreadable", "message": error.message, "hint": error.hint})
+            continue
+        errors = sum(1 for f in found if f.severity.value == "error")
+        if errors and code == EXIT_OK:
+            code = EXIT_FINDINGS
+        rows.append((path.name, report.agency_name, str(report.year), f"{imported.format_version}版",
+                     f"{len(found)} 个问题（错误 {errors}）→ {target.name}"))
+        documents.append({"path": str(path), "status": "errors" if errors else "ok", "output": str(target),
+                          "agency": report.agency_name, "year": report.year,
+                          "format_version": imported.format_version, "seconds": round(imported.seconds, 3),
+                          "findings": [f.as_dict() for f in found]})
+        if not as_json and found:
+            for finding in found:
+                label, style = SEVERITY_STYLE[finding.severity.value]
+                out.print(f"  {path.name} [{style}]{label}[/] {finding.code}：{finding.message}", highlight=False)
+    if as_json:
+        sys.stdout.write(json.dumps({"reports": documents}, ensure_ascii=False, indent=2) + "\n")
+        raise typer.Exit(code)
+    table = Table(title="导入结果")
+    for header in ("文件", "机关", "年度", "表式", "结果"):
+        table.add_column(header)
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
+    raise typer.Exit(code)
+
+
+@app.command()
+def compare(
+    first: Path = typer.Argument(..., help="报表 A：工作簿或已公开的年报 / report A."),
+    second: Path = typer.Argument(..., help="报表 B / report B."),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出结果 / print the result as JSON."),
+) -> None:
+    """逐项比较同一单位同一年度的两份报表（如公开的年报与报送的工作簿，或两个版本）。
+
+    Compare two reports of one agency and year cell by cell. Exit code 0: identical; 1: they differ; 2: unreadable.
+    """
+    from .compare import compare_reports, load_report
+
+    try:
+        result = compare_reports(load_report(first), load_report(second))
+    except GongkaiError as error:
+        _fail(error)
+        return
+    code = EXIT_OK if result.same else EXIT_FINDINGS
+    if as_json:
+        sys.stdout.write(json.dumps({
+            "same": result.same, "identity": result.identity, "texts_changed": result.texts_changed,
+            "differences": [{"item": d.item, "label": d.label, "a": str(d.a), "b": str(d.b), "where_a": d.where_a,
+                             "where_b": d.where_b} for d in result.differences],
+        }, ensure_ascii=False, indent=2) + "\n")
+        raise typer.Exit(code)
+    for line in result.identity:
+        out.print(f"[yellow]注意：[/]{line}")
+    if result.differences:
+        table = Table(title=f"数值不同的 {len(result.differences)} 项")
+        for header in ("编号", "项目", first.name, second.name):
+            table.add_column(header)
+        for d in result.differences:
+            table.add_row(d.item, d.label, str(d.a), str(d.b))
+        out.print(table)
+    if result.texts_changed:
+        out.print("文字部分不同：" + "、".join(result.texts_changed))
+    if result.same:
+        out.print("两份报表的全部数值和文字一致。")
+    raise typer.Exit(code)
 
 
 @app.command()

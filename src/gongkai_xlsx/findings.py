@@ -178,6 +178,11 @@ IMPORT_LABEL_VARIANT = code(
     "IMPORT_LABEL_VARIANT", N, "{table}原文行标签“{found}”与表式的“{expected}”写法不同，已按“{expected}”读取。",
     "无需处理；如属错别字，建议发布单位更正原文。",
     "{table_en}: row label '{found}' differs from the form's '{expected}'; read as the latter.", "Nothing to do.")
+IMPORT_TABLE_NOT_FOUND = code(
+    "IMPORT_TABLE_NOT_FOUND", E, "原文中没有读到{table}的数字（表格可能是图片，或没有发布），{table}按 0 计。",
+    "请改用报告的 Word 版或带文字的 PDF，或向发布单位索取数据后手工补录。",
+    "No numbers of {table_en} were found in the source (a picture, or not published); counted as 0.",
+    "Use the Word or text PDF version, or enter the table by hand.")
 IMPORT_ROW_NOT_FOUND = code(
     "IMPORT_ROW_NOT_FOUND", E, "{table}中没有找到“{label}”这一行，其 {count} 个数字未读入，按 0 计。",
     "请对照原文核实：若原文有这一行，请手工补录这些数字。",

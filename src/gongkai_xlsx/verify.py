@@ -137,6 +137,11 @@ def verify_report(report: Report, *, previous: Report | Mapping | None = None,
     previous_values = previous.values if isinstance(previous, Report) else previous
     for violation in evaluate(report.form, report.values, texts=report.texts, previous=previous_values):
         found.append(rule_finding(violation, report, previous_values))
+    if report.origin == "imported" and not any(f.code == "IMPORT_TEXT_TABLE_MISMATCH" for f in found):
+        # a published report: the numbers its overview quotes are checked against its tables
+        from .importer.narrative import check_overview
+
+        found += check_overview(report.texts.get("text_overview", ""), report.values, set(report.values))[1]
     return found
 
 

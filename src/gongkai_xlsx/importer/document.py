@@ -44,7 +44,7 @@ class CellSpan:
     end: int
     col: int
     table: int
-    value_column: bool  # some cell of this table's column holds a number
+    value_column: bool  # the cell is in a column of values (at or right of the first column holding a number)
 
 
 @dataclass
@@ -107,13 +107,22 @@ def clean_cell(text: str) -> str:
 
 # ------------------------------------------------------------------------------------------ linearisation
 def linearise(document: Document) -> Linear:
-    value_columns: dict[int, set[int]] = {}
+    first_value_columns: dict[int, list[int]] = {}
     for line in document.lines:
         if line.cells is not None:
-            columns = value_columns.setdefault(line.table, set())
-            for cell in line.cells:
-                if is_number_text(cell.text) or is_placeholder(cell.text):
-                    columns.add(cell.col)
+            columns = [c.col for c in line.cells if is_number_text(c.text) or is_placeholder(c.text)]
+            if columns:
+                first_value_columns.setdefault(line.table, []).append(min(columns))
+    # Value columns start at the first column that holds a number; a blank cell there or to its right is a
+    # blank value. Grids read from HTML, Word or PDF tables have exact columns: the leftmost such column counts.
+    # Tab-separated text copied from a page may shift a row (the seed's row that lost its leading tabs): there
+    # the column where most rows start their numbers counts.
+    starts: dict[int, int] = {}
+    for table, firsts in first_value_columns.items():
+        if document.kind == "text":
+            starts[table] = max(sorted(set(firsts)), key=firsts.count)
+        else:
+            starts[table] = min(firsts)
     parts: list[str] = []
     spans: list[CellSpan] = []
     offset = 0
@@ -123,13 +132,14 @@ def linearise(document: Document) -> Linear:
             parts.append(text + "\n")
             offset += len(text) + 1
             continue
-        columns = value_columns.get(line.table, set())
+        start = starts.get(line.table)
         for index, cell in enumerate(line.cells):
             text = clean_cell(cell.text)
             if index:
                 parts.append("\t")
                 offset += 1
-            spans.append(CellSpan(offset, offset + len(text), cell.col, line.table, cell.col in columns))
+            spans.append(CellSpan(offset, offset + len(text), cell.col, line.table,
+                                  start is not None and cell.col >= start))
             parts.append(text)
             offset += len(text)
         parts.append("\n")
@@ -150,7 +160,7 @@ def text_lines(text: str, *, table_base: int = 0) -> list[Line]:
     lines: list[Line] = []
     table = table_base
     in_table = False
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n"):
         if PAGE_FOOTER.match(line):
             continue
         if "\t" in line.strip("\n") and line.strip():

@@ -18,11 +18,9 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 def read_docx(data: bytes) -> Document:
     import docx  # python-docx
-    from docx.opc.exceptions import PackageNotFoundError
-
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+    except Exception as error:  # python-docx and lxml raise many types for a broken package or part
         raise InputError(f"Word 文件已损坏或不是 .docx 格式（{error}）。",
                          hint="请用 Word 或 WPS 打开后另存为 .docx 再导入。") from error
     lines: list[Line] = []

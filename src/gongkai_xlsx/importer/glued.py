@@ -12,7 +12,7 @@ Pure functions, no knowledge of where the digits came from.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
 Piece = str | None  # a run of digits, or None for one known-blank cell (counts as 0)
 Split = tuple[int, ...]
@@ -21,62 +21,69 @@ MAX_SPLITS = 5000  # per row: far more than any real row has; stops pathological
 MAX_COMBINATIONS = 200_000
 
 
-def _pieces(digits: str, k: int) -> Iterator[Split]:
-    """Every way to cut ``digits`` into ``k`` numbers without leading zeros ("0" itself is fine)."""
-    if k == 1:
-        if len(digits) == 1 or digits[0] != "0":
-            yield (int(digits),)
-        return
-    for n in range(1, len(digits) - k + 2):
-        head = digits[:n]
-        if n > 1 and head[0] == "0":
-            break
-        for rest in _pieces(digits[n:], k - 1):
-            yield (int(head),) + rest
-
-
-def splits(pieces: Sequence[Piece], count: int, accept: Callable[[Split], bool] | None = None) -> list[Split]:
-    """All splits of ``pieces`` into ``count`` numbers that ``accept`` accepts.
+def splits(pieces: Sequence[Piece], count: int, groups: Sequence[int] | None = None) -> list[Split]:
+    """All splits of ``pieces`` into ``count`` numbers (no leading zeros; "0" itself is fine).
 
     The boundaries between pieces are kept (a space or a cell border in the source is a real boundary); a
-    ``None`` piece is one blank cell.
+    ``None`` piece is one blank cell (0). With ``groups`` (sizes adding up to ``count``), the last number of
+    each group must be the sum of the group's other numbers — the row total of 表三, the group totals of 表四 —
+    which is checked while splitting, so long runs stay fast.
     """
+    runs = list(pieces)
     results: list[Split] = []
-    lengths = [1 if p is None else len(p) for p in pieces]
-    if sum(lengths) < count or len(pieces) > count:
+    if len(runs) > count or sum(1 if r is None else len(r) for r in runs) < count:
         return results
+    lasts: dict[int, int] = {}  # index of a group's total → index where the group starts
+    if groups:
+        start = 0
+        for size in groups:
+            lasts[start + size - 1] = start
+            start += size
+    suffix = [0] * (len(runs) + 1)
+    for i in range(len(runs) - 1, -1, -1):
+        suffix[i] = suffix[i + 1] + (1 if runs[i] is None else len(runs[i]))
+    values: list[int] = []
 
-    def distribute(index: int, remaining: int) -> Iterator[tuple[int, ...]]:
-        if index == len(pieces):
-            if remaining == 0:
-                yield ()
+    def step(ri: int, off: int) -> None:
+        if len(results) >= MAX_SPLITS:
             return
-        rest_min = len(pieces) - index - 1
-        rest_max = sum(lengths[index + 1:])
-        for k in range(1, lengths[index] + 1):
-            if rest_min <= remaining - k <= rest_max:
-                for tail in distribute(index + 1, remaining - k):
-                    yield (k,) + tail
+        n = len(values)
+        if n == count:
+            if ri == len(runs):
+                results.append(tuple(values))
+            return
+        if ri == len(runs):
+            return
+        remaining = count - n
+        run = runs[ri]
+        chars_left = suffix[ri] - off
+        if chars_left < remaining or len(runs) - ri > remaining:
+            return
+        target = sum(values[lasts[n]:n]) if n in lasts else None
+        if run is None:
+            if target is None or target == 0:
+                values.append(0)
+                step(ri + 1, 0)
+                values.pop()
+            return
+        for length in range(1, len(run) - off + 1):
+            if length > 1 and run[off] == "0":
+                break
+            number = int(run[off:off + length])
+            if target is not None:
+                if number < target:
+                    continue
+                if number > target:
+                    break
+            values.append(number)
+            if off + length == len(run):
+                step(ri + 1, 0)
+            else:
+                step(ri, off + length)
+            values.pop()
 
-    for ks in distribute(0, count):
-        parts = [[(0,)] if p is None else list(_pieces(p, k)) for p, k in zip(pieces, ks)]
-        for combo in itertools.product(*parts):
-            split = tuple(v for part in combo for v in part)
-            if accept is None or accept(split):
-                results.append(split)
-                if len(results) >= MAX_SPLITS:
-                    return results
+    step(0, 0)
     return results
-
-
-def row_total_ok(split: Split) -> bool:
-    """表三: 总计 (last) = the six applicant columns."""
-    return sum(split[:-1]) == split[-1]
-
-
-def table4_ok(split: Split) -> bool:
-    """表四: in each of the three groups of five, 总计 = 维持 + 纠正 + 其他 + 尚未审结."""
-    return all(sum(split[g:g + 4]) == split[g + 4] for g in (0, 5, 10))
 
 
 def balanced(split: Split) -> tuple:

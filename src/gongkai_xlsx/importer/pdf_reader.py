@@ -11,12 +11,14 @@ Two readings of the same file, tried in this order by the importer:
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 
 from ..errors import InputError
 from .document import Cell, Document, Line, text_lines
 
 
-def read_pdf(data: bytes) -> list[Document]:
+def read_pdf(data: bytes) -> Iterator[Document]:
+    """The PDF's readings, best first; the layout reading is only computed when it is asked for."""
     import pdfplumber
 
     try:
@@ -35,37 +37,42 @@ def read_pdf(data: bytes) -> list[Document]:
             metadata = pdf.metadata or {}
             application = " / ".join(str(metadata[k]) for k in ("Creator", "Producer")
                                      if metadata.get(k) and "unspecified" not in str(metadata[k])) or None
-            tables_lines: list[Line] = []
-            layout_lines: list[Line] = []
-            table_id = 0
-            for page in pages:
-                layout_lines.extend(text_lines(page.extract_text(layout=True) or ""))
-                found = sorted(page.find_tables(), key=lambda t: t.bbox[1])
-                top = 0.0
-                for table in found:
-                    x0, y0, x1, y1 = table.bbox
-                    if y0 > top:
-                        tables_lines.extend(_band_text(page, top, y0))
-                    table_id += 1
-                    for row in table.extract():
-                        cells = [Cell(text or "", col) for col, text in enumerate(row) if text is not None]
-                        if cells:
-                            tables_lines.append(Line(cells=cells, table=table_id))
-                    top = max(top, y1)
-                if top < page.height:
-                    tables_lines.extend(_band_text(page, top, page.height))
+            tables = _tables_reading(pages)
         except InputError:
             raise
         except Exception as error:
             raise InputError(f"PDF 文件无法解析（{type(error).__name__}: {error}）。",
                              hint="请重新下载该 PDF，或提供网页版、Word 版报告。") from error
-    documents = []
-    if table_id:
-        documents.append(Document(kind="pdf", lines=tables_lines, reflow=True, application=application,
-                                  variant="pdf-tables"))
-    documents.append(Document(kind="pdf", lines=layout_lines, reflow=True, application=application,
-                              variant="pdf-layout"))
-    return documents
+        if tables is not None:
+            yield Document(kind="pdf", lines=tables, reflow=True, application=application, variant="pdf-tables")
+        try:
+            layout = [line for page in pages for line in text_lines(page.extract_text(layout=True) or "")]
+        except Exception as error:
+            raise InputError(f"PDF 文件无法解析（{type(error).__name__}: {error}）。",
+                             hint="请重新下载该 PDF，或提供网页版、Word 版报告。") from error
+        yield Document(kind="pdf", lines=layout, reflow=True, application=application, variant="pdf-layout")
+
+
+def _tables_reading(pages) -> list[Line] | None:
+    """Ruled tables as grids and the text around them as layout text; None when no page has a table."""
+    lines: list[Line] = []
+    table_id = 0
+    for page in pages:
+        found = sorted(page.find_tables(), key=lambda t: t.bbox[1])
+        top = 0.0
+        for table in found:
+            x0, y0, x1, y1 = table.bbox
+            if y0 > top:
+                lines.extend(_band_text(page, top, y0))
+            table_id += 1
+            for row in table.extract():
+                cells = [Cell(text or "", col) for col, text in enumerate(row) if text is not None]
+                if cells:
+                    lines.append(Line(cells=cells, table=table_id))
+            top = max(top, y1)
+        if top < page.height:
+            lines.extend(_band_text(page, top, page.height))
+    return lines if table_id else None
 
 
 def _band_text(page, top: float, bottom: float) -> list[Line]:

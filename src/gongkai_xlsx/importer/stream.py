@@ -98,6 +98,9 @@ class Stream:
                 text, e = text[:-1], e - 1  # the last digit numbers the next label: "00000002.其他法律…"
                 if not text:
                     continue
+            if s >= 1 and norm[s - 1] in "-−+" and (s < 2 or norm[s - 2] in " \t\n"):
+                s -= 1  # a signed number (本年增/减 of the 2019 format)
+                text = norm[s].replace("−", "-") + text
             tokens.append(Token(NUM, text, s, e))
         for match in TEXT_MARK.finditer(norm, a, b):
             s, e = match.span()
@@ -138,7 +141,7 @@ class Stream:
         return [t for t in self.tokens if start <= t.start < end]
 
     def line_of(self, offset: int) -> int:
-        return bisect.bisect_right(self._newlines, offset)
+        return bisect.bisect_left(self._newlines, offset)  # the newline ending a line belongs to it
 
     def raw_text(self, start: int, end: int, limit: int = 60) -> str:
         """Source text between two offsets, whitespace collapsed, shortened for messages."""

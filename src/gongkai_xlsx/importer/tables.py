@@ -28,7 +28,7 @@ from ..findings import Finding, FindingCell
 from ..form import FORM_2021
 from ..report import SourceCell
 from . import glued
-from .document import Linear, normalise
+from .document import normalise
 from .stream import BLANK, MARK, NUM, Stream, Token, token_value
 
 T2, T3, T4 = "表二", "表三", "表四"
@@ -70,7 +70,6 @@ class Reading:
     rows_expected: int = 0
     rows_read: int = 0
     format_version: str = "2021"
-    other_single: bool = False
 
     @property
     def errors(self) -> int:
@@ -168,8 +167,9 @@ def detect_format(stream: Stream | None) -> str:
 
 # ------------------------------------------------------------------------------------------ reading
 class TableReader:
-    def __init__(self, linear: Linear) -> None:
-        self.linear = linear
+    """Reads the three tables into one :class:`Reading`; call table2, table3, table4, then finish."""
+
+    def __init__(self) -> None:
         self.reading = Reading()
         self.glued_rows: dict[str, list[tuple[str, str]]] = {}
 
@@ -196,7 +196,7 @@ class TableReader:
         return out
 
     # -------------------------------------------------------------- one row
-    def row_values(self, table: str, spec: RowSpec, tokens: list[Token], accept=None, prefer=None
+    def row_values(self, table: str, spec: RowSpec, tokens: list[Token], groups=None, prefer=None
                    ) -> tuple[list[Number] | None, list[Token] | None, list[glued.Split]]:
         """(values, the tokens they came from or None when split from run-together digits, the split candidates)."""
         values = [t for t in tokens if t.kind in (NUM, BLANK, MARK)]
@@ -217,7 +217,7 @@ class TableReader:
             self.add(F.IMPORT_ROW_INCOMPLETE, table, spec, cells=self.cells(spec), expected=count,
                      found=len(values), raw=raw)
             return None, None, []
-        candidates = glued.splits(pieces, count, accept)
+        candidates = glued.splits(pieces, count, groups)
         if prefer:
             candidates.sort(key=prefer)
         if not candidates:
@@ -263,16 +263,19 @@ class TableReader:
         self.reading.format_version = version
         specs = T2_2019 if version == "2019" else T2_2021
         self.reading.rows_expected += len(specs)
-        if stream is None:
-            return
-        anchors, pos = [], 0
-        for spec in specs:
+        anchors, missing, pos = [], [], 0
+        for spec in specs if stream else ():
             anchor = self.find(stream, spec, pos)
             if anchor:
                 anchors.append(anchor)
                 pos = anchor.keyword_end
-            elif spec.targets and any(spec.targets):
-                self.add(F.IMPORT_ROW_NOT_FOUND, T2, spec, cells=self.cells(spec), count=spec.count)
+            elif any(spec.targets):
+                missing.append(spec)
+        if not anchors:
+            self.add(F.IMPORT_TABLE_NOT_FOUND, T2, None, cells=[FindingCell(T2, None, None, None)])
+            return
+        for spec in missing:
+            self.add(F.IMPORT_ROW_NOT_FOUND, T2, spec, cells=self.cells(spec), count=spec.count)
         for anchor, tokens, _ in self.segments(stream, anchors):
             spec = anchor.spec
             prefer = _prefer_in_force if spec.key in ("rule", "norm") else glued.balanced
@@ -288,8 +291,37 @@ class TableReader:
     # -------------------------------------------------------------- 表三
     def table3(self, stream: Stream | None) -> None:
         self.reading.rows_expected += len(T3_SPECS)
-        if stream is None:
+        found, order = self._t3_anchors(stream) if stream else ({}, [])
+        if not found:
+            self.add(F.IMPORT_TABLE_NOT_FOUND, T3, None, cells=[FindingCell(T3, None, None, None)])
             return
+        specs = {**T3_BY_KEY, "other_single": OTHER_SINGLE}
+        rows, used_tokens, candidates, raws = self._t3_rows(stream, found, order, specs)
+        for key in order:
+            if key not in rows and key not in found:
+                self.add(F.IMPORT_ROW_NOT_FOUND, T3, specs[key], cells=self.cells(specs[key]), count=7)
+        if candidates:  # run-together rows with several splits: the column relations decide
+            fixed = {k: tuple(v) for k, v in rows.items() if k not in candidates}
+            result_keys = [k for k in order if k not in ("new", "carry_in", "total", "carry_out")]
+            chosen, valid = glued.resolve_jointly(candidates, fixed, lambda r: _t3_consistent(r, result_keys))
+            for key, split in chosen.items():
+                rows[key] = list(split)
+                if valid != 1:
+                    self.ambiguous(T3, specs[key], raws[key], sorted(candidates[key], key=glued.balanced), split)
+        for key in order:
+            if key in rows:
+                self.store(T3, specs[key], list(rows[key]), used_tokens.get(key), raws.get(key, ""))
+                self.reading.rows_read += 1
+        if "other_single" in rows:
+            for k in ("other_1", "other_2"):
+                for target in T3_BY_KEY[k].targets:
+                    self.reading.values.setdefault(target, 0)
+            self.reading.findings.append(F.IMPORT_OTHER_SINGLE_ROW(
+                self.cells(OTHER_SINGLE), values=" ".join(str(v) for v in rows["other_single"])))
+            self.reading.rows_read += 2  # the single row stands for the three current ones
+
+    def _t3_anchors(self, stream: Stream) -> tuple[dict[str, Anchor], list[str]]:
+        """The rows found, by key, and the row order (with one ``other_single`` row for a 2019-style （六）)."""
         found: dict[str, Anchor] = {}
         pos = 0
         for spec in T3_SPECS[:T3_SPECS.index(T3_BY_KEY["other_1"])]:
@@ -310,35 +342,32 @@ class TableReader:
             single = self.find(stream, OTHER_SINGLE, pos, limit)
             if single:
                 found["other_single"] = single
-                self.reading.other_single = True
                 i = order.index("other_1")
                 order[i:i + 3] = ["other_single"]
                 others_pos = single.keyword_end
-        if total is None:
+        if total is None and found:  # “（七）” missing: the first 总计 after the result rows
             total = self.find(stream, RowSpec("total", "（七）总计", r"总计|合计", None, T3_BY_KEY["total"].targets),
                               others_pos)
         if total:
             found["total"] = total
-            carry_out = self.find(stream, T3_BY_KEY["carry_out"], total.keyword_end)
-        else:
-            carry_out = self.find(stream, T3_BY_KEY["carry_out"], others_pos)
+        carry_out = self.find(stream, T3_BY_KEY["carry_out"], total.keyword_end if total else others_pos)
         if carry_out:
             found["carry_out"] = carry_out
-        specs = {**T3_BY_KEY, "other_single": OTHER_SINGLE}
-        anchors = [found[k] for k in order if k in found]
-        rows: dict[str, glued.Split | list[Number]] = {}
+        return found, order
+
+    def _t3_rows(self, stream: Stream, found: dict[str, Anchor], order: list[str], specs: dict[str, RowSpec]):
+        """Each found row's values (a row after an unrecognised label also takes that row's numbers by position)."""
+        rows: dict[str, list[Number]] = {}
         used_tokens: dict[str, list[Token] | None] = {}
         candidates: dict[str, list[glued.Split]] = {}
         raws: dict[str, str] = {}
-        segments = self.segments(stream, anchors)
+        segments = self.segments(stream, [found[k] for k in order if k in found])
         for index, (anchor, tokens, label_start) in enumerate(segments):
             key = anchor.spec.key
             self.label_variant(stream, anchor, tokens, label_start,
                                segments[index + 1][2] if index + 1 < len(segments) else stream.end)
-            # rows whose labels were not recognised follow this one: take their numbers by position
-            at = order.index(key)
             missing = []
-            for k in order[at + 1:]:
+            for k in order[order.index(key) + 1:]:
                 if k in found:
                     break
                 missing.append(k)
@@ -348,13 +377,11 @@ class TableReader:
                     part = value_tokens[7 * n:7 * n + 7]
                     rows[k] = [token_value(t) for t in part]
                     used_tokens[k] = part
-                    raws[k] = " ".join(t.text for t in part)
+                    raws[k] = " ".join(t.text or "□" for t in part)
                     if n:
-                        self.add(F.IMPORT_ROW_BY_POSITION, T3, specs[k], cells=self.cells(specs[k]),
-                                 values=raws[k])
+                        self.add(F.IMPORT_ROW_BY_POSITION, T3, specs[k], cells=self.cells(specs[k]), values=raws[k])
                 continue
-            values, used, cands = self.row_values(T3, anchor.spec, tokens, accept=glued.row_total_ok,
-                                                  prefer=glued.balanced)
+            values, used, cands = self.row_values(T3, anchor.spec, tokens, groups=(7,), prefer=glued.balanced)
             if values is None:
                 continue
             rows[key] = values
@@ -362,37 +389,13 @@ class TableReader:
             raws[key] = " ".join(t.text for t in value_tokens)
             if len(cands) > 1:
                 candidates[key] = cands
-        for key in order:
-            if key not in rows and key not in found:
-                self.add(F.IMPORT_ROW_NOT_FOUND, T3, specs[key], cells=self.cells(specs[key]), count=7)
-        if candidates:
-            fixed = {k: tuple(v) for k, v in rows.items() if k not in candidates}
-            result_keys = [k for k in order if k not in ("new", "carry_in", "total", "carry_out")]
-            chosen, valid = glued.resolve_jointly(candidates, fixed, lambda r: _t3_consistent(r, result_keys))
-            for key, split in chosen.items():
-                rows[key] = list(split)
-                if valid != 1:
-                    options = candidates[key]
-                    if valid > 1:
-                        options = sorted(options, key=glued.balanced)
-                    self.ambiguous(T3, specs[key], raws[key], options, split)
-        for key in order:
-            if key in rows:
-                self.store(T3, specs[key], list(rows[key]), used_tokens.get(key), raws.get(key, ""))
-                self.reading.rows_read += 1
-        if self.reading.other_single and "other_single" in rows:
-            for k in ("other_1", "other_2"):
-                for target in T3_BY_KEY[k].targets:
-                    self.reading.values.setdefault(target, 0)
-            self.reading.findings.append(F.IMPORT_OTHER_SINGLE_ROW(
-                self.cells(OTHER_SINGLE), values=" ".join(str(v) for v in rows["other_single"])))
-            self.reading.rows_read += 2
+        return rows, used_tokens, candidates, raws
 
     def label_variant(self, stream: Stream, anchor: Anchor, tokens: list[Token], start: int, end: int) -> None:
         expected = normalise(anchor.spec.label)
         segment = stream.compact[anchor.start:]
         stop = next((i for i, off in enumerate(stream.cmap[anchor.start:]) if off >= end), len(segment))
-        if expected in segment[:stop]:
+        if _contains_loosely(segment[:stop], expected):
             return
         first_value = next((t.start for t in tokens if t.kind in (NUM, BLANK, MARK)), end)
         found = stream.raw_text(start, max(first_value, start + 1), limit=80)
@@ -404,16 +407,14 @@ class TableReader:
     def table4(self, stream: Stream | None) -> None:
         self.reading.rows_expected += 1
         spec = RowSpec("t4", "行政复议、行政诉讼数据行", "", None, T4_IDS)
-        if stream is None:
-            return
-        tokens = [t for t in stream.tokens if t.kind in (NUM, BLANK, MARK)]
+        tokens = [t for t in stream.tokens if t.kind in (NUM, BLANK, MARK)] if stream else []
         lines_with_values = {stream.line_of(t.start) for t in tokens if t.kind != BLANK}
         if lines_with_values:  # blank cells of header rows are not data
             tokens = [t for t in tokens if t.kind != BLANK or stream.line_of(t.start) in lines_with_values]
         if not tokens:
-            self.add(F.IMPORT_ROW_NOT_FOUND, T4, spec, cells=self.cells(spec), count=15)
+            self.add(F.IMPORT_TABLE_NOT_FOUND, T4, None, cells=[FindingCell(T4, None, None, None)])
             return
-        values, used, candidates = self.row_values(T4, spec, tokens, accept=glued.table4_ok, prefer=glued.balanced)
+        values, used, candidates = self.row_values(T4, spec, tokens, groups=(5, 5, 5), prefer=glued.balanced)
         if values is None:
             return
         raw = " ".join(t.text for t in tokens if t.kind == NUM)
@@ -448,6 +449,24 @@ class TableReader:
                 [FindingCell(T2, None, None, f"{row}｜{col}={_plain(v)}") for row, col, v in reading.unmapped],
                 count=len(reading.unmapped), list=listed, list_en=listed))
         return reading
+
+
+def _contains_loosely(text: str, label: str, slack: int = 16) -> bool:
+    """``label`` in ``text``, allowing a few foreign characters inside it (vertical headings such as “他处理” that
+    ``pdftotext -layout`` interleaves with a wrapped label); a label with characters missing does not match."""
+    if label in text:
+        return True
+    start = text.find(label[0])
+    while start >= 0:
+        i, j = 0, start
+        while i < len(label) and j < len(text) and j - start <= len(label) + slack:
+            if text[j] == label[i]:
+                i += 1
+            j += 1
+        if i == len(label):
+            return True
+        start = text.find(label[0], start + 1)
+    return False
 
 
 def _prefer_in_force(split: glued.Split) -> tuple:

@@ -1,0 +1,77 @@
+"""Compare two reports of one agency and year cell by cell: a published report and a submitted workbook, or two
+versions of a return."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from .errors import InputError
+from .report import Report
+from .roster import normalise_text
+
+
+@dataclass(frozen=True)
+class Difference:
+    item: str
+    label: str
+    a: int | Decimal
+    b: int | Decimal
+    where_a: str  # sheet!cell in A, when known
+    where_b: str
+
+
+@dataclass
+class Comparison:
+    a: Report
+    b: Report
+    differences: list[Difference] = field(default_factory=list)
+    texts_changed: list[str] = field(default_factory=list)  # headings of text sections that differ
+    identity: list[str] = field(default_factory=list)  # agency or year disagreements
+
+    @property
+    def same(self) -> bool:
+        return not (self.differences or self.texts_changed or self.identity)
+
+
+def load_report(path: str | os.PathLike) -> Report:
+    """A workbook (returned, imported or consolidated) or, failing that, a published report (text, HTML, Word, PDF)."""
+    from .importer import import_report
+    from .reader import read_file
+    from .xlsx_parts import UnreadableFile
+
+    try:
+        return read_file(path)
+    except UnreadableFile as error:
+        if error.reason not in ("not_a_workbook", "empty"):
+            raise
+    try:
+        return import_report(path).report
+    except InputError as error:
+        raise InputError(f"{Path(path).name} 既不是可读取的工作簿，也无法作为已公开的年报导入：{error.message}",
+                         hint=error.hint, path=str(path)) from None
+
+
+def compare_reports(a: Report, b: Report) -> Comparison:
+    """Every item whose value differs, the text sections that differ, and identity disagreements."""
+    result = Comparison(a, b)
+    if a.year and b.year and a.year != b.year:
+        result.identity.append(f"报告年度不同：{a.year} 与 {b.year}")
+    if a.agency_name and b.agency_name and normalise_text(a.agency_name) != normalise_text(b.agency_name):
+        result.identity.append(f"单位名称不同：{a.agency_name} 与 {b.agency_name}")
+    for item in a.form.items:
+        value_a, value_b = a.values.get(item.id, 0), b.values.get(item.id, 0)
+        if value_a != value_b:
+            result.differences.append(Difference(item.id, item.label, value_a, value_b, _where(a, item.id),
+                                                 _where(b, item.id)))
+    for section in a.form.texts:
+        if normalise_text(a.texts.get(section.id, "")) != normalise_text(b.texts.get(section.id, "")):
+            result.texts_changed.append(section.heading)
+    return result
+
+
+def _where(report: Report, item: str) -> str:
+    sheet, cell = report.where(item)
+    return f"{sheet}!{cell}" if sheet and cell else ""

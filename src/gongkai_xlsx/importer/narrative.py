@@ -1,0 +1,192 @@
+"""Numbers quoted in 一、总体情况 compared with the tables (issue 6 item 2).
+
+Only clear patterns are matched — a count of applications received, handled, carried over; results by kind;
+administrative reconsideration and litigation cases; normative documents issued or in force — each tied to the
+table cells it restates. A claim that matches none of the accepted readings (e.g. received = 本年新收, or
+本年新收 + 上年结转) is a warning that quotes the sentence and names the cells.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .. import findings as F
+from ..findings import Finding, FindingCell
+from ..form import FORM_2021
+from .document import QUOTES, WHITESPACE, norm_char
+
+T3 = FORM_2021.table3
+T4 = FORM_2021.table4
+
+
+def _t3(row: str, col: str = "total") -> str:
+    return T3.item_id(row, col)
+
+
+def _group(prefix: str) -> tuple[str, ...]:
+    return tuple(_t3(r.key) for r in T3.rows if r.key.startswith(prefix))
+
+
+_SUITS = ("suit_direct", "suit_after")
+_N = r"(\d[\d,]*)"
+_FILL = r"(?:共计|总计|合计|共)?"
+
+
+@dataclass(frozen=True)
+class Pattern:
+    name: str
+    regex: re.Pattern
+    readings: tuple[tuple[str, ...], ...]  # accepted item sums; the first is the one named in messages
+    where: str  # Chinese name of the cells
+    where_en: str
+
+
+def _p(name, regex, readings, where, where_en) -> Pattern:
+    return Pattern(name, re.compile(regex), readings, where, where_en)
+
+
+PATTERNS = (
+    _p("received", rf"(?:受理|收到|接收|新收)[^。;,]{{0,30}}?申请{_FILL}{_N}件",
+       ((_t3("new"),), (_t3("new"), _t3("carry_in"))), "表三“一、本年新收政府信息公开申请数量”总计",
+       "t3_new_total"),
+    _p("received_n_first", rf"(?:受理|收到|接收|新收)(?:了)?{_FILL}{_N}件(?:政府信息公开|依申请公开)?申请",
+       ((_t3("new"),), (_t3("new"), _t3("carry_in"))), "表三“一、本年新收政府信息公开申请数量”总计",
+       "t3_new_total"),
+    _p("handled", rf"(?:办结|答复)(?:了)?(?:依申请公开|政府信息公开申请|申请)?{_FILL}{_N}件",
+       ((_t3("total"),),), "表三“（七）总计”总计", "t3_total_total"),
+    _p("carried_in", rf"上年度?结转(?:的)?(?:申请)?{_FILL}{_N}件",
+       ((_t3("carry_in"),),), "表三“二、上年结转政府信息公开申请数量”总计", "t3_carry_in_total"),
+    _p("carried_out", rf"{_N}件(?:申请)?(?:结转|顺延)(?:到|至)?下一?年度?",
+       ((_t3("carry_out"),),), "表三“四、结转下年度继续办理”总计", "t3_carry_out_total"),
+    _p("carried_out_2", rf"结转(?:到|至)?下一?年度?(?:继续办理)?(?:的)?(?:申请)?{_FILL}{_N}件",
+       ((_t3("carry_out"),),), "表三“四、结转下年度继续办理”总计", "t3_carry_out_total"),
+    _p("open_partial", rf"予以公开(?:及|和|与|、)部分公开(?:的)?{_FILL}{_N}件",
+       ((_t3("open"), _t3("partial")),), "表三“（一）予以公开”与“（二）部分公开”总计之和",
+       "t3_open_total + t3_partial_total"),
+    _p("open", rf"(?:^|[,;:.])(?:其中)?:?予以公开(?:的)?{_N}件", ((_t3("open"),),), "表三“（一）予以公开”总计",
+       "t3_open_total"),
+    _p("deny", rf"(?:^|[,;:.])(?:其中)?:?不予公开(?:的)?{_N}件", (_group("deny_"),), "表三“（三）不予公开”各项总计之和",
+       "sum of t3_deny_*_total"),
+    _p("unable", rf"(?:^|[,;:.])(?:其中)?:?无法提供(?:的)?{_N}件", (_group("unable_"),), "表三“（四）无法提供”各项总计之和",
+       "sum of t3_unable_*_total"),
+    _p("noproc", rf"(?:^|[,;:.])(?:其中)?:?不予处理(?:的)?{_N}件", (_group("noproc_"),), "表三“（五）不予处理”各项总计之和",
+       "sum of t3_noproc_*_total"),
+    _p("other", rf"(?:^|[,;:.])(?:其中)?:?其他处理(?:的)?{_N}件", (_group("other_"),), "表三“（六）其他处理”各项总计之和",
+       "sum of t3_other_*_total"),
+    _p("review", rf"行政复议(?:案件|申请)?{_FILL}{_N}件", ((T4.item_id("review", "total"),),),
+       "表四“行政复议｜总计”", "t4_review_total"),
+    _p("suit", rf"行政诉讼(?:案件)?{_FILL}{_N}件", (tuple(T4.item_id(g, "total") for g in _SUITS),),
+       "表四“行政诉讼”两类总计之和", "t4_suit_direct_total + t4_suit_after_total"),
+    _p("norm_valid", rf"现行有效(?:的)?(?:行政)?规范性文件{_FILL}{_N}件", (("t2_norm_valid",),),
+       "表二“行政规范性文件｜现行有效件数”", "t2_norm_valid"),
+    _p("norm_issued", rf"制发(?:的)?(?:行政)?规范性文件{_FILL}{_N}件", (("t2_norm_issued",),),
+       "表二“行政规范性文件｜本年制发件数”", "t2_norm_issued"),
+    _p("rule_valid", rf"现行有效(?:的)?规章{_FILL}{_N}件", (("t2_rule_valid",),), "表二“规章｜现行有效件数”",
+       "t2_rule_valid"),
+    _p("rule_issued", rf"制发(?:的)?规章{_FILL}{_N}件", (("t2_rule_issued",),), "表二“规章｜本年制发件数”",
+       "t2_rule_issued"),
+)
+# after a count of reconsideration or litigation cases: "其中结果维持 72 件，结果纠正 64 件…"
+BREAKDOWN = (("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"), ("pending", "尚未审结"))
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A number quoted in the overview, the cells it restates, and whether the tables agree."""
+
+    sentence: str
+    number: int
+    items: tuple[str, ...]
+    where: str
+    where_en: str
+    table_value: int | Decimal | None
+    matches: bool
+
+
+def check_overview(text: str, values: dict, read: set[str]) -> tuple[list[Claim], list[Finding]]:
+    """Claims found in ``text`` (the overview) and a warning for each that disagrees with ``values``.
+
+    ``read`` holds the item ids actually read from the source; a claim about cells that were not read is skipped.
+    """
+    compact, cmap = _compact(text)
+    found: list[tuple[int, int, tuple[tuple[str, ...], ...], str, str]] = []
+    for pattern in PATTERNS:
+        for match in pattern.regex.finditer(compact):
+            found.append((cmap[match.start(1)], _int(match.group(1)), pattern.readings, pattern.where,
+                          pattern.where_en))
+            if pattern.name in ("review", "suit"):
+                found += _breakdown(compact, cmap, match.end(), pattern.name)
+    claims: list[Claim] = []
+    seen: set[tuple[int, tuple[str, ...]]] = set()
+    for offset, number, readings, where, where_en in sorted(found, key=lambda f: f[0]):
+        key = (offset, readings[0])
+        if key in seen or not all(i in read for i in readings[0]):
+            continue
+        seen.add(key)
+        sums = [sum(values.get(i, 0) or 0 for i in reading) for reading in readings]
+        claims.append(Claim(_sentence(text, offset), number, readings[0], where, where_en, sums[0], number in sums))
+    findings = []
+    for claim in claims:
+        if claim.matches:
+            continue
+        cells = [FindingCell("一、总体情况", None, "text_overview", claim.sentence)]
+        cells += [FindingCell(None, None, i, values.get(i)) for i in claim.items]
+        findings.append(F.IMPORT_TEXT_TABLE_MISMATCH(
+            cells, sentence=claim.sentence, number=claim.number, where=claim.where, where_en=claim.where_en,
+            value=_plain(claim.table_value)))
+    return claims, findings
+
+
+def _breakdown(compact: str, cmap: list[int], pos: int, kind: str):
+    """"…N 件，其中结果维持 a 件，结果纠正 b 件…" up to the end of the clause."""
+    ends = [j for j in (compact.find(";", pos), compact.find("。", pos)) if j >= 0]
+    tail_end = min(ends) if ends else len(compact)
+    tail = compact[pos:tail_end]
+    if "其中" not in tail[:4]:
+        return []
+    groups = ("review",) if kind == "review" else _SUITS
+    name = "行政复议" if kind == "review" else "行政诉讼"
+    out = []
+    for column, word in BREAKDOWN:
+        match = re.search(rf"{word}{_N}件", tail)
+        if match:
+            items = tuple(T4.item_id(g, column) for g in groups)
+            out.append((cmap[pos + match.start(1)], _int(match.group(1)), (items,), f"表四“{name}｜{word}”",
+                        " + ".join(items)))
+    return out
+
+
+def _int(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def _compact(text: str) -> tuple[str, list[int]]:
+    chars, cmap = [], []
+    for i, ch in enumerate(text):
+        if ch in WHITESPACE or ch in QUOTES:
+            continue
+        chars.append(norm_char(ch))
+        cmap.append(i)
+    return "".join(chars), cmap
+
+
+def _sentence(text: str, at: int, limit: int = 120) -> str:
+    start = max(text.rfind(ch, 0, at) for ch in "。；;！？\n") + 1
+    ends = [j for j in (text.find(ch, at) for ch in "。；;！？\n") if j >= 0]
+    end = min(ends) + 1 if ends else len(text)
+    sentence = text[start:end].strip()
+    if sentence.endswith(("；", ";", "\n")):
+        sentence = sentence[:-1]
+    if len(sentence) > limit:
+        offset = at - start
+        lo = max(0, offset - limit // 2)
+        sentence = ("…" if lo else "") + sentence[lo:lo + limit] + "…"
+    return sentence
+
+
+def _plain(value) -> str:
+    if value is None:
+        return "—"
+    return format(value, "f") if not isinstance(value, int) else str(value)

@@ -1,0 +1,69 @@
+"""`import-report` and `compare`: published reports become verifiable workbooks, and two reports can be diffed."""
+
+import json
+
+from typer.testing import CliRunner
+
+from gongkai_xlsx.cli import app
+from gongkai_xlsx.reader import read_file
+from gongkai_xlsx.verify import verify_report
+from reports import SHARED, decoded_reports, published_values
+
+REPORTS = SHARED / "domain" / "reports"
+runner = CliRunner()
+
+
+def test_imported_workbooks_hold_the_published_values_and_verify_with_the_known_findings(tmp_path):
+    sources = sorted(REPORTS.glob("*.txt"))
+    result = runner.invoke(app, ["import-report", *map(str, sources), "-o", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert [r["status"] for r in document["reports"]] == ["ok"] * len(sources)
+    decoded = decoded_reports()
+    for source in sources:
+        workbook = tmp_path / f"{source.stem}_导入.xlsx"
+        report = read_file(workbook)
+        assert report.origin == "imported" and report.stamp["origin"] == "imported"
+        assert report.values == published_values(decoded[source.name]), source.name  # totals as published
+        codes = {f.code for f in verify_report(report)}
+        assert not {c for c in codes if c.startswith(("T3_", "T4_"))}, (source.name, codes)
+        expected_mismatch = source.name in ("03_pingtan_2023.txt", "08_hongze_2024.txt")
+        assert ("IMPORT_TEXT_TABLE_MISMATCH" in codes) == expected_mismatch, (source.name, codes)
+
+
+def test_a_published_total_that_does_not_add_up_is_an_error(tmp_path):
+    text = (REPORTS / "06_huaian_2024.txt").read_text(encoding="utf-8")
+    published = text.split("DECODED TABLES")[0]
+    # the published 表四 行政复议 总计 is 351 = 72 + 64 + 178 + 37; publish 352 instead
+    row = "72   64    178    37    351"  # the 表四 data row as pdftotext laid it out
+    assert row in published
+    broken = tmp_path / "huaian_broken.txt"
+    broken.write_text(published.replace(row, row[:-3] + "352"), encoding="utf-8")
+    result = runner.invoke(app, ["import-report", str(broken), "-o", str(tmp_path / "out"), "--json"])
+    assert result.exit_code == 1, result.output
+    (entry,) = json.loads(result.stdout)["reports"]
+    assert "T4_GROUP_TOTAL" in {f["code"] for f in entry["findings"]}
+
+
+def test_compare_finds_the_differing_cells(tmp_path):
+    source = REPORTS / "06_huaian_2024.txt"
+    runner.invoke(app, ["import-report", str(source), "-o", str(tmp_path)])
+    workbook = tmp_path / "06_huaian_2024_导入.xlsx"
+    same = runner.invoke(app, ["compare", str(workbook), str(source), "--json"])
+    assert same.exit_code == 0 and json.loads(same.stdout)["same"] is True
+    other = runner.invoke(app, ["compare", str(workbook), str(tmp_path / "missing.xlsx")])
+    assert other.exit_code == 2
+    hongze = REPORTS / "08_hongze_2024.txt"
+    diff = runner.invoke(app, ["compare", str(source), str(hongze), "--json"])
+    assert diff.exit_code == 1
+    document = json.loads(diff.stdout)
+    assert any("单位名称不同" in line for line in document["identity"])
+    assert {"item": "t3_new_total", "a": "3119", "b": "95"}.items() <= next(
+        d for d in document["differences"] if d["item"] == "t3_new_total").items()
+
+
+def test_unreadable_published_reports_get_a_message(tmp_path):
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(b"\x00\x01not a pdf")
+    result = runner.invoke(app, ["import-report", str(junk), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "Traceback" not in result.output and "无法导入" in result.output
