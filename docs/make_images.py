@@ -70,7 +70,8 @@ def main() -> None:
         copy = work / "consolidated.xlsx"
         copy.write_bytes(consolidated.read_bytes())
         pdf = to_pdf(copy, work)
-        png(pdf, page_with(pdf, "汇总表"), "consolidated-summary")
+        png(pdf, 1, "consolidated-readme")
+        png(pdf, page_with(pdf, "全部校验通过"), "consolidated-summary")
         png(pdf, page_with(pdf, "序号机构代码"), "consolidated-status", resolution=200, crop=(120, 125, 2150, 820))
         feedback = next((demo / "退回意见").glob("*民政局*"))
         copy = work / "feedback.xlsx"

@@ -37,3 +37,18 @@ def test_ci_runs_the_readme_test_command_verbatim():
     test_command = "python3 -m venv .venv && . .venv/bin/activate && pip install -q -e '.[test]' && pytest"
     assert f"```bash\n{test_command}\n```" in readme
     assert test_command in ci.splitlines()
+
+
+def test_the_wheel_ships_every_data_file(tmp_path):
+    # a new user installs with `pip install .`: what the demo reads must be in the wheel, not only in src/
+    import subprocess
+    import sys
+    import zipfile
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
+                    str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    (wheel,) = tmp_path.glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    data = ROOT / "src" / "gongkai_xlsx" / "data"
+    expected = {f"gongkai_xlsx/data/{p.name}" for p in data.iterdir() if p.is_file()}
+    assert expected and expected <= names, expected - names
