@@ -83,9 +83,16 @@ class Sheet:
     def _decode(self, ref: str, cell) -> RawCell:
         ns = self._ns
         kind = cell.get("t") or "n"
-        value_element = cell.find(ns + "v")
-        text = value_element.text if value_element is not None else None
-        formula_element = cell.find(ns + "f")
+        text = formula_element = inline = None
+        v_tag, f_tag, is_tag = ns + "v", ns + "f", ns + "is"
+        for child in cell:  # a cell has at most three children; a loop is cheaper than three find() calls
+            tag = child.tag
+            if tag == v_tag:
+                text = child.text
+            elif tag == f_tag:
+                formula_element = child
+            elif tag == is_tag:
+                inline = child
         formula = None
         if formula_element is not None:
             formula = formula_element.text or ""
@@ -100,7 +107,6 @@ class Sheet:
             except (ValueError, IndexError):
                 raw.value = None
         elif kind == "inlineStr":
-            inline = cell.find(ns + "is")
             raw.value = "".join(t.text or "" for t in inline.iter(ns + "t")) if inline is not None else ""
         elif kind in ("str", "d"):
             raw.value = text
