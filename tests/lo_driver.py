@@ -12,6 +12,7 @@ on demand, restarted if it dies or a job times out, and killed (its whole proces
 Input: a JSON list of jobs, or ``{"jobs": [...]}``. Each job (only ``path`` is required)::
 
     {"path": "template.xlsx",
+     "open_password": "only for an encrypted file",
      "unprotect": {"sheet name": "password"},      # "*" = every sheet; applied before anything is written
      "values": {"defined_name": 12 | 1.5 | "text" | null},   # number → value, string → text, null → empty
      "set_cells": [["sheet", "A1", value], ...],   # the same, addressed by sheet and cell
@@ -19,11 +20,16 @@ Input: a JSON list of jobs, or ``{"jobs": [...]}``. Each job (only ``path`` is r
      "read_cells": [["sheet", "A1"], ...],
      "read_formulas": ["defined_name", ...],
      "validations_for": ["defined_name", ...],     # default: the names in "values"
-     "save_as": "out.xlsx" | "out.ods" | "out.pdf", "save_filter": "optional filter name",
+     "insert_rows": [["sheet", 0, 2], ...],       # insert 2 rows above row index 0 (0-based), as Insert ▸ Rows
+     "protect": {"sheet name": "password"},        # "*" = every sheet; protect again after writing
+     "save_as": "out.xlsx" | "out.ods" | "out.xls" | "out.pdf", "save_filter": "optional filter name",
+     "save_password": "optional: the file is saved encrypted with this open password",
+     "saves": [{"path": "more.xls", "filter": "optional", "password": "optional"}, ...],  # after save_as
      "try_locked": [["sheet", "A1"] | ["sheet", "A1", "text"] | "defined_name", ...],
      "hidden": true}                               # default: true, but false when "try_locked" is given
 
-Order within a job: load, unprotect, write, ``calculateAll()``, read, save, probe, close (without saving).
+Order within a job: load, unprotect, insert rows, write, protect, ``calculateAll()``, read, save(s), probe,
+close (without saving). Defined names are resolved after the rows are inserted (LibreOffice moves them).
 
 ``values`` and ``set_cells`` are written through the cell API (in runs with ``setDataArray``: a number becomes
 a value, a string becomes text even if it looks like a number or a formula – what ``setValue``/``setString`` do).
@@ -51,7 +57,7 @@ Output: ``{"results": [...], "soffice_starts": n, "elapsed": s}``; one result pe
                                  "ignore_blank"}},
      "try_locked": [{"ref", "sheet", "cell", "text", "before", "protected", "locked", "accepted", "accepted_by",
                      "keyboard", "dispatch", "api"}],
-     "saved": path, "timings": {"load": s, ...}, "elapsed": s}
+     "saved": path, "saved_all": [path, ...], "timings": {"load": s, ...}, "elapsed": s}
     {"ok": false, "error": "...", "elapsed": s}     # this job failed; the next ones still run
 
 A value is a number, a string, ``null`` for an empty cell, or ``{"error": code, "text": ...}`` for a formula
@@ -76,7 +82,7 @@ import uuid
 
 try:
     import uno
-    from com.sun.star.beans import PropertyValue
+    from com.sun.star.beans import NamedValue, PropertyValue
     from com.sun.star.connection import NoConnectException
 except ImportError as exc:  # pragma: no cover - reported to the caller as a JSON error
     uno = None
@@ -101,7 +107,7 @@ cell holding "11341100MB0000000X" enters the latter)."""
 _PROFILE_MARKERS = ("OOXMLRecalcMode", "ODFRecalcMode", "AutoInput")
 
 FILTERS = {".xlsx": "Calc MS Excel 2007 XML", ".ods": "calc8", ".pdf": "calc_pdf_Export",
-           ".csv": "Text - txt - csv (StarCalc)"}
+           ".csv": "Text - txt - csv (StarCalc)", ".xls": "MS Excel 97"}
 
 # com.sun.star.table.CellContentType / com.sun.star.sheet.FormulaResult / CellFlags
 _FORMULA_RESULT_ERROR = 4
@@ -519,6 +525,8 @@ def run_job(office: Office, job: dict) -> dict:
         raise FileNotFoundError(path)
     hidden = bool(job.get("hidden", not job.get("try_locked")))
     load_props = (prop("Hidden", hidden), prop("ReadOnly", False), prop("MacroExecutionMode", 0))
+    if job.get("open_password"):
+        load_props += (prop("Password", job["open_password"]),)
     clock = time.monotonic()
     timings: dict[str, float] = {}
 
@@ -548,11 +556,24 @@ def run_job(office: Office, job: dict) -> dict:
                 if sheet.isProtected():
                     raise RuntimeError(f"sheet {sheet.getName()!r} is still protected")
         book = Book(doc, path)
+        if job.get("insert_rows"):
+            for sheet_name, index, count in job["insert_rows"]:
+                sheet = book.sheet(sheet_name)
+                if sheet.isProtected():
+                    raise RuntimeError(f"cannot insert rows into protected sheet {sheet_name!r}: unprotect it")
+                sheet.getRows().insertByIndex(int(index), int(count))
+            book.names = {}  # the names moved: resolve them afresh, not from the per-file cache
         values = job.get("values") or {}
         writes = [(book.address(name), value) for name, value in values.items()]
         writes += [(book.address([sheet, address]), value)
                    for sheet, address, value in job.get("set_cells") or []]
         book.write(writes)
+        for sheet_name, password in (job.get("protect") or {}).items():
+            sheets = [doc.Sheets.getByIndex(i) for i in range(doc.Sheets.getCount())] if sheet_name == "*" \
+                else [doc.Sheets.getByName(sheet_name)]
+            for sheet in sheets:
+                if not sheet.isProtected():
+                    sheet.protect(password)
         lap("write")
         doc.calculateAll()
         lap("calculate")
@@ -567,15 +588,11 @@ def run_job(office: Office, job: dict) -> dict:
         result["validations"] = {name: rule["type"] for name, rule in rules.items()}
         lap("read")
         if job.get("save_as"):
-            out = os.path.abspath(job["save_as"])
-            os.makedirs(os.path.dirname(out), exist_ok=True)
-            filter_name = job.get("save_filter") or FILTERS.get(os.path.splitext(out)[1].lower())
-            if not filter_name:
-                raise ValueError(f"no export filter known for {out}; give save_filter")
-            doc.storeToURL(uno.systemPathToFileUrl(out),
-                           (prop("FilterName", filter_name), prop("Overwrite", True)))
-            result["saved"] = out
+            result["saved"] = store(doc, job["save_as"], job.get("save_filter"), job.get("save_password"))
             lap("save")
+        if job.get("saves"):
+            result["saved_all"] = [store(doc, s["path"], s.get("filter"), s.get("password")) for s in job["saves"]]
+            lap("saves")
         if job.get("try_locked"):
             typist = Typist(office, book)
             result["try_locked"] = [typist.probe(ref, hidden) for ref in job["try_locked"]]
@@ -590,6 +607,30 @@ def run_job(office: Office, job: dict) -> dict:
                 doc.dispose()
             except Exception:
                 pass
+
+
+def store(doc, path: str, filter_name: str | None = None, password: str | None = None) -> str:
+    """Save a copy of ``doc`` (storeToURL: the document keeps its own URL); with ``password``, encrypted."""
+    out = os.path.abspath(path)
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    filter_name = filter_name or FILTERS.get(os.path.splitext(out)[1].lower())
+    if not filter_name:
+        raise ValueError(f"no export filter known for {out}; give a filter name")
+    props = [prop("FilterName", filter_name), prop("Overwrite", True)]
+    if password and "2007 XML" in filter_name:
+        # Measured on LibreOffice 7.4: the OOXML filter ignores "Password" (it silently writes a plain .xlsx);
+        # it encrypts with EncryptionData {OOXPassword, CryptoType}, and only CryptoType "Standard" (ECMA-376
+        # standard encryption) works through the API ("Agile", or no CryptoType, fail with an I/O error)
+        entries = []
+        for key, value in (("OOXPassword", password), ("CryptoType", "Standard")):
+            entry = NamedValue()
+            entry.Name, entry.Value = key, value
+            entries.append(entry)
+        props.append(prop("EncryptionData", uno.Any("[]com.sun.star.beans.NamedValue", tuple(entries))))
+    elif password:
+        props.append(prop("Password", password))
+    doc.storeToURL(uno.systemPathToFileUrl(out), tuple(props))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -178,3 +178,19 @@ def test_a_workbook_not_made_from_our_template_is_read_by_its_labels(variant):
     found = codes(verify_report(report))
     assert "STAMP_MISSING" in found and "CELLS_NOT_FOUND" not in found
     assert not [c for c in found if c.startswith(("T3_", "T4_"))]
+
+
+def test_totals_built_on_a_typed_over_total_use_the_typed_number():
+    # D30 (t3_total_natural) typed over: J30 = SUM(D30:I30) is still live in the workbook and shows the typed 9
+    def edit(wb):
+        wb[T3]["D30"].value = 9
+
+    report = read_bytes(edited(small_town(), edit))
+    inputs = parse_tables(SMALL_TOWN)
+    others = sum(v for k, v in FORM_2021.complete_values(inputs).items()
+                 if k.startswith("t3_total_") and k not in ("t3_total_natural", "t3_total_total"))
+    assert report.values["t3_total_natural"] == 9
+    assert report.values["t3_total_total"] == 9 + others
+    failing = {f"{f.rule}.{c.item.split('_')[-1]}" for f in verify_report(report) if f.rule for c in f.cells[:1]}
+    assert {"T3_RESULTS_SUM.natural", "T3_RESULTS_SUM.total", "T3_BALANCE.natural", "T3_BALANCE.total"} <= failing
+    assert not any(f.rule == "T3_ROW_TOTAL" for f in verify_report(report))

@@ -409,12 +409,11 @@ def _read_values(workbook: Workbook, report: Report, located: dict[str, tuple[st
     if trust_totals:
         report.values = {item.id: inputs.get(item.id, 0) for item in form.items}
     else:
-        computed = form.complete_values(inputs)
-        report.values = dict(computed)
+        # typed-over totals keep their number, and the totals built on them use it (as the workbook does)
+        report.values = form.complete_values(inputs, fixed={k: v for k, (v, _) in typed_totals.items()})
         for item_id, (value, source) in typed_totals.items():
-            expected = computed[item_id]
-            report.values[item_id] = value
             item = form.item(item_id)
+            expected = sum(report.values[part] for part in item.sum_of)  # what its formula would give
             report.findings.append(F.TOTAL_TYPED_OVER(
                 [FindingCell(source.sheet, source.cell, item_id, value)],
                 where=_where(item.label, source), where_en=f"{source.sheet}!{source.cell} ({item_id})",

@@ -186,14 +186,17 @@ class Form:
     def computed_items(self) -> tuple[Item, ...]:
         return tuple(item for item in self.items if item.computed)
 
-    def complete_values(self, inputs: Mapping[str, float | int | Decimal]) -> dict[str, float | int | Decimal]:
+    def complete_values(self, inputs: Mapping[str, float | int | Decimal],
+                        fixed: Mapping[str, float | int | Decimal] | None = None) -> dict[str, float | int | Decimal]:
         """All item values: the inputs (missing ones as 0) plus every total computed from them.
 
         Totals are filled in dependency order (a total of totals, such as 表三（七）总计×总计, comes last), the
-        same arithmetic the template's formulas do.
+        same arithmetic the template's formulas do. ``fixed`` holds totals whose formula was replaced by a typed
+        number: they keep that number, and the totals built on them use it, as the workbook's own formulas do.
         """
         values: dict = {item.id: inputs.get(item.id, 0) or 0 for item in self.input_items}
-        pending = list(self.computed_items)
+        values.update(fixed or {})
+        pending = [item for item in self.computed_items if item.id not in values]
         while pending:
             waiting = []
             for item in pending:

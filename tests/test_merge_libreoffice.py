@@ -1,0 +1,307 @@
+"""merge with workbooks saved by a real spreadsheet application (LibreOffice Calc 7.4, through ``lo_driver.py``).
+
+An inbox for the whole sample county (32 agencies): some returns typed into their template in LibreOffice and
+saved by it (one with an error, one corrected later, one saved with an open password, one as legacy .xls), the
+others written by ``render_template``. The merge must account for every file and sum exactly what the offices
+typed. Then the consolidated workbook is opened in LibreOffice, which recalculates every formula (the driver's
+profile forces recalculation on load, and it calls ``calculateAll``): each named cell of 汇总 must equal the
+value XlsxWriter cached, and the workbook LibreOffice saves must read back as the same consolidation.
+
+Two soffice batches: the returns (module fixture ``inbox``), then the consolidated workbook (``recalculated``).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from gongkai_xlsx import samples
+from gongkai_xlsx.consolidate import SHEET_SUMMARY, render_consolidated
+from gongkai_xlsx.form import FORM_2021, Severity
+from gongkai_xlsx.layout import CHECK_FAILURES
+from gongkai_xlsx.merge import merge_inbox
+from gongkai_xlsx.reader import read_file
+from gongkai_xlsx.template import render_template
+from gongkai_xlsx.verify import verify_report
+from gongkai_xlsx.xlsx_parts import UnreadableFile
+
+from libreoffice import libreoffice  # noqa: F401  (the pytest fixture; conftest puts tests/ on sys.path)
+
+pytestmark = pytest.mark.libreoffice
+
+FORM = FORM_2021
+YEAR = samples.YEAR
+ROSTER = samples.roster()
+BY_NAME = {agency.name: agency for agency in ROSTER}
+CURRENT = samples.county_returns()[1]  # this year's return of every roster agency (the independent truth)
+ITEM_IDS = [item.id for item in FORM.items]
+OPEN_PASSWORD = "mima-2026"
+
+# returns typed into the template in LibreOffice and saved by it: the seed agency (long texts, all zero), the
+# five busy agencies (large numbers, fees with decimals), a department and two towns
+THROUGH_LO = ("娲城街道办事处", "示例县公安局", "示例县自然资源和规划局", "示例县住房和城乡建设局",
+              "示例县人力资源和社会保障局", "示例县市场监督管理局", "示例县财政局", "城东街道办事处", "青石镇人民政府")
+EDUCATION, CIVIL, YUNTAI, AUDIT = "示例县教育局", "示例县民政局", "云台乡人民政府", "示例县审计局"
+
+
+def book(name: str, suffix: str = "") -> str:
+    return f"{YEAR}年政府信息公开工作年度报告_{name}{suffix}"
+
+
+@dataclass
+class LoReturn:
+    """One workbook filled in LibreOffice: whose, what is typed, how it is saved, and what merge must make of it."""
+
+    agency: str
+    file: str
+    status: str
+    values: dict
+    meta: dict
+    password: str | None = None
+
+
+def _lo_returns() -> list[LoReturn]:
+    def current(name: str) -> tuple[dict, dict]:
+        filled = CURRENT[BY_NAME[name].code]
+        return dict(filled.values), dict(filled.meta)
+
+    out = [LoReturn(name, book(name, ".xlsx"), "included", *current(name)) for name in THROUGH_LO]
+    values, meta = current(EDUCATION)  # a first version with an error, then the corrected one, dated later
+    wrong = {**values, "t3_open_natural": values.get("t3_open_natural", 0) + 1}
+    out.append(LoReturn(EDUCATION, book(EDUCATION, ".xlsx"), "superseded", wrong, {**meta, "meta_date": "2026-01-08"}))
+    out.append(LoReturn(EDUCATION, book(EDUCATION, "（更正）.xlsx"), "included", values,
+                        {**meta, "meta_date": "2026-01-21"}))
+    values, meta = current(CIVIL)  # 勾稽 error: not counted, but the agency did report
+    out.append(LoReturn(CIVIL, book(CIVIL, ".xlsx"), "invalid_excluded",
+                        {**values, "t3_new_natural": values.get("t3_new_natural", 0) + 2}, meta))
+    out.append(LoReturn(YUNTAI, book(YUNTAI, ".xlsx"), "unreadable", *current(YUNTAI), password=OPEN_PASSWORD))
+    out.append(LoReturn(AUDIT, book(AUDIT, ".xls"), "unreadable", *current(AUDIT)))
+    return out
+
+
+LO_RETURNS = _lo_returns()
+NOT_COUNTED = {CIVIL, YUNTAI, AUDIT}
+MISSING = {YUNTAI, AUDIT}  # their only files cannot be read
+
+
+def for_lo(values: dict) -> dict:
+    return {k: float(v) if isinstance(v, Decimal) else v for k, v in values.items()}
+
+
+@dataclass
+class Inbox:
+    folder: Path
+    expected_status: dict[str, str]  # file name → status
+    through_lo: set[str]  # file names saved by LibreOffice
+
+
+@pytest.fixture(scope="module")
+def inbox(libreoffice, tmp_path_factory) -> Inbox:
+    root = tmp_path_factory.mktemp("county-lo")
+    templates, folder = root / "templates", root / "收件箱"
+    templates.mkdir()
+    folder.mkdir()
+    jobs = []
+    for ret in LO_RETURNS:
+        agency = BY_NAME[ret.agency]
+        template = templates / f"{agency.code}.xlsx"
+        if not template.exists():
+            template.write_bytes(render_template(year=YEAR, agency=agency))
+        filled = CURRENT[agency.code]
+        jobs.append({"path": str(template), "values": {**for_lo(ret.values), **filled.texts, **ret.meta},
+                     "saves": [{"path": str(folder / ret.file), "password": ret.password}]})
+    libreoffice.run_jobs(jobs)
+    expected = {ret.file: ret.status for ret in LO_RETURNS}
+    by_lo = {ret.agency for ret in LO_RETURNS}
+    for agency in ROSTER:
+        if agency.name not in by_lo:
+            (folder / book(agency.name, ".xlsx")).write_bytes(CURRENT[agency.code].workbook())
+            expected[book(agency.name, ".xlsx")] = "included"
+    assert len(expected) == len(ROSTER) + 1 >= 30  # 教育局 sent two files
+    return Inbox(folder, expected, {ret.file for ret in LO_RETURNS})
+
+
+@pytest.fixture(scope="module")
+def merged(inbox):
+    return merge_inbox([inbox.folder], year=YEAR, roster=ROSTER, unit_name=samples.COUNTY,
+                       unit_code=samples.COUNTY_CODE, workers=1)
+
+
+# ------------------------------------------------------------------------------------------ 7. the merge
+def test_every_file_is_accounted_for(inbox, merged):
+    on_disk = sorted(p.name for p in inbox.folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    assert sorted(e.submission.name for e in merged.entries) == on_disk == sorted(inbox.expected_status)
+    assert {e.submission.name: e.status for e in merged.entries} == inbox.expected_status
+    assert sorted(a.name for a in merged.missing) == sorted(MISSING)
+    counted = {m.agency.name for m in merged.members}
+    assert counted == {a.name for a in ROSTER} - NOT_COUNTED
+    counts = merged.counts()
+    assert (counts["expected"], counts["members"], counts["superseded"], counts["invalid_excluded"],
+            counts["unreadable"]) == (32, 29, 1, 1, 2)
+
+
+def test_the_totals_are_the_sums_of_what_the_offices_typed(merged):
+    counted = [a for a in ROSTER if a.name not in NOT_COUNTED]
+    expected = {i: sum((FORM.complete_values(CURRENT[a.code].values)[i] for a in counted), 0) for i in ITEM_IDS}
+    wrong = {i: (merged.totals[i], expected[i]) for i in ITEM_IDS if merged.totals[i] != expected[i]}
+    assert not wrong, f"(merged, expected) differ: {wrong}"
+    assert merged.totals["t3_new_total"] > 100 and merged.totals["t2_fee"] > 0
+    assert isinstance(merged.totals["t2_fee"], Decimal)
+
+
+def test_returns_saved_by_libreoffice_read_back_as_typed(inbox, merged):
+    by_file = {e.submission.name: e for e in merged.entries}
+    for ret in LO_RETURNS:
+        entry = by_file[ret.file]
+        if ret.status == "unreadable":
+            continue
+        report = entry.report
+        assert report.provenance.application.startswith("LibreOffice/"), ret.file
+        assert report.values == FORM.complete_values(ret.values), ret.file
+        assert report.texts == CURRENT[BY_NAME[ret.agency].code].texts, ret.file
+        assert report.meta == ret.meta, ret.file
+        assert (report.agency_code, report.year) == (BY_NAME[ret.agency].code, YEAR)
+        codes = [f.code for f in entry.result.findings]
+        if ret.status == "included":
+            assert codes == [], (ret.file, codes)
+        else:  # the first version of 教育局 and 民政局: one 勾稽 error each (the column and the total column)
+            assert sorted(codes) == ["T3_BALANCE", "T3_BALANCE"], (ret.file, codes)
+    # the inbox really is a mix: exactly the LibreOffice files say so
+    readable = [e for e in merged.entries if e.report is not None]
+    assert {e.submission.name for e in readable if (e.report.provenance.application or "").startswith("LibreOffice")} \
+        == {r.file for r in LO_RETURNS if r.status != "unreadable"}
+    by_render = [e for e in merged.entries if e.submission.name not in inbox.through_lo]
+    assert (len(by_render), len(inbox.through_lo)) == (19, 14)  # 19 agencies by render_template, 13 in LibreOffice
+    assert all(e.status == "included" and e.result.findings == [] for e in by_render)
+
+
+def test_unreadable_returns_made_by_libreoffice(inbox, merged):
+    reasons = {}
+    for ret in LO_RETURNS:
+        if ret.status != "unreadable":
+            continue
+        (entry,) = [e for e in merged.entries if e.submission.name == ret.file]
+        assert [f.code for f in entry.result.findings] == ["UNREADABLE"]
+        with pytest.raises(UnreadableFile) as caught:
+            read_file(inbox.folder / ret.file)
+        reasons[ret.agency] = caught.value.reason
+    assert reasons == {YUNTAI: "encrypted", AUDIT: "legacy_xls"}
+
+
+# ------------------------------------------------------------------------------------------ 8. the consolidated workbook
+@dataclass
+class Recalculated:
+    path: Path  # the consolidated workbook as XlsxWriter wrote it
+    saved: Path  # the same, saved by LibreOffice
+    names: dict[str, str]  # every workbook-scoped name on 汇总 → its cell
+    cached: dict[str, object]  # name → the value XlsxWriter cached (openpyxl data_only)
+    lo: dict[str, object]  # name → LibreOffice's recalculated value
+    tampered: dict[str, object]  # name → LibreOffice's value in a copy whose cached values were falsified
+
+
+def summary_names(data: bytes) -> tuple[dict[str, str], dict[str, object]]:
+    workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    names = {}
+    for name, defined in workbook.defined_names.items():
+        destinations = list(defined.destinations)
+        if len(destinations) == 1 and destinations[0][0] == SHEET_SUMMARY:
+            names[name] = destinations[0][1].replace("$", "")
+    sheet = workbook[SHEET_SUMMARY]
+    return names, {name: sheet[cell].value for name, cell in names.items()}
+
+
+def falsify_cached(data: bytes, cells: list[str]) -> bytes:
+    """The workbook with the cached results of some 汇总 formulas replaced by 999999 (formulas intact)."""
+    sheet_part = _sheet_part(data, SHEET_SUMMARY)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            part = zin.read(info)
+            if info.filename == sheet_part:
+                for cell in cells:
+                    part, n = re.subn(rb'(<c r="' + cell.encode() + rb'"[^>]*>\s*<f>[^<]*</f>\s*<v>)[^<]*(</v>)',
+                                      rb"\g<1>999999\g<2>", part)
+                    assert n == 1, cell
+            zout.writestr(info, part)
+    return out.getvalue()
+
+
+def _sheet_part(data: bytes, sheet_name: str) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        workbook = archive.read("xl/workbook.xml").decode("utf-8")
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+    rid = re.search(r'<sheet name="' + re.escape(sheet_name) + r'"[^>]*r:id="([^"]+)"', workbook).group(1)
+    target = re.search(r'Id="' + rid + r'"[^>]*Target="([^"]+)"', rels) or \
+        re.search(r'Target="([^"]+)"[^>]*Id="' + rid + r'"', rels)
+    return "xl/" + target.group(1).lstrip("/").removeprefix("xl/")
+
+
+FALSIFIED = ("t3_new_total", "t2_fee", CHECK_FAILURES)
+
+
+@pytest.fixture(scope="module")
+def recalculated(libreoffice, merged, tmp_path_factory) -> Recalculated:
+    folder = tmp_path_factory.mktemp("consolidated-lo")
+    data = render_consolidated(merged)
+    path = folder / "汇总.xlsx"
+    path.write_bytes(data)
+    names, cached = summary_names(data)
+    tampered_path = folder / "汇总-缓存值被改.xlsx"
+    tampered_path.write_bytes(falsify_cached(data, [names[n] for n in FALSIFIED]))
+    saved = folder / "汇总-LibreOffice.xlsx"
+    read = sorted(names)
+    results = libreoffice.run_jobs([{"path": str(path), "read": read, "save_as": str(saved)},
+                                    {"path": str(tampered_path), "read": read}])
+    return Recalculated(path, saved, names, cached, results[0]["values"], results[1]["values"])
+
+
+def _same(lo_value, cached, decimals: bool) -> bool:
+    if decimals:  # 万元 with up to 6 decimals, summed as doubles on both sides
+        return abs(lo_value - cached) <= 1e-9 * max(1.0, abs(cached))
+    return lo_value == cached
+
+
+def test_every_numeric_cell_of_the_summary_is_named_by_its_stable_id(recalculated):
+    assert set(recalculated.names) == set(ITEM_IDS) | {CHECK_FAILURES}
+
+
+def test_libreoffice_recalculates_every_named_summary_cell_to_the_cached_value(recalculated, merged):
+    lo, cached = recalculated.lo, recalculated.cached
+    wrong = {}
+    for name in recalculated.names:
+        decimals = name != CHECK_FAILURES and bool(FORM.item(name).decimals)
+        if not isinstance(lo[name], (int, float)) or not _same(lo[name], cached[name], decimals):
+            wrong[name] = (lo[name], cached[name])
+    assert not wrong, f"(LibreOffice, cached by XlsxWriter) differ: {wrong}"
+    assert lo[CHECK_FAILURES] == 0 == cached[CHECK_FAILURES]
+    # and the cached values are the merge's totals
+    assert {i: cached[i] for i in ITEM_IDS} == {i: float(v) if isinstance(v, Decimal) else v
+                                                for i, v in merged.totals.items()}
+
+
+def test_the_comparison_sees_libreoffices_own_results(recalculated):
+    """With the cached results falsified, LibreOffice still shows the true sums: what was compared above is its
+    own recalculation, not the cached value read back."""
+    for name in FALSIFIED:
+        assert recalculated.tampered[name] == recalculated.lo[name] != 999999, name
+
+
+def test_the_consolidated_workbook_saved_by_libreoffice_reads_back_the_same(recalculated, merged):
+    report = read_file(recalculated.saved)
+    assert report.provenance.application.startswith("LibreOffice/")
+    assert report.origin == "consolidated"
+    assert (report.year, report.agency_code, report.agency_name) == (YEAR, samples.COUNTY_CODE, samples.COUNTY)
+    assert report.values == merged.totals
+    assert [m["code"] for m in report.members] == [m.agency.code for m in merged.members]
+    assert [m["values"] for m in report.members] == [m.values for m in merged.members]
+    assert report.units == len(merged.members) == 29
+    assert [f for f in verify_report(report, year=YEAR) if f.severity is Severity.ERROR] == []
+    # the untouched original reads the same
+    assert read_file(recalculated.path).values == report.values
