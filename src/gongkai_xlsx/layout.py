@@ -105,25 +105,19 @@ def layout_fingerprint_of(layout: "TemplateLayout", name_ref: Callable[[str], st
     The template writer looks them up in the layout itself; the reader in a returned file. A name or formula
     the lookup cannot find is left out, so the hash differs and the change shows.
     """
-    names: dict[str, str] = {}
-    formulas: dict[str, str] = {}
-    for sheet in layout.sheets:
-        for cell in sheet.cells:
-            if cell.name:
-                reference = name_ref(cell.name)
-                if reference:
-                    names[cell.name] = reference
-            if cell.formula:
-                formula = formula_at(sheet.name, cell.row, cell.col)
-                if formula:
-                    formulas[absolute_ref(sheet.name, cell.row, cell.col)] = formula
     own = _own_fingerprint_inputs(layout)
+    names = {name: reference for name in own[0] if (reference := name_ref(name))}
+    formulas = {}
+    for ref, (sheet, row, col) in own[3].items():
+        formula = formula_at(sheet, row, col)
+        if formula:
+            formulas[ref] = formula
     if (names, formulas) == own[:2]:
         return own[2]  # exactly as written: skip normalising hundreds of strings
     return fingerprint(names, formulas)
 
 
-_OWN: dict[int, tuple[dict, dict, str]] = {}
+_OWN: dict[int, tuple[dict, dict, str, dict]] = {}
 
 
 def layout_own_fingerprint(layout: "TemplateLayout") -> str:
@@ -131,14 +125,17 @@ def layout_own_fingerprint(layout: "TemplateLayout") -> str:
     return _own_fingerprint_inputs(layout)[2]
 
 
-def _own_fingerprint_inputs(layout: "TemplateLayout") -> tuple[dict, dict, str]:
-    """The layout's own names and formulas as the template writes them, with their fingerprint."""
+def _own_fingerprint_inputs(layout: "TemplateLayout") -> tuple[dict, dict, str, dict]:
+    """The layout's own names and formulas as the template writes them, their fingerprint, and where each
+    formula cell is (reference → (sheet, row, col))."""
     if id(layout) not in _OWN:
         names = {cell.name: absolute_ref(sheet.name, cell.row, cell.col)
                  for sheet in layout.sheets for cell in sheet.cells if cell.name}
         formulas = {absolute_ref(sheet.name, cell.row, cell.col): cell.formula
                     for sheet in layout.sheets for cell in sheet.cells if cell.formula}
-        _OWN[id(layout)] = (names, formulas, fingerprint(names, formulas))
+        where = {absolute_ref(sheet.name, cell.row, cell.col): (sheet.name, cell.row, cell.col)
+                 for sheet in layout.sheets for cell in sheet.cells if cell.formula}
+        _OWN[id(layout)] = (names, formulas, fingerprint(names, formulas), where)
     return _OWN[id(layout)]
 
 

@@ -34,7 +34,6 @@ from .xlsx_parts import (
     child,
     children,
     classify_ole,
-    local,
     refuse,
     resolve,
     sniff,
@@ -85,14 +84,14 @@ class Sheet:
         kind = cell.get("t") or "n"
         text = formula_element = inline = None
         v_tag, f_tag, is_tag = ns + "v", ns + "f", ns + "is"
-        for child in cell:  # a cell has at most three children; a loop is cheaper than three find() calls
-            tag = child.tag
+        for node in cell:  # a cell has at most three children; a loop is cheaper than three find() calls
+            tag = node.tag
             if tag == v_tag:
-                text = child.text
+                text = node.text
             elif tag == f_tag:
-                formula_element = child
+                formula_element = node
             elif tag == is_tag:
-                inline = child
+                inline = node
         formula = None
         if formula_element is not None:
             formula = formula_element.text or ""
@@ -117,7 +116,7 @@ class Sheet:
             raw.value = text
         elif text is not None:
             try:
-                raw.value = float(text) if any(ch in text for ch in ".eE") else int(text)
+                raw.value = float(text) if ("." in text or "e" in text or "E" in text) else int(text)
             except ValueError:
                 raw.value = text
         return raw
@@ -274,10 +273,12 @@ def _open_workbook(package: Package) -> Workbook:
         sheet_states[name] = sheet.get("state") or "visible"
         sheet_order.append(name)
     names: dict[str, str] = {}
-    defined = child(root, "definedNames")
-    for element in children(defined, "definedName") if defined is not None else ():
-        if element.get("localSheetId") is None and element.get("name"):
-            names[element.get("name")] = element.text or ""
+    ns = _namespace(root)
+    defined = root.find(ns + "definedNames")
+    for element in defined.iterchildren(ns + "definedName") if defined is not None else ():
+        name = element.get("name")
+        if name and element.get("localSheetId") is None:
+            names[name] = element.text or ""
     strings_part = next((target for target, kind in rels.values() if kind.endswith("/sharedStrings")),
                         "xl/sharedStrings.xml")
     strings = _shared_strings(package, strings_part) if package.has(strings_part) else []
@@ -294,16 +295,23 @@ def _relationships(package: Package, part: str, source: str) -> dict[str, tuple[
             for rel in children(root, "Relationship")}
 
 
+def _namespace(root) -> str:
+    """The ``{uri}`` prefix of a part's root element ('' when it has no namespace)."""
+    return root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+
+
 def _shared_strings(package: Package, part: str) -> list[str]:
+    root = package.xml(part, bulk=True)
+    ns = _namespace(root)
+    t_tag, r_tag = ns + "t", ns + "r"
     strings = []
-    for item in children(package.xml(part, bulk=True), "si"):
+    for item in root.iterchildren(ns + "si"):
         parts = []
         for node in item:  # <t> directly, or runs <r><t>; phonetic hints <rPh> are not part of the text
-            name = local(node.tag)
-            if name == "t":
+            if node.tag == t_tag:
                 parts.append(node.text or "")
-            elif name == "r":
-                run = child(node, "t")
+            elif node.tag == r_tag:
+                run = node.find(t_tag)
                 parts.append((run.text or "") if run is not None else "")
         strings.append("".join(parts))
     return strings
@@ -313,7 +321,7 @@ def _custom_properties(package: Package) -> dict[str, str]:
     if not package.has("docProps/custom.xml"):
         return {}
     properties = {}
-    for prop in children(package.xml("docProps/custom.xml"), "property"):
+    for prop in children(package.xml("docProps/custom.xml", bulk=True), "property"):
         value = next(iter(prop), None)
         properties[prop.get("name") or ""] = (value.text or "") if value is not None else ""
     return properties
@@ -322,7 +330,7 @@ def _custom_properties(package: Package) -> dict[str, str]:
 def _application(package: Package) -> str | None:
     if not package.has("docProps/app.xml"):
         return None
-    root = package.xml("docProps/app.xml")
+    root = package.xml("docProps/app.xml", bulk=True)  # XlsxWriter lists every defined name here: ~10 KB
     app, version = child(root, "Application"), child(root, "AppVersion")
     name = (app.text or "").strip() if app is not None else ""
     if version is not None and version.text:
@@ -332,15 +340,16 @@ def _application(package: Package) -> str | None:
 
 def _parse_sheet(package: Package, name: str, part: str, strings: list[str]) -> Sheet:
     root = package.xml(part, bulk=True)
-    ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+    ns = _namespace(root)
     protection = root.find(ns + "sheetProtection")
     protected = protection is not None and protection.get("sheet") in ("1", "true")
     data = root.find(ns + "sheetData")
     elements = {}
     if data is not None:
-        for cell in data.iter(ns + "c"):
+        # cells with content only (merged areas are full of styled empty ones), selected in C by XPath
+        for cell in data.xpath("./x:row/x:c[*]", namespaces={"x": ns[1:-1]}) if ns else data.iter("c"):
             ref = cell.get("r")
-            if ref and len(cell):  # no address, or a styled empty cell (merged areas are full of them)
+            if ref:
                 elements[ref.replace("$", "").upper()] = cell
     return Sheet(name, elements, strings, ns, protected)
 
@@ -427,11 +436,11 @@ def _read_values(workbook: Workbook, report: Report, located: dict[str, tuple[st
 
 
 def _normalise(report: Report, item, source: SourceCell, raw: RawCell | None, blanks, placeholders):
+    if raw is not None and type(raw.value) is int and raw.value >= 0 and not raw.error:
+        return raw.value  # the common case: a whole number typed as a number, nothing to normalise
     cell = FindingCell(source.sheet, source.cell, item.id, None if raw is None else _jsonable(raw.value))
     where = _where(item.label, source)
     where_en = f"{source.sheet}!{source.cell} ({item.id})"
-    if raw is not None and type(raw.value) is int and raw.value >= 0 and not raw.error:
-        return raw.value  # the common case: a whole number typed as a number, nothing to normalise
     if raw is not None and raw.error:
         report.findings.append(F.NOT_A_NUMBER([cell], where=where, where_en=where_en, raw=raw.error))
         return 0

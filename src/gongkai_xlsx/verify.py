@@ -222,8 +222,8 @@ def verify_submissions(submissions: Sequence[Submission], *, year: int | None = 
                 if progress:
                     progress(1)
     else:
-        for job in jobs:
-            results.append(_verify_job(job))
+        for submission, job_year, by_code in jobs:
+            results.append(verify_submission(submission, year=job_year, previous_by_code=by_code))
             if progress:
                 progress(1)
     return results
@@ -245,7 +245,12 @@ class _AnyCode(dict):
 
 def _verify_job(job: tuple[Submission, int | None, Mapping | None]) -> FileResult:
     submission, year, previous_by_code = job
-    return verify_submission(submission, year=year, previous_by_code=previous_by_code)
+    result = verify_submission(submission, year=year, previous_by_code=previous_by_code)
+    if result.report is not None:
+        # in a worker process: the cell locations are in the findings already; leaving the per-item source
+        # map behind cuts what travels back to the parent by three quarters
+        result.report.sources = {}
+    return result
 
 
 def verify_paths(paths: Sequence[str | os.PathLike], *, previous: str | os.PathLike | None = None,

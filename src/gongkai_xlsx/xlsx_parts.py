@@ -163,8 +163,8 @@ class Package:
         data = self.read(name)
         try:
             if bulk:
-                upper = data.upper()
-                if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
+                # markup is case-sensitive: a DTD can only be declared as "<!DOCTYPE" (and entities as "<!ENTITY")
+                if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
                     raise DefusedXmlException("DTD")
                 return LxmlTree.fromstring(data, _BULK_PARSER)
             return SafeET.fromstring(data, forbid_dtd=True)
