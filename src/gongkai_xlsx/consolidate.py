@@ -281,9 +281,10 @@ def _note(entry: Entry) -> str:
 def _status(workbook, result: MergeResult, styles: _Styles) -> None:
     ws = workbook.add_worksheet(SHEET_STATUS)
     _header(ws, styles, STATUS_COLUMNS)
+    rows = status_rows(result)
     for col, width in enumerate((5, 20, 22, 8, 20, 36, 24, 20, 12, 18, 6, 6, 6, 40)):
         ws.set_column(col, col, width)
-    for number, (code, name, category, status, entry, note) in enumerate(status_rows(result), start=1):
+    for number, (code, name, category, status, entry, note) in enumerate(rows, start=1):
         row = number
         _number(ws, row, 0, number, styles.number)
         for col, value in enumerate((code, name, category, status), start=1):
@@ -303,7 +304,7 @@ def _status(workbook, result: MergeResult, styles: _Styles) -> None:
                 ws.write_blank(row, col, None, styles.text)
         _string(ws, row, 13, note, styles.text)
     ws.freeze_panes(1, 3)
-    ws.autofilter(0, 0, max(1, len(status_rows(result))), len(STATUS_COLUMNS) - 1)
+    ws.autofilter(0, 0, max(1, len(rows)), len(STATUS_COLUMNS) - 1)
     _print_wide(ws)
 
 

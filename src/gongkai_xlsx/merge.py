@@ -122,22 +122,29 @@ def recency(entry: Entry) -> tuple:
     return (when or datetime.min.replace(tzinfo=timezone.utc), entry.result.sha256)
 
 
-def match_agency(report: Report, roster: list[Agency] | None) -> Agency | None:
+class RosterIndex:
+    """The roster looked up by code and by normalised name (built once per merge, not once per submission)."""
+
+    def __init__(self, roster: list[Agency]) -> None:
+        self.by_code = {agency.code: agency for agency in roster}
+        self.by_name: dict[str, Agency] = {}
+        for agency in roster:
+            self.by_name.setdefault(normalise_text(agency.name), agency)
+
+
+def match_agency(report: Report, roster: list[Agency] | None, index: RosterIndex | None = None) -> Agency | None:
     """The roster agency a report belongs to: by stamped code, by typed code, by normalised name."""
     codes = [c for c in (report.stamp.get("agency_code"), report.agency_code) if c]
     if roster is None:
         code = codes[0] if codes else ""
         return Agency(code=code, name=report.agency_name or report.stamp.get("agency_name", ""),
                       category="汇总" if report.origin == "consolidated" else "")
-    by_code = {agency.code: agency for agency in roster}
+    index = index or RosterIndex(roster)
     for code in codes:
-        if code in by_code:
-            return by_code[code]
+        if code in index.by_code:
+            return index.by_code[code]
     wanted = normalise_text(report.agency_name)
-    for agency in roster:
-        if wanted and normalise_text(agency.name) == wanted:
-            return agency
-    return None
+    return index.by_name.get(wanted) if wanted else None
 
 
 def merge_inbox(paths: Sequence[str | os.PathLike], *, year: int, roster: list[Agency] | None = None,
@@ -160,15 +167,16 @@ def merge_inbox(paths: Sequence[str | os.PathLike], *, year: int, roster: list[A
 
 def _decide(merged: MergeResult) -> None:
     by_agency: dict[str, list[Entry]] = {}
+    index = RosterIndex(merged.roster) if merged.roster is not None else None
     for entry in merged.entries:
         if entry.result.status == "unreadable" or entry.report is None:
             entry.status = "unreadable"
             continue
         if any(f.code == "WRONG_YEAR" for f in entry.result.findings):
             entry.status = "wrong_year"
-            entry.agency = match_agency(entry.report, merged.roster)
+            entry.agency = match_agency(entry.report, merged.roster, index)
             continue
-        agency = match_agency(entry.report, merged.roster)
+        agency = match_agency(entry.report, merged.roster, index)
         if agency is None:
             entry.status = "unknown_agency"
             continue

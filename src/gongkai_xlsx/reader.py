@@ -56,7 +56,7 @@ class Sheet:
     """One worksheet's cells, decoded only when asked for (a returned template has ~1,000 cell elements and
     the reader needs ~300 of them)."""
 
-    def __init__(self, name: str, elements: dict, strings: list[str], ns: str, protected: bool) -> None:
+    def __init__(self, name: str, elements: dict, strings, ns: str, protected: bool) -> None:
         self.name = name
         self.protected = protected
         self._elements = elements  # A1 address → <c> element with content
@@ -140,7 +140,7 @@ class Workbook:
     sheet_parts: dict[str, str]  # sheet name → part name
     sheet_states: dict[str, str]
     names: dict[str, str]  # workbook-scoped defined name → reference text
-    strings: list[str]
+    strings: "SharedStrings | list[str]"
     properties: dict[str, str]
     application: str | None
     _sheets: dict[str, Sheet] = field(default_factory=dict)
@@ -275,10 +275,9 @@ def _open_workbook(package: Package) -> Workbook:
     names: dict[str, str] = {}
     ns = _namespace(root)
     defined = root.find(ns + "definedNames")
-    for element in defined.iterchildren(ns + "definedName") if defined is not None else ():
-        name = element.get("name")
-        if name and element.get("localSheetId") is None:
-            names[name] = element.text or ""
+    if defined is not None:
+        names = {element.get("name"): element.text or "" for element in defined.iterchildren(ns + "definedName")
+                 if element.get("localSheetId") is None and element.get("name")}
     strings_part = next((target for target, kind in rels.values() if kind.endswith("/sharedStrings")),
                         "xl/sharedStrings.xml")
     strings = _shared_strings(package, strings_part) if package.has(strings_part) else []
@@ -300,21 +299,34 @@ def _namespace(root) -> str:
     return root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
 
 
-def _shared_strings(package: Package, part: str) -> list[str]:
-    root = package.xml(part, bulk=True)
-    ns = _namespace(root)
-    t_tag, r_tag = ns + "t", ns + "r"
-    strings = []
-    for item in root.iterchildren(ns + "si"):
-        parts = []
-        for node in item:  # <t> directly, or runs <r><t>; phonetic hints <rPh> are not part of the text
-            if node.tag == t_tag:
-                parts.append(node.text or "")
-            elif node.tag == r_tag:
-                run = node.find(t_tag)
-                parts.append((run.text or "") if run is not None else "")
-        strings.append("".join(parts))
-    return strings
+class SharedStrings:
+    """The shared string table, each string decoded when first asked for (a template's table is mostly labels
+    and guidance the reader never looks at)."""
+
+    def __init__(self, root) -> None:
+        ns = _namespace(root)
+        self._items = list(root.iterchildren(ns + "si"))
+        self._t, self._r = ns + "t", ns + "r"
+        self._decoded: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, index: int) -> str:
+        if index not in self._decoded:
+            parts = []
+            for node in self._items[index]:  # <t>, or runs <r><t>; phonetic hints <rPh> are not part of the text
+                if node.tag == self._t:
+                    parts.append(node.text or "")
+                elif node.tag == self._r:
+                    run = node.find(self._t)
+                    parts.append((run.text or "") if run is not None else "")
+            self._decoded[index] = "".join(parts)
+        return self._decoded[index]
+
+
+def _shared_strings(package: Package, part: str) -> SharedStrings:
+    return SharedStrings(package.xml(part, bulk=True))
 
 
 def _custom_properties(package: Package) -> dict[str, str]:
@@ -338,7 +350,7 @@ def _application(package: Package) -> str | None:
     return name or None
 
 
-def _parse_sheet(package: Package, name: str, part: str, strings: list[str]) -> Sheet:
+def _parse_sheet(package: Package, name: str, part: str, strings) -> Sheet:
     root = package.xml(part, bulk=True)
     ns = _namespace(root)
     protection = root.find(ns + "sheetProtection")
