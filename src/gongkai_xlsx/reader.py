@@ -143,6 +143,7 @@ class Workbook:
     strings: "SharedStrings | list[str]"
     properties: dict[str, str]
     application: str | None
+    structure: Structure | None = None
     _sheets: dict[str, Sheet] = field(default_factory=dict)
 
     def sheet(self, name: str) -> Sheet | None:
@@ -228,7 +229,13 @@ def read_bytes(data: bytes, path: str = "<memory>", *, form: Form = CURRENT_FORM
     provenance.application = workbook.application
     report = Report(form=form, provenance=provenance)
     _read_stamp(workbook, report)
-    located = _locate_by_names(workbook, form)
+    structure = workbook.structure
+    if structure is not None and structure.located is not None and structure.located[0] == form.version:
+        located = structure.located[1]
+    else:
+        located = _locate_by_names(workbook, form)
+        if structure is not None:
+            structure.located = (form.version, located)
     if len(located) < len(form.items) // 2:
         from .labels import locate_by_labels  # only for workbooks not made from our template
 
@@ -258,12 +265,49 @@ def read_bytes(data: bytes, path: str = "<memory>", *, form: Form = CURRENT_FORM
 
 
 # ------------------------------------------------------------------------------------------ the package
+@dataclass
+class Structure:
+    """What workbook.xml and its relationships say: sheets, defined names, where the shared strings are."""
+
+    sheet_parts: dict[str, str]
+    sheet_states: dict[str, str]
+    names: dict[str, str]
+    strings_part: str
+    located: tuple[str, dict[str, tuple[str, int, int]]] | None = None  # (form version, id → cell), once
+
+
+# Every template this tool generates for one form version has the same workbook.xml, relationships and app.xml,
+# so an inbox of returns mostly repeats them byte for byte: their reading is kept, keyed by the exact bytes.
+_STRUCTURES: dict[tuple[bytes, bytes], Structure] = {}
+_APPLICATIONS: dict[bytes, str | None] = {}
+_CACHE_LIMIT = 64
+
+
+def _remember(cache: dict, key, value):
+    if len(cache) >= _CACHE_LIMIT:
+        cache.pop(next(iter(cache)))
+    cache[key] = value
+    return value
+
+
 def _open_workbook(package: Package) -> Workbook:
-    root = package.xml("xl/workbook.xml", bulk=True)  # hundreds of defined names: the fast guarded parser
-    rels = _relationships(package, "xl/_rels/workbook.xml.rels", "xl/workbook.xml")
+    structure = _structure(package)
+    strings = (_shared_strings(package, structure.strings_part) if package.has(structure.strings_part) else [])
+    return Workbook(package, structure.sheet_parts, structure.sheet_states, structure.names, strings,
+                    _custom_properties(package), _application(package), structure=structure)
+
+
+def _structure(package: Package) -> Structure:
+    rels_part = "xl/_rels/workbook.xml.rels"
+    workbook_xml = package.read("xl/workbook.xml")
+    rels_xml = package.read(rels_part) if package.has(rels_part) else b""
+    key = (workbook_xml, rels_xml)
+    if key in _STRUCTURES:
+        return _STRUCTURES[key]
+    root = package.parse("xl/workbook.xml", workbook_xml, bulk=True)  # hundreds of defined names
+    rels = _relationships(package, rels_part, "xl/workbook.xml", rels_xml)
     sheet_parts: dict[str, str] = {}
     sheet_states: dict[str, str] = {}
-    sheet_order: list[str] = []
     sheets_element = child(root, "sheets")
     for sheet in children(sheets_element, "sheet") if sheets_element is not None else ():
         name = sheet.get("name") or ""
@@ -271,7 +315,6 @@ def _open_workbook(package: Package) -> Workbook:
         if target:
             sheet_parts[name] = target
         sheet_states[name] = sheet.get("state") or "visible"
-        sheet_order.append(name)
     names: dict[str, str] = {}
     ns = _namespace(root)
     defined = root.find(ns + "definedNames")
@@ -280,16 +323,13 @@ def _open_workbook(package: Package) -> Workbook:
                  if element.get("localSheetId") is None and element.get("name")}
     strings_part = next((target for target, kind in rels.values() if kind.endswith("/sharedStrings")),
                         "xl/sharedStrings.xml")
-    strings = _shared_strings(package, strings_part) if package.has(strings_part) else []
-
-    return Workbook(package, sheet_parts, sheet_states, names, strings, _custom_properties(package),
-                    _application(package))
+    return _remember(_STRUCTURES, key, Structure(sheet_parts, sheet_states, names, strings_part))
 
 
-def _relationships(package: Package, part: str, source: str) -> dict[str, tuple[str, str]]:
-    if not package.has(part):
+def _relationships(package: Package, part: str, source: str, data: bytes) -> dict[str, tuple[str, str]]:
+    if not data:
         return {}
-    root = package.xml(part)
+    root = package.parse(part, data)
     return {rel.get("Id"): (resolve(source, rel.get("Target") or ""), rel.get("Type") or "")
             for rel in children(root, "Relationship")}
 
@@ -342,12 +382,15 @@ def _custom_properties(package: Package) -> dict[str, str]:
 def _application(package: Package) -> str | None:
     if not package.has("docProps/app.xml"):
         return None
-    root = package.xml("docProps/app.xml", bulk=True)  # XlsxWriter lists every defined name here: ~10 KB
+    data = package.read("docProps/app.xml")
+    if data in _APPLICATIONS:
+        return _APPLICATIONS[data]
+    root = package.parse("docProps/app.xml", data, bulk=True)  # XlsxWriter lists every defined name here
     app, version = child(root, "Application"), child(root, "AppVersion")
     name = (app.text or "").strip() if app is not None else ""
     if version is not None and version.text:
         name = f"{name} {version.text.strip()}".strip()
-    return name or None
+    return _remember(_APPLICATIONS, data, name or None)
 
 
 def _parse_sheet(package: Package, name: str, part: str, strings) -> Sheet:

@@ -160,7 +160,10 @@ class Package:
         the attacks defusedxml blocks cannot reach the parser; lxml (configured to resolve no entity and load
         nothing) then reads them several times faster than defusedxml's pure-Python tree builder.
         """
-        data = self.read(name)
+        return self.parse(name, self.read(name), bulk=bulk)
+
+    def parse(self, name: str, data: bytes, *, bulk: bool = False):
+        """Parse a part's bytes as :meth:`xml` does (``name`` is for messages)."""
         try:
             if bulk:
                 # markup is case-sensitive: a DTD can only be declared as "<!DOCTYPE" (and entities as "<!ENTITY")
