@@ -35,12 +35,17 @@ def consolidated_frame(path: str | os.PathLike) -> pd.DataFrame:
     return frame.astype({"year": "Int64"})
 
 
+def _plain_number(value: float) -> str:
+    return format(value, ".6f").rstrip("0").rstrip(".")
+
+
 def export_consolidated(path: str | os.PathLike, out: str | os.PathLike, fmt: str = "csv") -> Path:
     """Write the long-format data as CSV (UTF-8 with BOM, so Excel opens it in Chinese) or Parquet."""
     frame = consolidated_frame(path)
     out = Path(out)
     if fmt == "csv":
-        data = frame.to_csv(index=False).encode("utf-8-sig")
+        # counts print as 12, amounts keep their (at most 6) decimals: 24252.311082
+        data = frame.to_csv(index=False, float_format=_plain_number).encode("utf-8-sig")
     elif fmt == "parquet":
         import importlib.util
         import io
