@@ -19,6 +19,7 @@ from rich.table import Table
 
 from . import __version__
 from .errors import GongkaiError
+from .form import Severity
 from .generate import generate_templates
 from .roster import Agency, read_roster
 from .template import DEFAULT_PASSWORD
@@ -106,7 +107,8 @@ def template(
               f"保存在 {result.out_dir}。工作表保护密码：{password}")
 
 
-SEVERITY_STYLE = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "notice": ("提示", "cyan")}
+SEVERITY_STYLE = {severity.value: (severity.label, style) for severity, style in
+                  ((Severity.ERROR, "bold red"), (Severity.WARNING, "yellow"), (Severity.NOTICE, "cyan"))}
 STATUS_TEXT = {"ok": "[green]通过[/]", "errors": "[bold red]有错误[/]", "unreadable": "[bold red]无法读取[/]"}
 
 

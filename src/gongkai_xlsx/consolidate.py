@@ -38,7 +38,6 @@ DETAIL_FIXED = (("机构代码", "code"), ("机构名称", "name"), ("类别", "
                 ("状态", "status"), ("下级单位数", "units"), ("来源文件", "source"))
 DETAIL_FIRST_ROW = 2
 TEXT_LIMIT = 32_000
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "notice": "提示"}
 
 
 def consolidated_filename(result: MergeResult) -> str:
@@ -325,7 +324,7 @@ def _findings(workbook, result: MergeResult, styles: _Styles) -> None:
             for cell in cells:
                 row += 1
                 values = (code, name, entry.submission.name, STATUS_ZH[entry.status], finding.code,
-                          SEVERITY_ZH[finding.severity.value], cell.sheet if cell else "", cell.cell if cell else "",
+                          finding.severity.label, cell.sheet if cell else "", cell.cell if cell else "",
                           cell.item if cell else "", "" if cell is None or cell.value is None else str(cell.value),
                           finding.message, finding.hint)
                 for col, value in enumerate(values):

@@ -17,7 +17,6 @@ from .template import FrontSheet, render_template, write_atomically
 from .verify import FileResult
 
 FEEDBACK_SHEET = "校验结果"
-SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.NOTICE: "提示"}
 
 
 def feedback_filename(result: FileResult) -> str:
@@ -45,7 +44,7 @@ def render_feedback(result: FileResult, *, password: str | None = None) -> bytes
     for finding in result.findings:
         for cell in finding.cells:
             if cell.item and not cell.item.startswith("stamp"):
-                note = f"【{SEVERITY_ZH[finding.severity]}】{finding.message}\n怎么改：{finding.hint}"
+                note = f"【{finding.severity.label}】{finding.message}\n怎么改：{finding.hint}"
                 annotations[cell.item] = (annotations[cell.item] + "\n\n" + note) if cell.item in annotations else note
     extra = {"password": password} if password else {}
     return render_template(year=year, agency=agency, form=form, values=inputs, texts=report.texts, meta=meta,
@@ -67,7 +66,7 @@ def _findings_sheet(result: FileResult) -> FrontSheet:
     rows = []
     for number, finding in enumerate(_ordered(result.findings), start=1):
         where = "、".join(f"{c.sheet}!{c.cell}" for c in finding.cells if c.sheet and c.cell)
-        rows.append((number, SEVERITY_ZH[finding.severity], finding.code, where or "—", finding.message,
+        rows.append((number, finding.severity.label, finding.code, where or "—", finding.message,
                      finding.hint))
     return FrontSheet(
         name=FEEDBACK_SHEET,

@@ -558,7 +558,7 @@ def _main_sheet(form: Form, positions, check_positions) -> SheetLayout:
         sheet.add(Cell(row, 0, "label", text=rule.id))
         sheet.add(Cell(row, 1, "label", text=rule.title + ("：" + rule.hint if rule.severity is not Severity.ERROR else ""),
                        colspan=4))
-        sheet.add(Cell(row, 5, "label_center", text={"error": "错误", "warning": "警告", "notice": "提示"}[rule.severity.value]))
+        sheet.add(Cell(row, 5, "label_center", text=rule.severity.label))
         if rule.severity is Severity.ERROR:
             terms = "+".join(f'IF({_check_ref(check_positions[c.id])}<>0,1,0)' for c in checks)
             formula = terms

@@ -13,7 +13,6 @@ from typer.main import get_command
 from .form import CURRENT_FORM
 from .form.rules import checks_for
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "notice": "提示"}
 
 
 def rules_table() -> str:
@@ -31,7 +30,7 @@ def rules_table() -> str:
         elif rule.kind.value == "text_length_at_most":
             relation = f"{rule.left_label} ≤ {int(rule.limit)} 字（不计空白）"
         where = "模板实时校验" if rule.in_template else "有上年数据时校验"
-        lines.append(f"| `{rule_id}` {rule.title} | {SEVERITY_ZH[rule.severity.value]} | {relation} | "
+        lines.append(f"| `{rule_id}` {rule.title} | {rule.severity.label} | {relation} | "
                      f"{counts[rule_id]}（{where}） | {rule.hint} |")
     return "\n".join(lines)
 

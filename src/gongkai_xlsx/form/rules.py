@@ -23,6 +23,11 @@ class Severity(str, Enum):
     WARNING = "warning"
     NOTICE = "notice"
 
+    @property
+    def label(self) -> str:
+        """The word offices and coordinators see: 错误 / 警告 / 提示."""
+        return {"error": "错误", "warning": "警告", "notice": "提示"}[self.value]
+
 
 class CheckKind(str, Enum):
     EQUAL = "equal"  # sum(left) == sum(right); measure = difference
