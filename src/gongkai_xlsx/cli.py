@@ -14,6 +14,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -170,16 +171,21 @@ def verify(
                     label = finding.severity.value
                 message = finding.message_en if english and finding.message_en else finding.message
                 hint = finding.hint_en if english and finding.hint_en else finding.hint
-                out.print(f"  [{style}]{label}[/] {finding.code}：{message}", highlight=False)
+                # messages quote office text and scopes like [natural]: never read them as rich markup
+                out.print(f"  [{style}]{label}[/] {finding.code}：{escape(message)}", highlight=False)
                 located = [c for c in finding.cells if c.sheet and c.cell]
                 if located:
                     cells = "  ".join(f"{c.sheet}!{c.cell}={c.value}" for c in located[:8])
                     more = f" …（共{len(located)}个）" if len(located) > 8 else ""
-                    out.print(f"      [dim]{'cells' if english else '单元格'}：{cells}{more}[/]", highlight=False)
-                out.print(f"      [dim]{'fix' if english else '怎么改'}：{hint}[/]", highlight=False)
+                    out.print(f"      [dim]{'cells' if english else '单元格'}：{escape(cells)}{more}[/]", highlight=False)
+                out.print(f"      [dim]{'fix' if english else '怎么改'}：{escape(hint)}[/]", highlight=False)
     summary = result.summary()
-    out.print(f"\n共 {summary['files']} 个文件：通过 {summary['ok']}，有错误 {summary['errors']}，"
-              f"无法读取 {summary['unreadable']}；用时 {summary['seconds']:.1f} 秒。")
+    if english:
+        out.print(f"\n{summary['files']} files: {summary['ok']} ok, {summary['errors']} with errors, "
+                  f"{summary['unreadable']} unreadable; {summary['seconds']:.1f} s.")
+    else:
+        out.print(f"\n共 {summary['files']} 个文件：通过 {summary['ok']}，有错误 {summary['errors']}，"
+                  f"无法读取 {summary['unreadable']}；用时 {summary['seconds']:.1f} 秒。")
     if result.skipped:
         out.print(f"已跳过 {len(result.skipped)} 个临时/隐藏文件（如 ~$ 开头的 Office 锁文件）。")
     if written:
@@ -340,7 +346,8 @@ def import_report_command(
         if not as_json and found:
             for finding in found:
                 label, style = SEVERITY_STYLE[finding.severity.value]
-                out.print(f"  {path.name} [{style}]{label}[/] {finding.code}：{finding.message}", highlight=False)
+                out.print(f"  {escape(path.name)} [{style}]{label}[/] {finding.code}：{escape(finding.message)}",
+                          highlight=False)
     if as_json:
         sys.stdout.write(json.dumps({"reports": documents}, ensure_ascii=False, indent=2) + "\n")
         raise typer.Exit(code)
