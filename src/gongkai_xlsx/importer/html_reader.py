@@ -83,20 +83,19 @@ class _Walker:
             self.flush()
         elif tag in BLOCK or tag in ("table", "tr", "td", "th", "tbody", "thead", "tfoot", "body", "html"):
             self.flush()
-            if element.text:
-                self.buffer.append(element.text)
-            for child in element:
-                self.walk(child)
-                if child.tail:
-                    self.buffer.append(child.tail)
+            self.walk_content(element)
             self.flush()
         else:
-            if element.text:
-                self.buffer.append(element.text)
-            for child in element:
-                self.walk(child)
-                if child.tail:
-                    self.buffer.append(child.tail)
+            self.walk_content(element)
+
+    def walk_content(self, element) -> None:
+        """An element's own text, its children, and the text after each child."""
+        if element.text:
+            self.buffer.append(element.text)
+        for child in element:
+            self.walk(child)
+            if child.tail:
+                self.buffer.append(child.tail)
 
     def table(self, table) -> None:
         self.tables += 1
