@@ -161,7 +161,6 @@ INJECTIONS = ['=HYPERLINK("http://x","点我")', "+1+1", "@SUM(A1)", "-2+3", "=1
 
 
 def test_office_text_never_becomes_a_formula(tmp_path):
-    agency = Agency("X1", "注入测试局", "部门")
     for index, text in enumerate(INJECTIONS):
         texts = {"text_overview": text, "text_problems": text, "text_other": text}
         (tmp_path / f"{index}.xlsx").write_bytes(
@@ -175,7 +174,6 @@ def test_office_text_never_becomes_a_formula(tmp_path):
     found = sorted(sheet.cell(row, 4).value for row in range(2, 2 + len(INJECTIONS)))
     assert found == sorted(INJECTIONS)
     assert all(sheet.cell(row, 4).data_type == "s" for row in range(2, 2 + len(INJECTIONS)))
-    del agency
 
 
 def test_export_long_format(merged, tmp_path):

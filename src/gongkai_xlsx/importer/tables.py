@@ -196,6 +196,17 @@ class TableReader:
         return out
 
     # -------------------------------------------------------------- one row
+    def read_row(self, table: str, spec: RowSpec, tokens: list[Token], **options) -> None:
+        """Read one row's numbers and store them; an ambiguous split of run-together digits is a finding."""
+        values, used, candidates = self.row_values(table, spec, tokens, **options)
+        if values is None:
+            return
+        raw = " ".join(t.text for t in tokens if t.kind == NUM)
+        if len(candidates) > 1:
+            self.ambiguous(table, spec, raw, candidates, tuple(values))
+        self.store(table, spec, values, used, raw)
+        self.reading.rows_read += 1
+
     def row_values(self, table: str, spec: RowSpec, tokens: list[Token], groups=None, prefer=None
                    ) -> tuple[list[Number] | None, list[Token] | None, list[glued.Split]]:
         """(values, the tokens they came from or None when split from run-together digits, the split candidates)."""
@@ -279,14 +290,7 @@ class TableReader:
         for anchor, tokens, _ in self.segments(stream, anchors):
             spec = anchor.spec
             prefer = _prefer_in_force if spec.key in ("rule", "norm") else glued.balanced
-            values, used, candidates = self.row_values(T2, spec, tokens, prefer=prefer)
-            if values is None:
-                continue
-            raw = " ".join(t.text for t in tokens if t.kind == NUM)
-            if len(candidates) > 1:
-                self.ambiguous(T2, spec, raw, candidates, tuple(values))
-            self.store(T2, spec, values, used, raw)
-            self.reading.rows_read += 1
+            self.read_row(T2, spec, tokens, prefer=prefer)
 
     # -------------------------------------------------------------- 表三
     def table3(self, stream: Stream | None) -> None:
@@ -414,14 +418,7 @@ class TableReader:
         if not tokens:
             self.add(F.IMPORT_TABLE_NOT_FOUND, T4, None, cells=[FindingCell(T4, None, None, None)])
             return
-        values, used, candidates = self.row_values(T4, spec, tokens, groups=(5, 5, 5), prefer=glued.balanced)
-        if values is None:
-            return
-        raw = " ".join(t.text for t in tokens if t.kind == NUM)
-        if len(candidates) > 1:
-            self.ambiguous(T4, spec, raw, candidates, tuple(values))
-        self.store(T4, spec, values, used, raw)
-        self.reading.rows_read += 1
+        self.read_row(T4, spec, tokens, groups=(5, 5, 5), prefer=glued.balanced)
 
     # -------------------------------------------------------------- after all tables
     def finish(self) -> Reading:
