@@ -62,11 +62,38 @@ class Sheet:
         self._elements = elements  # A1 address → <c> element with content
         self._strings = strings
         self._ns = ns
+        self._v_tag, self._f_tag = ns + "v", ns + "f"
         self._decoded: dict[str, RawCell | None] = {}
         self._shared: dict[str, tuple[str, str]] | None = None
 
     def at(self, row: int, col: int) -> RawCell | None:
         return self.get(a1(row, col))
+
+    def whole_number(self, ref: str) -> int | None:
+        """The cell's value if it is a plain whole number ≥ 0 with no formula (nearly every input cell of a
+        returned template), else None: the caller then takes :meth:`get` and normalises. Three C calls instead
+        of a full decode, because this is the reader's hottest line."""
+        element = self._elements.get(ref)
+        if element is None or len(element) != 1 or element.get("t") not in (None, "n"):
+            return None
+        value = element[0]
+        text = value.text
+        if value.tag != self._v_tag or not text or not text.isdigit() or not text.isascii():
+            return None
+        return int(text)
+
+    def formula(self, ref: str) -> str | None:
+        """The cell's formula (without ``=``), or None; cheaper than :meth:`get` for a cell whose value is
+        not needed (the reader recomputes totals and fingerprints formulas, it never uses their cached values)."""
+        element = self._elements.get(ref)
+        if element is None:
+            return None
+        formula = element.find(self._f_tag)
+        if formula is None:
+            return None
+        if formula.text:
+            return formula.text
+        return self.get(ref).formula or None  # a shared formula's dependent cell: translated from its master
 
     def get(self, ref: str) -> RawCell | None:
         if ref not in self._decoded:
@@ -277,9 +304,10 @@ class Structure:
 
 
 # Every template this tool generates for one form version has the same workbook.xml, relationships and app.xml,
-# so an inbox of returns mostly repeats them byte for byte: their reading is kept, keyed by the exact bytes.
-_STRUCTURES: dict[tuple[bytes, bytes], Structure] = {}
-_APPLICATIONS: dict[bytes, str | None] = {}
+# so an inbox of returns mostly repeats them byte for byte: their reading is kept, found by the CRC-32 the zip
+# declares and used only when the bytes are exactly the same.
+_STRUCTURES: dict[tuple, tuple[tuple[bytes, bytes], Structure]] = {}
+_APPLICATIONS: dict[int | None, tuple[bytes, str | None]] = {}
 _CACHE_LIMIT = 64
 
 
@@ -301,9 +329,10 @@ def _structure(package: Package) -> Structure:
     rels_part = "xl/_rels/workbook.xml.rels"
     workbook_xml = package.read("xl/workbook.xml")
     rels_xml = package.read(rels_part) if package.has(rels_part) else b""
-    key = (workbook_xml, rels_xml)
-    if key in _STRUCTURES:
-        return _STRUCTURES[key]
+    key = (package.crc("xl/workbook.xml"), package.crc(rels_part))
+    kept = _STRUCTURES.get(key)
+    if kept is not None and kept[0] == (workbook_xml, rels_xml):
+        return kept[1]
     root = package.parse("xl/workbook.xml", workbook_xml, bulk=True)  # hundreds of defined names
     rels = _relationships(package, rels_part, "xl/workbook.xml", rels_xml)
     sheet_parts: dict[str, str] = {}
@@ -323,7 +352,9 @@ def _structure(package: Package) -> Structure:
                  if element.get("localSheetId") is None and element.get("name")}
     strings_part = next((target for target, kind in rels.values() if kind.endswith("/sharedStrings")),
                         "xl/sharedStrings.xml")
-    return _remember(_STRUCTURES, key, Structure(sheet_parts, sheet_states, names, strings_part))
+    structure = Structure(sheet_parts, sheet_states, names, strings_part)
+    _remember(_STRUCTURES, key, ((workbook_xml, rels_xml), structure))
+    return structure
 
 
 def _relationships(package: Package, part: str, source: str, data: bytes) -> dict[str, tuple[str, str]]:
@@ -383,14 +414,17 @@ def _application(package: Package) -> str | None:
     if not package.has("docProps/app.xml"):
         return None
     data = package.read("docProps/app.xml")
-    if data in _APPLICATIONS:
-        return _APPLICATIONS[data]
+    key = package.crc("docProps/app.xml")
+    kept = _APPLICATIONS.get(key)
+    if kept is not None and kept[0] == data:
+        return kept[1]
     root = package.parse("docProps/app.xml", data, bulk=True)  # XlsxWriter lists every defined name here
     app, version = child(root, "Application"), child(root, "AppVersion")
     name = (app.text or "").strip() if app is not None else ""
     if version is not None and version.text:
         name = f"{name} {version.text.strip()}".strip()
-    return _remember(_APPLICATIONS, data, name or None)
+    _remember(_APPLICATIONS, key, (data, name or None))
+    return name or None
 
 
 def _parse_sheet(package: Package, name: str, part: str, strings) -> Sheet:
@@ -401,11 +435,11 @@ def _parse_sheet(package: Package, name: str, part: str, strings) -> Sheet:
     data = root.find(ns + "sheetData")
     elements = {}
     if data is not None:
-        # cells with content only (merged areas are full of styled empty ones), selected in C by XPath
-        for cell in data.xpath("./x:row/x:c[*]", namespaces={"x": ns[1:-1]}) if ns else data.iter("c"):
-            ref = cell.get("r")
-            if ref:
-                elements[ref.replace("$", "").upper()] = cell
+        for cell in data.iter(ns + "c"):
+            if len(cell):  # cells with content only (merged areas are full of styled empty ones)
+                ref = cell.get("r")
+                if ref:
+                    elements[ref if ref.isalnum() and ref.isupper() else ref.replace("$", "").upper()] = cell
     return Sheet(name, elements, strings, ns, protected)
 
 
@@ -450,16 +484,28 @@ def _read_values(workbook: Workbook, report: Report, located: dict[str, tuple[st
     inputs: dict[str, Decimal | int] = {}
     typed_totals: dict[str, tuple[Decimal | int, SourceCell]] = {}
     trust_totals = report.origin in ("imported", "labels", "consolidated")
-    for item in form.items:
-        where = located.get(item.id)
-        if where is None:
+    sources = report.sources
+    sheets: dict[str, Sheet | None] = {}
+    for item, sheet_name, ref in _value_plan(form, located):
+        if sheet_name is None:
             missing.append(item)
             continue
-        sheet_name, row, col = where
-        sheet = workbook.sheet(sheet_name)
-        raw = sheet.at(row, col) if sheet else None
-        source = SourceCell(sheet_name, a1(row, col), raw.value if raw else None, raw.formula if raw else None)
-        report.sources[item.id] = source
+        sheet = sheets[sheet_name] if sheet_name in sheets else sheets.setdefault(sheet_name, workbook.sheet(sheet_name))
+        if sheet is not None:
+            if trust_totals or not item.computed:
+                number = sheet.whole_number(ref)
+                if number is not None:  # the common case: nothing to normalise
+                    sources[item.id] = SourceCell(sheet_name, ref, number)
+                    inputs[item.id] = number
+                    continue
+            else:
+                formula = sheet.formula(ref)
+                if formula:  # a live formula: recomputed below from the inputs, its cached value ignored
+                    sources[item.id] = SourceCell(sheet_name, ref, None, formula)
+                    continue
+        raw = sheet.get(ref) if sheet else None
+        source = SourceCell(sheet_name, ref, raw.value if raw else None, raw.formula if raw else None)
+        sources[item.id] = source
         if item.computed and raw is not None and raw.formula and not trust_totals:
             continue  # a live formula: recomputed below from the inputs, its cached value ignored
         value = _normalise(report, item, source, raw, blanks, placeholders)
@@ -490,9 +536,27 @@ def _read_values(workbook: Workbook, report: Report, located: dict[str, tuple[st
                                                      first=_cell_text(placeholders[0], form)))
 
 
+_PLANS: dict[int, tuple[dict, list]] = {}
+
+
+def _value_plan(form: Form, located: dict[str, tuple[str, int, int]]) -> list[tuple]:
+    """(item, sheet name, A1 address) for every item of the form, (item, None, None) where it was not found.
+
+    Kept for the located maps that a cached :class:`Structure` holds, so that an inbox of returned templates
+    works it out once."""
+    kept = _PLANS.get(id(located))
+    if kept is not None and kept[0] is located:
+        return kept[1]
+    plan = []
+    for item in form.items:
+        where = located.get(item.id)
+        plan.append((item, None, None) if where is None else (item, where[0], a1(where[1], where[2])))
+    return _remember(_PLANS, id(located), (located, plan))[1]
+
+
 def _normalise(report: Report, item, source: SourceCell, raw: RawCell | None, blanks, placeholders):
     if raw is not None and type(raw.value) is int and raw.value >= 0 and not raw.error:
-        return raw.value  # the common case: a whole number typed as a number, nothing to normalise
+        return raw.value  # a whole number typed as a number, nothing to normalise
     cell = FindingCell(source.sheet, source.cell, item.id, None if raw is None else _jsonable(raw.value))
     where = _where(item.label, source)
     where_en = f"{source.sheet}!{source.cell} ({item.id})"
@@ -691,8 +755,7 @@ def file_fingerprint(workbook: Workbook, form: Form) -> str:
     """The fingerprint recomputed from the file: its names and the formulas at the template's formula cells."""
     def formula_at(sheet_name: str, row: int, col: int) -> str | None:
         sheet = workbook.sheet(sheet_name)
-        raw = sheet.at(row, col) if sheet else None
-        return raw.formula if raw is not None and raw.formula else None
+        return sheet.formula(a1(row, col)) if sheet else None
 
     return layout_fingerprint_of(layout_for(form), workbook.names.get, formula_at)
 

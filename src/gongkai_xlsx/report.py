@@ -16,7 +16,7 @@ from .form import CURRENT_FORM, Form
 Number = int | Decimal
 
 
-@dataclass
+@dataclass(slots=True)  # one per item of every report read: slots make the many small objects cheaper
 class SourceCell:
     """Where an item's value came from, and what was there before normalisation."""
 

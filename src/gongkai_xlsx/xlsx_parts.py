@@ -112,6 +112,7 @@ class Package:
     archive: zipfile.ZipFile
     names: set[str] = field(default_factory=set)
     total_read: int = 0
+    crcs: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def open(cls, data: bytes, path: str) -> "Package":
@@ -131,10 +132,14 @@ class Package:
         for info in infos:
             if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                 raise _bomb(path, f"部件 {info.filename} 的压缩比异常（{info.file_size // max(info.compress_size, 1)}:1）")
-        return cls(path, archive, {info.filename for info in infos})
+        return cls(path, archive, {info.filename for info in infos}, crcs={info.filename: info.CRC for info in infos})
 
     def has(self, name: str) -> bool:
         return name in self.names
+
+    def crc(self, name: str) -> int | None:
+        """The CRC-32 the zip directory declares for a part: a cheap key for caches that then compare bytes."""
+        return self.crcs.get(name)
 
     def read(self, name: str) -> bytes:
         """A part's bytes, never more than the limits allow (the sizes in the zip header may lie)."""
