@@ -75,6 +75,20 @@ def test_an_email_without_attachments_is_still_accounted_for(tmp_path):
     assert only.data is None and only.note == "邮件没有附件"
 
 
+def test_a_workbook_is_read_where_it_is_verified_and_a_vanished_one_is_accounted_for(tmp_path):
+    from gongkai_xlsx.verify import verify_submissions
+
+    kept, vanished = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    kept.write_bytes(render_template(year=YEAR))
+    vanished.write_bytes(render_template(year=YEAR))
+    submissions = collect([tmp_path])
+    assert [s.data for s in submissions] == [None, None]  # left on disk: a worker process reads them
+    vanished.unlink()  # gone between collecting and verifying
+    first, second = verify_submissions(submissions, year=YEAR, workers=1)
+    assert first.report is not None and first.sha256 == submissions[0].sha256 != ""
+    assert second.status == "unreadable" and "无法读取文件" in second.findings[0].message
+
+
 def test_every_input_is_accounted_for_with_one_status(county, merged):
     root, _, _ = county
     names = {e.submission.name for e in merged.entries}

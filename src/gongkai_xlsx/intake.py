@@ -39,10 +39,22 @@ class Submission:
     subject: str | None = None
     file_time: datetime | None = None  # the file's or archive member's modification time
     note: str | None = None  # why there is nothing to read
+    path: str | None = None  # a plain file left on disk: read by whoever verifies it (a worker process), not here
+
+    def load(self) -> bytes | None:
+        """The bytes to read, from disk if they were left there; None when there is nothing to read (see note)."""
+        if self.data is None and self.path is not None:
+            try:
+                return Path(self.path).read_bytes()
+            except OSError as exc:
+                self.note = f"无法读取文件：{exc.strerror or exc}"
+                return None
+        return self.data
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest() if self.data is not None else ""
+        data = self.load()
+        return hashlib.sha256(data).hexdigest() if data is not None else ""
 
     @property
     def filename(self) -> str:
@@ -75,8 +87,11 @@ def _from_file(path: Path) -> list[Submission]:
     mtime = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
     if size > MAX_FILE_BYTES:
         return [Submission(path.name, str(path), None, file_time=mtime, note=f"文件过大（{size // 1024 // 1024} MB），未读取")]
-    data = path.read_bytes()
-    return _expand(Submission(path.name, str(path), data, file_time=mtime), depth=0)
+    if not path.name.lower().endswith((".eml", ".zip")):
+        # a workbook (or anything else) is read where it is verified: in parallel runs the parent then never
+        # holds or sends every file's bytes
+        return [Submission(path.name, str(path), None, file_time=mtime, path=str(path))]
+    return _expand(Submission(path.name, str(path), path.read_bytes(), file_time=mtime), depth=0)
 
 
 def _expand(item: Submission, depth: int) -> list[Submission]:

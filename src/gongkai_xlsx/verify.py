@@ -177,12 +177,13 @@ def _sha256(path: str) -> str:
 def verify_submission(submission: Submission, *, year: int | None = None,
                       previous_by_code: Mapping[str, Mapping] | None = None) -> FileResult:
     """Read and verify one submission (a file, an archive member or an e-mail attachment)."""
-    if submission.data is None:
+    data = submission.load()
+    if data is None:
         finding = F.UNREADABLE(reason=submission.note or "没有可读取的内容", advice="请让报送单位重新发送。",
                                reason_en=submission.note or "nothing to read", advice_en="Ask for it again.")
         return FileResult(submission.name, "", "unreadable", [finding])
     try:
-        report = read_bytes(submission.data, submission.name)
+        report = read_bytes(data, submission.name)
     except UnreadableFile as error:
         return FileResult(submission.name, submission.sha256, "unreadable", [unreadable_finding(error)])
     provenance = report.provenance

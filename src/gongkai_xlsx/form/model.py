@@ -195,19 +195,29 @@ class Form:
         number: they keep that number, and the totals built on them use it, as the workbook's own formulas do.
         """
         values: dict = {item.id: inputs.get(item.id, 0) or 0 for item in self.input_items}
-        values.update(fixed or {})
-        pending = [item for item in self.computed_items if item.id not in values]
+        if fixed:
+            values.update(fixed)
+        for item in self.totals_in_order:
+            if item.id not in values:
+                values[item.id] = sum([values[part] for part in item.sum_of])
+        return values
+
+    @cached_property
+    def totals_in_order(self) -> tuple[Item, ...]:
+        """The computed items in an order where every total comes after the totals it adds up."""
+        ordered: list[Item] = []
+        done = {item.id for item in self.input_items}
+        pending = list(self.computed_items)
         while pending:
-            waiting = []
-            for item in pending:
-                if all(part in values for part in item.sum_of):
-                    values[item.id] = sum(values[part] for part in item.sum_of)
-                else:
-                    waiting.append(item)
+            waiting = [item for item in pending if not all(part in done for part in item.sum_of)]
             if len(waiting) == len(pending):
                 raise ValueError(f"circular totals: {[i.id for i in waiting]}")
+            for item in pending:
+                if item not in waiting:
+                    ordered.append(item)
+                    done.add(item.id)
             pending = waiting
-        return values
+        return tuple(ordered)
 
     def text(self, text_id: str) -> TextSection:
         return next(t for t in self.texts if t.id == text_id)
