@@ -194,3 +194,56 @@ def test_totals_built_on_a_typed_over_total_use_the_typed_number():
     failing = {f"{f.rule}.{c.item.split('_')[-1]}" for f in verify_report(report) if f.rule for c in f.cells[:1]}
     assert {"T3_RESULTS_SUM.natural", "T3_RESULTS_SUM.total", "T3_BALANCE.natural", "T3_BALANCE.total"} <= failing
     assert not any(f.rule == "T3_ROW_TOTAL" for f in verify_report(report))
+
+
+# ------------------------------------------------------------------------------------------ the worksheet cut
+def _read_whole(data: bytes, monkeypatch):
+    """The report read with every worksheet parsed whole (the cut to <sheetData> switched off)."""
+    import gongkai_xlsx.reader as reader
+
+    with monkeypatch.context() as patch:
+        patch.setattr(reader, "sheet_data_only", lambda part: None)
+        return reader.read_bytes(data, "whole.xlsx")
+
+
+def report_facts(report) -> tuple:
+    return (report.values, report.texts, report.meta, report.agency_name, report.agency_code, report.year,
+            sorted((f.code, tuple((c.sheet, c.cell, c.item, c.value) for c in f.cells)) for f in report.findings),
+            {key: (s.sheet, s.cell, s.raw, s.formula) for key, s in report.sources.items()})
+
+
+def agree_cut_and_whole(data: bytes, monkeypatch) -> None:
+    assert report_facts(read_bytes(data, "whole.xlsx")) == report_facts(_read_whole(data, monkeypatch))
+
+
+def test_reading_the_sheet_data_alone_gives_what_the_whole_worksheet_gives(monkeypatch):
+    clean = small_town(texts={"text_overview": "概述"})
+    broken = edited(clean, lambda wb: [setattr(ws, "protection", type(ws.protection)()) for ws in wb.worksheets]
+                    + [wb[T3].__setitem__("D7", "１２"), wb[T3].__setitem__("D30", 99)])
+    for data in (clean, broken):
+        agree_cut_and_whole(data, monkeypatch)
+    found = codes(read_bytes(broken).findings)
+    assert found.count("PROTECTION_REMOVED") == 5 and "TEXT_NUMBER" in found and "TOTAL_TYPED_OVER" in found
+
+
+@pytest.mark.parametrize("change, cut", [
+    (lambda x: x, True),
+    (lambda x: x.replace(b"<sheetData>", b"<!-- a note --><sheetData>"), False),  # a comment before the cells
+    (lambda x: x.replace(b"<sheetData>", b"<?pi here?><sheetData>"), False),
+    (lambda x: x.replace(b"</sheetData>", b"</sheetData><sheetData></sheetData>"), False),  # two of them
+    (lambda x: x.replace(b"<worksheet ", b"<x:worksheet xmlns:x=\"urn:x\" ").replace(b"sheetData>", b"x:sheetData>"),
+     False),  # a prefixed sheetData
+    (lambda x: x[:x.index(b"<sheetData>")] + b"<sheetData/>" + x[x.index(b"</sheetData>") + 12:], False),
+])
+def test_the_worksheet_is_cut_only_where_the_bytes_leave_no_doubt(change, cut):
+    from gongkai_xlsx.reader import sheet_data_only
+    from gongkai_xlsx.xlsx_parts import Package
+
+    part = change(Package.open(small_town(), "t.xlsx").read("xl/worksheets/sheet3.xml"))
+    trimmed = sheet_data_only(part)
+    assert (trimmed is not None) is cut
+    if cut:
+        from lxml import etree
+
+        whole, alone = etree.fromstring(part), etree.fromstring(trimmed)
+        assert [etree.tostring(e) for e in alone] == [etree.tostring(e) for e in whole if e.tag.endswith("sheetData")]

@@ -9,6 +9,7 @@ stable id), 文字 (the offices' text, never a formula), 报送情况 (every ros
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
@@ -167,6 +168,10 @@ def _detail(workbook, result: MergeResult, styles: _Styles) -> None:
     ws.set_column(1, 1, 24)
     ws.set_column(2, len(DETAIL_FIXED) - 1, 10)
     ws.set_column(len(DETAIL_FIXED), len(ids) - 1, 11)
+    # the numbers are most of the consolidated workbook's cells: their columns and formats are worked out once
+    columns = [(len(DETAIL_FIXED) + index, item.id, styles.amount if item.decimals else styles.number)
+               for index, item in enumerate(form.items)]
+    write_number = ws.write_number
     for offset, member in enumerate(result.members):
         row = DETAIL_FIRST_ROW + offset
         agency = member.agency
@@ -175,9 +180,10 @@ def _detail(workbook, result: MergeResult, styles: _Styles) -> None:
             _string(ws, row, col, value, styles.text)
         _number(ws, row, 5, member.units, styles.number)
         _string(ws, row, 6, member.entry.submission.name, styles.text)
-        for index, item in enumerate(form.items):
-            _number(ws, row, len(DETAIL_FIXED) + index, member.values.get(item.id, 0),
-                    styles.amount if item.decimals else styles.number)
+        values = member.values
+        for col, item_id, fmt in columns:
+            value = values.get(item_id, 0)
+            write_number(row, col, float(value) if type(value) is Decimal else value, fmt)
     ws.freeze_panes(DETAIL_FIRST_ROW, 2)
     ws.autofilter(1, 0, DETAIL_FIRST_ROW + max(len(result.members), 1) - 1, len(ids) - 1)
 
@@ -198,15 +204,19 @@ def _by_category(workbook, result: MergeResult, styles: _Styles, column_of: dict
             categories.append(agency.category)
     first, last = DETAIL_FIRST_ROW + 1, last_detail_row + 1
     category_range = f"{quote_sheet(SHEET_DETAIL)}!$C${first}:$C${last}"
+    counts: Counter = Counter()
+    totals: dict[str, Counter] = {category: Counter() for category in categories}
+    for member in result.members:  # the formulas' cached values, in one pass over the members
+        counts[member.agency.category] += 1
+        totals[member.agency.category].update(member.values)
     for offset, category in enumerate(categories):
         row = 2 + offset
-        members = [m for m in result.members if m.agency.category == category]
         _string(ws, row, 0, category, styles.text)
         key = xl_rowcol_to_cell(row, 0, col_abs=True)
-        ws.write_formula(row, 1, f"=COUNTIF({category_range},{key})", styles.number, len(members))
+        ws.write_formula(row, 1, f"=COUNTIF({category_range},{key})", styles.number, counts[category])
         for index, item in enumerate(form.items):
             col = xl_col_to_name(column_of[item.id])
-            total = sum((m.values.get(item.id, 0) for m in members), 0)
+            total = totals[category].get(item.id, 0)
             ws.write_formula(row, 2 + index, f"=SUMIF({category_range},{key},{quote_sheet(SHEET_DETAIL)}!"
                                              f"{col}${first}:{col}${last})",
                              styles.amount if item.decimals else styles.number,

@@ -199,7 +199,12 @@ def _decide(merged: MergeResult) -> None:
     if merged.roster is not None:
         merged.missing = [agency for agency in merged.roster if agency.code not in by_agency]
     form = merged.form
-    merged.totals = {item.id: sum((m.values.get(item.id, 0) for m in merged.members), 0) for item in form.items}
+    totals = {item.id: 0 for item in form.items}
+    for member in merged.members:  # one pass over the members (not one per item)
+        values = member.values
+        for item_id in totals:
+            totals[item_id] += values.get(item_id, 0)
+    merged.totals = totals
 
 
 def entry_findings(entry: Entry) -> list[Finding]:

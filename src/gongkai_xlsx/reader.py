@@ -41,7 +41,7 @@ from .xlsx_parts import (
 )
 
 
-_PROTECTED = re.compile(rb"<(?:\w+:)?sheetProtection\b[^>]*\bsheet=\"(?:1|true)\"")
+_PROTECTED = re.compile(rb"<(?:\w+:)?sheetProtection\b[^>]*\bsheet=([\"'])(?:1|true)\1")
 META_LABELS_EN = {"meta_agency": "agency name", "meta_code": "agency code", "meta_year": "reporting year"}
 
 
@@ -184,7 +184,7 @@ class Workbook:
             return self._sheets[name].protected
         if name not in self.sheet_parts:
             return None
-        return bool(_PROTECTED.search(self.package.read(self.sheet_parts[name])))
+        return protected_in_bytes(self.package.read(self.sheet_parts[name]))
 
     def resolve_name(self, name: str) -> tuple[str, int, int] | None:
         """(sheet, row, col) of a defined name that refers to one cell, else None."""
@@ -426,19 +426,67 @@ def _application(package: Package) -> str | None:
 
 
 def _parse_sheet(package: Package, name: str, part: str, strings) -> Sheet:
-    root = package.xml(part, bulk=True)
-    ns = _namespace(root)
-    protection = root.find(ns + "sheetProtection")
-    protected = protection is not None and protection.get("sheet") in ("1", "true")
-    data = root.find(ns + "sheetData")
+    data = package.read(part)
+    trimmed = sheet_data_only(data)
+    if trimmed is not None:
+        try:
+            root = package.parse(part, trimmed, bulk=True)
+        except UnreadableFile:
+            trimmed = None  # let the whole part decide whether it is damaged
+    if trimmed is None:
+        root = package.parse(part, data, bulk=True)
+        ns = _namespace(root)
+        protection = root.find(ns + "sheetProtection")
+        protected = protection is not None and protection.get("sheet") in ("1", "true")
+    else:
+        ns = _namespace(root)
+        protected = protected_in_bytes(data)
+    data_element = root.find(ns + "sheetData")
     elements = {}
-    if data is not None:
-        for cell in data.iter(ns + "c"):
+    if data_element is not None:
+        for cell in data_element.iter(ns + "c"):
             if len(cell):  # cells with content only (merged areas are full of styled empty ones)
                 ref = cell.get("r")
                 if ref:
                     elements[ref if ref.isalnum() and ref.isupper() else ref.replace("$", "").upper()] = cell
     return Sheet(name, elements, strings, ns, protected)
+
+
+_ROOT_NAME = re.compile(rb"<([\w:]+)[\s>]")
+
+
+def sheet_data_only(data: bytes) -> bytes | None:
+    """The worksheet part cut down to its root element and ``<sheetData>``, or None when that is not certain.
+
+    The cells are all the reader needs from a worksheet, yet a returned template carries as much again in data
+    validations, conditional formats and page setup, and parsing is most of the reader's time. The cut is made
+    only where the bytes leave no doubt: exactly one unprefixed ``<sheetData>`` with content, and no comment,
+    CDATA section or processing instruction before it that could hide markup. Whatever the cut yields is still
+    parsed by lxml; anything it cannot cut, or that then does not parse, is read whole.
+    """
+    start = data.find(b"<sheetData")
+    end = data.find(b"</sheetData>", start)
+    if (start < 0 or end < 0 or not data.startswith(b"<sheetData>", start)
+            or data.find(b"<sheetData", start + 1) >= 0 or data.find(b"</sheetData>", end + 1) >= 0
+            or b":sheetData" in data):
+        return None
+    prolog_end = data.find(b"?>", 0, start) + 2 if data.startswith(b"<?xml") else 0
+    head = data[prolog_end:start]
+    if b"<!" in head or b"<?" in head:  # a comment, CDATA section, DTD or processing instruction
+        return None
+    root = _ROOT_NAME.match(data, data.find(b"<", prolog_end))
+    if root is None:
+        return None
+    head_end = data.find(b">", root.start()) + 1
+    if head_end > start:
+        return None
+    return b"".join((data[:head_end], data[start:end + len(b"</sheetData>")], b"</", root.group(1), b">"))
+
+
+def protected_in_bytes(data: bytes) -> bool:
+    """Whether a worksheet part's bytes switch its protection on (its ``<sheetProtection sheet="1">``)."""
+    at = data.find(b"sheetProtection")
+    return at > 0 and bool(_PROTECTED.match(data, data.rfind(b"<", 0, at)))
 
 
 def _translate_shared(master: tuple[str, str], ref: str) -> str:

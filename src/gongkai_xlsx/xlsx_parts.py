@@ -28,7 +28,7 @@ MAX_RATIO = 200  # uncompressed : compressed, for parts over 1 MiB (ordinary XML
 
 # for the large parts, after the DTD guard: no entity resolution, no network, no DTD loading, size limits on
 _BULK_PARSER = LxmlTree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                                  remove_comments=True, remove_pis=True)
+                                  remove_comments=True, remove_pis=True, collect_ids=False)
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
