@@ -480,7 +480,14 @@ def sheet_data_only(data: bytes) -> bytes | None:
     head_end = data.find(b">", root.start()) + 1
     if head_end > start:
         return None
-    return b"".join((data[:head_end], data[start:end + len(b"</sheetData>")], b"</", root.group(1), b">"))
+    cells = data[start:end + len(b"</sheetData>")]
+    if b"<![CDATA[" not in cells:
+        # styled empty cells (half of a template's, from merged areas and borders) hold nothing to read
+        cells = _EMPTY_CELL.sub(b"", cells)
+    return b"".join((data[:head_end], cells, b"</", root.group(1), b">"))
+
+
+_EMPTY_CELL = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{1,7}" s="[0-9]{1,5}"/>')
 
 
 def protected_in_bytes(data: bytes) -> bool:
