@@ -168,9 +168,10 @@ def _detail(workbook, result: MergeResult, styles: _Styles) -> None:
     ws.set_column(1, 1, 24)
     ws.set_column(2, len(DETAIL_FIXED) - 1, 10)
     ws.set_column(len(DETAIL_FIXED), len(ids) - 1, 11)
-    # the numbers are most of the consolidated workbook's cells: their columns and formats are worked out once
-    columns = [(len(DETAIL_FIXED) + index, item.id, styles.amount if item.decimals else styles.number)
-               for index, item in enumerate(form.items)]
+    # the numbers are nearly all of the consolidated workbook's cells (200 per agency): their columns are worked
+    # out once, and they carry no cell style (a style on each costs XlsxWriter an eighth more; Excel's gridlines
+    # and General format show them just as well)
+    columns = [(len(DETAIL_FIXED) + index, item.id) for index, item in enumerate(form.items)]
     write_number = ws.write_number
     for offset, member in enumerate(result.members):
         row = DETAIL_FIRST_ROW + offset
@@ -181,9 +182,9 @@ def _detail(workbook, result: MergeResult, styles: _Styles) -> None:
         _number(ws, row, 5, member.units, styles.number)
         _string(ws, row, 6, member.entry.submission.name, styles.text)
         values = member.values
-        for col, item_id, fmt in columns:
+        for col, item_id in columns:
             value = values.get(item_id, 0)
-            write_number(row, col, float(value) if type(value) is Decimal else value, fmt)
+            write_number(row, col, float(value) if type(value) is Decimal else value)
     ws.freeze_panes(DETAIL_FIRST_ROW, 2)
     ws.autofilter(1, 0, DETAIL_FIRST_ROW + max(len(result.members), 1) - 1, len(ids) - 1)
 
