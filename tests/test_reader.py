@@ -198,11 +198,12 @@ def test_totals_built_on_a_typed_over_total_use_the_typed_number():
 
 # ------------------------------------------------------------------------------------------ the worksheet cut
 def _read_whole(data: bytes, monkeypatch):
-    """The report read with every worksheet parsed whole (the cut to <sheetData> switched off)."""
+    """The report read with every part parsed whole (the worksheet and shared-string cuts switched off)."""
     import gongkai_xlsx.reader as reader
 
     with monkeypatch.context() as patch:
         patch.setattr(reader, "sheet_data_only", lambda part: None)
+        patch.setattr(reader.SharedStrings, "_cut_after", lambda self, index: None)
         return reader.read_bytes(data, "whole.xlsx")
 
 
@@ -252,3 +253,26 @@ def test_the_worksheet_is_cut_only_where_the_bytes_leave_no_doubt(change, cut):
         assert [e.tag for e in alone] == [e.tag for e in whole if e.tag.endswith("sheetData")]
         assert content_cells(alone) == content_cells(whole) and len(content_cells(whole)) > 150
         assert len(list(alone.iter("{*}c"))) < len(list(whole.iter("{*}c")))  # the styled empty ones are left out
+
+
+@pytest.mark.parametrize("table, whole", [
+    (b"<si><t>a</t></si><si><r><t>b</t></r><r><rPr/><t>c</t></r><rPh><t>x</t></rPh></si><si><t>d</t></si>", False),
+    (b"<si><t>a</t></si><!-- x --><si><t>bc</t></si><si><t>d</t></si>", True),
+    (b"<si><t>a</t></si><si/><si><t>d</t></si>", True),  # an empty string written short: no counting on it
+])
+def test_shared_strings_are_parsed_only_as_far_as_asked(table, whole):
+    import zipfile
+
+    from gongkai_xlsx.reader import SharedStrings
+    from gongkai_xlsx.xlsx_parts import Package
+
+    sst = b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + table + b"</sst>"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/sharedStrings.xml", sst)
+    strings = SharedStrings(Package.open(buffer.getvalue(), "t.xlsx"), "xl/sharedStrings.xml")
+    expected = ["a", "bc", "d"] if b"<si/>" not in table else ["a", "", "d"]
+    assert strings[0] == "a" and strings._parsed_all is whole
+    assert [strings[i] for i in range(3)] == expected
+    with pytest.raises(IndexError):
+        strings[3]

@@ -369,19 +369,57 @@ def _namespace(root) -> str:
 
 
 class SharedStrings:
-    """The shared string table, each string decoded when first asked for (a template's table is mostly labels
-    and guidance the reader never looks at)."""
+    """The shared string table, parsed only as far as the strings asked for, each decoded when first asked for.
 
-    def __init__(self, root) -> None:
-        ns = _namespace(root)
-        self._items = list(root.iterchildren(ns + "si"))
-        self._t, self._r = ns + "t", ns + "r"
+    An office's own strings (its name, contact, texts) are on the first sheet, so they come first in the table;
+    the hundred-odd labels and guidance lines after them are usually never needed. The table is cut after the
+    string asked for where the bytes leave no doubt (unprefixed ``<si>``, no comment or CDATA section), and
+    parsed whole otherwise.
+    """
+
+    def __init__(self, package: Package, part: str) -> None:
+        self._package, self._part = package, part
+        self._data = package.read(part)
+        self._whole = any(marker in self._data for marker in (b"<!--", b"<![CDATA[", b":si>", b"<si/>", b":sst"))
+        self._items: list = []
+        self._parsed_all = False
         self._decoded: dict[int, str] = {}
 
-    def __len__(self) -> int:
-        return len(self._items)
+    def _parse_through(self, index: int) -> None:
+        root = None
+        cut = None if self._whole else self._cut_after(index)
+        if cut is not None:
+            try:
+                root = self._package.parse(self._part, cut, bulk=True)
+            except UnreadableFile:
+                root = None  # let the whole part decide whether it is damaged
+        if root is not None:
+            items = list(root.iterchildren(_namespace(root) + "si"))
+            if len(items) <= index:  # counted wrong (an odd writer): read it all
+                root = None
+        if root is None:
+            root = self._package.parse(self._part, self._data, bulk=True)
+            items = list(root.iterchildren(_namespace(root) + "si"))
+            self._parsed_all = True
+        ns = _namespace(root)
+        self._t, self._r = ns + "t", ns + "r"
+        self._items = items
+
+    def _cut_after(self, index: int) -> bytes | None:
+        """The table's bytes up to the end of string ``index``, closed; None when that is all of it anyway."""
+        data, end = self._data, -1
+        for _ in range(index + 1):
+            end = data.find(b"</si>", end + 1)
+            if end < 0:
+                return None
+        end += len(b"</si>")
+        return data[:end] + b"</sst>" if data.find(b"</si>", end) >= 0 else None
 
     def __getitem__(self, index: int) -> str:
+        if index < 0:
+            raise IndexError(index)
+        if index >= len(self._items) and not self._parsed_all:
+            self._parse_through(index)
         if index not in self._decoded:
             parts = []
             for node in self._items[index]:  # <t>, or runs <r><t>; phonetic hints <rPh> are not part of the text
@@ -395,7 +433,7 @@ class SharedStrings:
 
 
 def _shared_strings(package: Package, part: str) -> SharedStrings:
-    return SharedStrings(package.xml(part, bulk=True))
+    return SharedStrings(package, part)
 
 
 def _custom_properties(package: Package) -> dict[str, str]:
