@@ -266,7 +266,9 @@ def test_shared_strings_are_parsed_only_as_far_as_asked(table, whole):
     from gongkai_xlsx.reader import SharedStrings
     from gongkai_xlsx.xlsx_parts import Package
 
-    sst = b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + table + b"</sst>"
+    filler = b"".join(b"<si><t>f%d</t></si>" % i for i in range(60))  # the labels after an office's own strings
+    sst = (b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + table
+           + filler + b"</sst>")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("xl/sharedStrings.xml", sst)
@@ -274,5 +276,6 @@ def test_shared_strings_are_parsed_only_as_far_as_asked(table, whole):
     expected = ["a", "bc", "d"] if b"<si/>" not in table else ["a", "", "d"]
     assert strings[0] == "a" and strings._parsed_all is whole
     assert [strings[i] for i in range(3)] == expected
+    assert strings[62] == "f59" and strings[40] == "f37"
     with pytest.raises(IndexError):
-        strings[3]
+        strings[63]

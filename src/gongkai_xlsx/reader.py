@@ -387,7 +387,8 @@ class SharedStrings:
 
     def _parse_through(self, index: int) -> None:
         root = None
-        cut = None if self._whole else self._cut_after(index)
+        # a little beyond the string asked for, and more each time: one or two parses, not one per string
+        cut = None if self._whole else self._cut_after(max(index, 2 * len(self._items), 31))
         if cut is not None:
             try:
                 root = self._package.parse(self._part, cut, bulk=True)
