@@ -279,3 +279,27 @@ def test_shared_strings_are_parsed_only_as_far_as_asked(table, whole):
     assert strings[62] == "f59" and strings[40] == "f37"
     with pytest.raises(IndexError):
         strings[63]
+
+
+def test_a_workbook_part_read_before_is_recognised_by_its_stored_bytes_and_a_changed_one_is_read_again():
+    import zipfile
+
+    from gongkai_xlsx.xlsx_parts import Package
+
+    first, second = small_town(), render_template(year=2025, agency=Agency("11339999100000999X", "白沙镇", "乡镇"))
+    stored = [Package.open(data, "x.xlsx").stored("xl/workbook.xml") for data in (first, second)]
+    assert stored[0] == stored[1] and stored[0][0] == zipfile.ZIP_DEFLATED  # the same template: the same part
+
+    def with_workbook_xml(data: bytes, change) -> bytes:  # the zip rewritten with one part changed
+        source, buffer = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                part = source.read(info)
+                target.writestr(info, change(part) if info.filename == "xl/workbook.xml" else part)
+        return buffer.getvalue()
+
+    assert read_bytes(first).where("t3_new_natural") == (T3, "D7")
+    name = "<definedName name=\"t3_new_natural\">'表三 依申请公开'!$"
+    moved = with_workbook_xml(first, lambda xml: xml.replace((name + "D$7").encode(), (name + "E$7").encode()))
+    assert Package.open(moved, "m.xlsx").stored("xl/workbook.xml") != stored[0]
+    assert read_bytes(moved).where("t3_new_natural") == (T3, "E7")

@@ -302,10 +302,10 @@ class Structure:
 
 
 # Every template this tool generates for one form version has the same workbook.xml, relationships and app.xml,
-# so an inbox of returns mostly repeats them byte for byte: their reading is kept, found by the CRC-32 the zip
-# declares and used only when the bytes are exactly the same.
-_STRUCTURES: dict[tuple, tuple[tuple[bytes, bytes], Structure]] = {}
-_APPLICATIONS: dict[int | None, tuple[bytes, str | None]] = {}
+# and an office's application saves them the same way for every office, so an inbox of returns mostly repeats
+# them byte for byte: their reading is kept, keyed by the parts exactly as stored (not even inflated again).
+_STRUCTURES: dict[tuple[bytes, bytes], Structure] = {}
+_APPLICATIONS: dict[bytes, str | None] = {}
 _CACHE_LIMIT = 64
 
 
@@ -325,12 +325,11 @@ def _open_workbook(package: Package) -> Workbook:
 
 def _structure(package: Package) -> Structure:
     rels_part = "xl/_rels/workbook.xml.rels"
+    key = (package.stored("xl/workbook.xml"), package.stored(rels_part) if package.has(rels_part) else b"")
+    if key in _STRUCTURES:
+        return _STRUCTURES[key]
     workbook_xml = package.read("xl/workbook.xml")
     rels_xml = package.read(rels_part) if package.has(rels_part) else b""
-    key = (package.crc("xl/workbook.xml"), package.crc(rels_part))
-    kept = _STRUCTURES.get(key)
-    if kept is not None and kept[0] == (workbook_xml, rels_xml):
-        return kept[1]
     root = package.parse("xl/workbook.xml", workbook_xml, bulk=True)  # hundreds of defined names
     rels = _relationships(package, rels_part, "xl/workbook.xml", rels_xml)
     sheet_parts: dict[str, str] = {}
@@ -351,7 +350,8 @@ def _structure(package: Package) -> Structure:
     strings_part = next((target for target, kind in rels.values() if kind.endswith("/sharedStrings")),
                         "xl/sharedStrings.xml")
     structure = Structure(sheet_parts, sheet_states, names, strings_part)
-    _remember(_STRUCTURES, key, ((workbook_xml, rels_xml), structure))
+    if None not in key:
+        _remember(_STRUCTURES, key, structure)
     return structure
 
 
@@ -450,17 +450,17 @@ def _custom_properties(package: Package) -> dict[str, str]:
 def _application(package: Package) -> str | None:
     if not package.has("docProps/app.xml"):
         return None
+    key = package.stored("docProps/app.xml")
+    if key in _APPLICATIONS:
+        return _APPLICATIONS[key]
     data = package.read("docProps/app.xml")
-    key = package.crc("docProps/app.xml")
-    kept = _APPLICATIONS.get(key)
-    if kept is not None and kept[0] == data:
-        return kept[1]
     root = package.parse("docProps/app.xml", data, bulk=True)  # XlsxWriter lists every defined name here
     app, version = child(root, "Application"), child(root, "AppVersion")
     name = (app.text or "").strip() if app is not None else ""
     if version is not None and version.text:
         name = f"{name} {version.text.strip()}".strip()
-    _remember(_APPLICATIONS, key, (data, name or None))
+    if key is not None:
+        _remember(_APPLICATIONS, key, name or None)
     return name or None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from posixpath import dirname, join, normpath
@@ -112,7 +113,8 @@ class Package:
     archive: zipfile.ZipFile
     names: set[str] = field(default_factory=set)
     total_read: int = 0
-    crcs: dict[str, int] = field(default_factory=dict)
+    infos: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
+    data: bytes = b""
 
     @classmethod
     def open(cls, data: bytes, path: str) -> "Package":
@@ -132,14 +134,32 @@ class Package:
         for info in infos:
             if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                 raise _bomb(path, f"部件 {info.filename} 的压缩比异常（{info.file_size // max(info.compress_size, 1)}:1）")
-        return cls(path, archive, {info.filename for info in infos}, crcs={info.filename: info.CRC for info in infos})
+        return cls(path, archive, {info.filename for info in infos}, infos={info.filename: info for info in infos},
+                   data=data)
 
     def has(self, name: str) -> bool:
         return name in self.names
 
-    def crc(self, name: str) -> int | None:
-        """The CRC-32 the zip directory declares for a part: a cheap key for caches that then compare bytes."""
-        return self.crcs.get(name)
+    def stored(self, name: str) -> bytes | None:
+        """A part exactly as stored in the zip (its compression method, then its compressed bytes), or None.
+
+        Equal stored bytes mean equal content without inflating either: a key for caches of parts that many
+        files repeat byte for byte. None when the part is missing, encrypted, or its local header (the 30 bytes
+        of fixed layout that the zip format puts before every member) does not check out.
+        """
+        info = self.infos.get(name)
+        if info is None or info.flag_bits & 0x1:
+            return None
+        offset = info.header_offset
+        header = self.data[offset:offset + 30]
+        if len(header) < 30 or header[:4] != b"PK\x03\x04":
+            return None
+        name_length, extra_length = struct.unpack("<HH", header[26:30])
+        start = offset + 30 + name_length + extra_length
+        content = self.data[start:start + info.compress_size]
+        if len(content) != info.compress_size:
+            return None
+        return bytes((info.compress_type & 0xFF,)) + content
 
     def read(self, name: str) -> bytes:
         """A part's bytes, never more than the limits allow (the sizes in the zip header may lie)."""
