@@ -303,3 +303,21 @@ def test_a_workbook_part_read_before_is_recognised_by_its_stored_bytes_and_a_cha
     moved = with_workbook_xml(first, lambda xml: xml.replace((name + "D$7").encode(), (name + "E$7").encode()))
     assert Package.open(moved, "m.xlsx").stored("xl/workbook.xml") != stored[0]
     assert read_bytes(moved).where("t3_new_natural") == (T3, "E7")
+
+
+def test_protection_is_read_from_the_element_not_from_look_alike_bytes():
+    import zipfile
+
+    unprotected = edited(small_town(), lambda wb: [setattr(ws, "protection", type(ws.protection)())
+                                                   for ws in wb.worksheets] + [wb[T3].__setitem__(
+                                                       "L40", '<sheetProtection sheet="1"/>')])
+    decoy = b'<!-- <sheetProtection sheet="1"/> -->'
+    source, buffer = zipfile.ZipFile(io.BytesIO(unprotected)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                part = part.replace(b"</worksheet>", decoy + b"</worksheet>")  # a comment that looks like it
+            target.writestr(info, part)
+    for data in (unprotected, buffer.getvalue()):
+        assert codes(read_bytes(data).findings).count("PROTECTION_REMOVED") == 5

@@ -184,7 +184,12 @@ class Workbook:
             return self._sheets[name].protected
         if name not in self.sheet_parts:
             return None
-        return protected_in_bytes(self.package.read(self.sheet_parts[name]))
+        data = self.package.read(self.sheet_parts[name])
+        protected = protected_in_bytes(data)
+        if protected is None:
+            root = self.package.parse(self.sheet_parts[name], data, bulk=True)
+            protected = _protection_element(root, _namespace(root))
+        return protected
 
     def resolve_name(self, name: str) -> tuple[str, int, int] | None:
         """(sheet, row, col) of a defined name that refers to one cell, else None."""
@@ -475,11 +480,10 @@ def _parse_sheet(package: Package, name: str, part: str, strings) -> Sheet:
     if trimmed is None:
         root = package.parse(part, data, bulk=True)
         ns = _namespace(root)
-        protection = root.find(ns + "sheetProtection")
-        protected = protection is not None and protection.get("sheet") in ("1", "true")
+        protected = _protection_element(root, ns)
     else:
         ns = _namespace(root)
-        protected = protected_in_bytes(data)
+        protected = bool(protected_in_bytes(data))  # the cut is only made where the bytes can tell
     data_element = root.find(ns + "sheetData")
     elements = {}
     if data_element is not None:
@@ -499,40 +503,59 @@ def sheet_data_only(data: bytes) -> bytes | None:
 
     The cells are all the reader needs from a worksheet, yet a returned template carries as much again in data
     validations, conditional formats and page setup, and parsing is most of the reader's time. The cut is made
-    only where the bytes leave no doubt: exactly one unprefixed ``<sheetData>`` with content, and no comment,
-    CDATA section or processing instruction before it that could hide markup. Whatever the cut yields is still
-    parsed by lxml; anything it cannot cut, or that then does not parse, is read whole.
+    only where the bytes leave no doubt (see :func:`_plain_markup`; exactly one unprefixed ``<sheetData>`` with
+    content), and the styled empty cells (half of a template's, from merged areas and borders) are left out.
+    Whatever the cut yields is still parsed by lxml; anything it cannot cut, or that then does not parse, is read
+    whole.
     """
     start = data.find(b"<sheetData")
     end = data.find(b"</sheetData>", start)
     if (start < 0 or end < 0 or not data.startswith(b"<sheetData>", start)
             or data.find(b"<sheetData", start + 1) >= 0 or data.find(b"</sheetData>", end + 1) >= 0
-            or b":sheetData" in data):
+            or b":sheetData" in data or not _plain_markup(data)):
         return None
-    prolog_end = data.find(b"?>", 0, start) + 2 if data.startswith(b"<?xml") else 0
-    head = data[prolog_end:start]
-    if b"<!" in head or b"<?" in head:  # a comment, CDATA section, DTD or processing instruction
-        return None
-    root = _ROOT_NAME.match(data, data.find(b"<", prolog_end))
+    root = _ROOT_NAME.match(data, data.find(b"<", _prolog_end(data)))
     if root is None:
         return None
     head_end = data.find(b">", root.start()) + 1
     if head_end > start:
         return None
-    cells = data[start:end + len(b"</sheetData>")]
-    if b"<![CDATA[" not in cells:
-        # styled empty cells (half of a template's, from merged areas and borders) hold nothing to read
-        cells = _EMPTY_CELL.sub(b"", cells)
+    cells = _EMPTY_CELL.sub(b"", data[start:end + len(b"</sheetData>")])
     return b"".join((data[:head_end], cells, b"</", root.group(1), b">"))
+
+
+def _prolog_end(data: bytes) -> int:
+    return data.find(b"?>") + 2 if data.startswith(b"<?xml") else 0
+
+
+def _plain_markup(data: bytes) -> bool:
+    """True when every ``<`` after the XML declaration starts an element or end tag: no comment, CDATA section,
+    DTD or processing instruction, the only places where markup-like bytes are not markup."""
+    prolog_end = _prolog_end(data)
+    # a one-byte search first: most worksheets hold no "!" or "?" at all (a two-byte search stops at every "<")
+    return ((data.find(b"!", prolog_end) < 0 or data.find(b"<!", prolog_end) < 0)
+            and (data.find(b"?", prolog_end) < 0 or data.find(b"<?", prolog_end) < 0))
 
 
 _EMPTY_CELL = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{1,7}" s="[0-9]{1,5}"/>')
 
 
-def protected_in_bytes(data: bytes) -> bool:
-    """Whether a worksheet part's bytes switch its protection on (its ``<sheetProtection sheet="1">``)."""
+def protected_in_bytes(data: bytes) -> bool | None:
+    """Whether a worksheet part's bytes switch its protection on (its ``<sheetProtection sheet="1">``); None
+    when the bytes alone cannot tell (markup that is not markup: see :func:`_plain_markup`)."""
+    if not _plain_markup(data):
+        return None
     at = data.find(b"sheetProtection")
-    return at > 0 and bool(_PROTECTED.match(data, data.rfind(b"<", 0, at)))
+    while at > 0:  # the word may also be a cell's text; the element is the one an opening "<" starts
+        if _PROTECTED.match(data, data.rfind(b"<", 0, at)):
+            return True
+        at = data.find(b"sheetProtection", at + 1)
+    return False
+
+
+def _protection_element(root, ns: str) -> bool:
+    protection = root.find(ns + "sheetProtection")
+    return protection is not None and protection.get("sheet") in ("1", "true")
 
 
 def _translate_shared(master: tuple[str, str], ref: str) -> str:
