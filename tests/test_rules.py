@@ -113,3 +113,12 @@ def test_rendered_formulas_compute_what_python_computes(inputs, overview, typed_
 def test_fee_amounts_keep_their_decimals():
     values = published_values(REPORTS["03_pingtan_2023.txt"])
     assert values["t2_fee"] == Decimal("5949.088667")
+
+
+def test_missing_and_none_values_count_as_zero():
+    from gongkai_xlsx.form.rules import total
+
+    zeros = FORM_2021.complete_values({})
+    partial = {"t3_new_natural": 0, "t3_open_natural": None}
+    assert evaluate(FORM_2021, partial) == evaluate(FORM_2021, zeros) == []
+    assert total({"a": 2, "b": None}, ("a", "b", "c")) == 2 and total({"a": 2, "b": 3}, ("a", "b")) == 5
