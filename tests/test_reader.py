@@ -308,16 +308,21 @@ def test_a_workbook_part_read_before_is_recognised_by_its_stored_bytes_and_a_cha
 def test_protection_is_read_from_the_element_not_from_look_alike_bytes():
     import zipfile
 
-    unprotected = edited(small_town(), lambda wb: [setattr(ws, "protection", type(ws.protection)())
-                                                   for ws in wb.worksheets] + [wb[T3].__setitem__(
-                                                       "L40", '<sheetProtection sheet="1"/>')])
-    decoy = b'<!-- <sheetProtection sheet="1"/> -->'
-    source, buffer = zipfile.ZipFile(io.BytesIO(unprotected)), io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            part = source.read(info)
-            if info.filename.startswith("xl/worksheets/sheet"):
-                part = part.replace(b"</worksheet>", decoy + b"</worksheet>")  # a comment that looks like it
-            target.writestr(info, part)
-    for data in (unprotected, buffer.getvalue()):
-        assert codes(read_bytes(data).findings).count("PROTECTION_REMOVED") == 5
+    def rewritten(data: bytes, change) -> bytes:  # every worksheet part changed by ``change``
+        source, buffer = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                part = source.read(info)
+                target.writestr(info, change(part) if info.filename.startswith("xl/worksheets/sheet") else part)
+        return buffer.getvalue()
+
+    # a cell whose text reads like the element, in the sheet itself, before the real element (if any)
+    text_cell = b'<c r="Z1" t="inlineStr"><is><t>sheetProtection sheet="1"</t></is></c></row>'
+    with_text = lambda part: part.replace(b"</row>", text_cell, 1)  # noqa: E731
+    # a comment that looks like the element
+    with_comment = lambda part: part.replace(b"</worksheet>", b'<!-- <sheetProtection sheet="1"/> --></worksheet>')  # noqa: E731
+    protected = small_town()
+    unprotected = edited(protected, lambda wb: [setattr(ws, "protection", type(ws.protection)()) for ws in wb.worksheets])
+    for change in (with_text, with_comment):
+        assert codes(read_bytes(rewritten(unprotected, change)).findings).count("PROTECTION_REMOVED") == 5
+        assert "PROTECTION_REMOVED" not in codes(read_bytes(rewritten(protected, change)).findings)

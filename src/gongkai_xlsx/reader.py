@@ -391,14 +391,9 @@ class SharedStrings:
         self._decoded: dict[int, str] = {}
 
     def _parse_through(self, index: int) -> None:
-        root = None
         # a little beyond the string asked for, and more each time: one or two parses, not one per string
         cut = None if self._whole else self._cut_after(max(index, 2 * len(self._items), 31))
-        if cut is not None:
-            try:
-                root = self._package.parse(self._part, cut, bulk=True)
-            except UnreadableFile:
-                root = None  # let the whole part decide whether it is damaged
+        root = _parse_cut(self._package, self._part, cut)
         if root is not None:
             items = list(root.iterchildren(_namespace(root) + "si"))
             if len(items) <= index:  # counted wrong (an odd writer): read it all
@@ -471,19 +466,14 @@ def _application(package: Package) -> str | None:
 
 def _parse_sheet(package: Package, name: str, part: str, strings) -> Sheet:
     data = package.read(part)
-    trimmed = sheet_data_only(data)
-    if trimmed is not None:
-        try:
-            root = package.parse(part, trimmed, bulk=True)
-        except UnreadableFile:
-            trimmed = None  # let the whole part decide whether it is damaged
-    if trimmed is None:
+    root = _parse_cut(package, part, sheet_data_only(data))
+    if root is not None:
+        ns = _namespace(root)
+        protected = bool(protected_in_bytes(data))  # the cut is only made where the bytes can tell
+    else:
         root = package.parse(part, data, bulk=True)
         ns = _namespace(root)
         protected = _protection_element(root, ns)
-    else:
-        ns = _namespace(root)
-        protected = bool(protected_in_bytes(data))  # the cut is only made where the bytes can tell
     data_element = root.find(ns + "sheetData")
     elements = {}
     if data_element is not None:
@@ -493,6 +483,17 @@ def _parse_sheet(package: Package, name: str, part: str, strings) -> Sheet:
                 if ref:
                     elements[ref if ref.isalnum() and ref.isupper() else ref.replace("$", "").upper()] = cell
     return Sheet(name, elements, strings, ns, protected)
+
+
+def _parse_cut(package: Package, part: str, cut: bytes | None):
+    """A part cut down to what the reader needs, parsed; None when there is no cut or it does not parse (the
+    whole part then decides whether the file is damaged)."""
+    if cut is None:
+        return None
+    try:
+        return package.parse(part, cut, bulk=True)
+    except UnreadableFile:
+        return None
 
 
 _ROOT_NAME = re.compile(rb"<([\w:]+)[\s>]")
@@ -621,8 +622,6 @@ def _read_values(workbook: Workbook, report: Report, located: dict[str, tuple[st
         raw = sheet.get(ref) if sheet else None
         source = SourceCell(sheet_name, ref, raw.value if raw else None, raw.formula if raw else None)
         sources[item.id] = source
-        if item.computed and raw is not None and raw.formula and not trust_totals:
-            continue  # a live formula: recomputed below from the inputs, its cached value ignored
         value = _normalise(report, item, source, raw, blanks, placeholders)
         if item.computed and not trust_totals:
             typed_totals[item.id] = (value, source)
