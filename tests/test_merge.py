@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gongkai_xlsx.cli import app
-from gongkai_xlsx.consolidate import SHEET_DETAIL, SHEET_STATUS, SHEET_SUMMARY, SHEET_TEXTS, render_consolidated
+from gongkai_xlsx.consolidate import SHEET_BY_CATEGORY, SHEET_DETAIL, SHEET_STATUS, SHEET_SUMMARY, SHEET_TEXTS, render_consolidated
 from gongkai_xlsx.export import consolidated_frame, export_consolidated
 from gongkai_xlsx.form import FORM_2021, Severity
 from gongkai_xlsx.intake import collect
@@ -114,6 +114,29 @@ def test_totals_equal_independently_computed_sums(county, merged):
                 for item in FORM_2021.items}
     assert merged.totals == expected
     assert merged.totals["t3_new_total"] > 0
+
+
+def test_category_totals_and_detail_rows_equal_independently_computed_values(county, merged):
+    _, _, current = county
+    ids = [item.id for item in FORM_2021.items]
+
+    def expected(codes):  # numbers as the workbook stores them (amounts in yuan become floats)
+        return [float(sum(FORM_2021.complete_values(current[code].values)[i] for code in codes)) for i in ids]
+
+    # the cached values of the formulas, as Excel shows them before recalculating
+    workbook = openpyxl.load_workbook(io.BytesIO(render_consolidated(merged)), data_only=True)
+    detail = list(workbook[SHEET_DETAIL].iter_rows(min_row=3, values_only=True))
+    assert [row[0] for row in detail] == [m.agency.code for m in merged.members]
+    for row in detail:
+        assert list(row[len(row) - len(ids):]) == expected([row[0]])
+    by_category = list(workbook[SHEET_BY_CATEGORY].iter_rows(min_row=2, values_only=True))
+    assert list(by_category[0][2:]) == ids
+    categories = [row[0] for row in by_category[1:]]
+    assert set(categories) >= {m.agency.category for m in merged.members}
+    for row in by_category[1:]:
+        codes = [m.agency.code for m in merged.members if m.agency.category == row[0]]
+        assert row[1] == len(codes)
+        assert list(row[2:]) == expected(codes)
 
 
 def test_cross_year_rules_run_against_last_years_consolidation(merged):

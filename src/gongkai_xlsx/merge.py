@@ -58,6 +58,7 @@ class Member:
 
     agency: Agency
     entry: Entry
+    row: list = field(default_factory=list)  # its values in the form's item order: a row of 明细
 
     @property
     def values(self) -> dict:
@@ -198,13 +199,16 @@ def _decide(merged: MergeResult) -> None:
     merged.members.sort(key=lambda m: (order.get(m.agency.code, len(order)), m.agency.code, m.agency.name))
     if merged.roster is not None:
         merged.missing = [agency for agency in merged.roster if agency.code not in by_agency]
-    form = merged.form
-    totals = {item.id: 0 for item in form.items}
-    for member in merged.members:  # one pass over the members (not one per item)
+    item_ids = [item.id for item in merged.form.items]
+    for member in merged.members:
         values = member.values
-        for item_id in totals:
-            totals[item_id] += values.get(item_id, 0)
-    merged.totals = totals
+        member.row = [values.get(item_id, 0) for item_id in item_ids]
+    merged.totals = dict(zip(item_ids, column_sums([member.row for member in merged.members], len(item_ids))))
+
+
+def column_sums(rows: list[list], width: int) -> list:
+    """The sum of each column of equally long rows of item values; zeros when there are no rows."""
+    return [sum(column) for column in zip(*rows)] if rows else [0] * width
 
 
 def entry_findings(entry: Entry) -> list[Finding]:
