@@ -165,6 +165,46 @@ def test_the_consolidated_workbook_verifies_clean_and_is_reproducible(merged):
                                                "无法读取", "年度不符(未计入)", "未报送"}
 
 
+def test_parallel_verification_gives_what_one_process_gives(county):
+    root, _, _ = county
+    previous = read_file(root / "上年汇总" / f"{YEAR - 1}年政府信息公开工作年度报告汇总_示例县.xlsx")
+    changed = previous.members[0]
+    changed["values"] = {key: value + 1 for key, value in changed["values"].items()}  # its carry-over now differs
+    serial, parallel = (merge_inbox([root / "收件箱"], year=YEAR, roster=samples.roster(), unit_name="示例县",
+                                    unit_code=samples.COUNTY_CODE, previous=previous, workers=workers)
+                        for workers in (1, 2))
+
+    def outcome(result):
+        return [(e.submission.name, e.status, sorted((f.code, f.message, [(c.sheet, c.cell) for c in f.cells])
+                                                   for f in e.result.findings))
+                for e in result.entries]
+
+    assert outcome(parallel) == outcome(serial)
+    assert parallel.totals == serial.totals
+    carry = [e.agency.code for e in parallel.entries for f in e.result.findings if f.code == "CROSS_YEAR_CARRY"]
+    assert changed["code"] in carry  # last year's figures reached the worker processes
+
+
+def test_a_consolidated_workbooks_detail_is_read_cell_by_cell(merged):
+    workbook = openpyxl.load_workbook(io.BytesIO(render_consolidated(merged)))
+    detail = workbook[SHEET_DETAIL]
+    ids = [cell.value for cell in detail[2]]
+    typed, junk = FORM_2021.items[0].id, FORM_2021.items[1].id
+    typed_cell = detail.cell(row=4, column=ids.index(typed) + 1)
+    junk_cell = detail.cell(row=5, column=ids.index(junk) + 1)
+    typed_cell.value, junk_cell.value = "12", "见附件"
+    edited = io.BytesIO()
+    workbook.save(edited)
+    report = read_bytes(edited.getvalue(), "county.xlsx")
+    assert report.origin == "consolidated"
+    found = {(f.code, f.cells[0].sheet, f.cells[0].cell) for f in report.findings if f.cells}
+    assert ("TEXT_NUMBER", SHEET_DETAIL, typed_cell.coordinate) in found
+    assert ("NOT_A_NUMBER", SHEET_DETAIL, junk_cell.coordinate) in found
+    assert report.members[1]["values"][typed] == 12 and report.members[2]["values"][junk] == 0
+    assert report.values[typed] == sum(m["values"][typed] for m in report.members)
+    assert report.values[typed] == merged.totals[typed] - merged.members[1].values[typed] + 12
+
+
 def test_include_invalid_counts_returns_with_errors(county):
     root, _, _ = county
     result = merge_inbox([root / "收件箱"], year=YEAR, roster=samples.roster(), include_invalid=True, workers=1)

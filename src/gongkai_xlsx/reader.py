@@ -810,19 +810,23 @@ def _read_consolidated(workbook: Workbook, report: Report, located) -> None:
     if missing:
         report.findings.append(F.CELLS_NOT_FOUND(count=len(missing), first=missing[0].label, first_en=missing[0].id))
     row = 2
-    totals: dict[str, Decimal | int] = {item.id: 0 for item in form.items}
+    # (item, its column's letters): a city's workbook has 200 numbers per member, and a1() of each would
+    # overflow its cache
+    item_columns = [(item, a1(0, columns[item.id])[:-1]) for item in form.items if item.id in columns]
     while True:
         code, name = sheet.at(row, columns.get("code", 0)), sheet.at(row, columns.get("name", 1))
         if (code is None or code.value in (None, "")) and (name is None or name.value in (None, "")):
             break
         values: dict[str, Decimal | int] = {}
-        for item in form.items:
-            if item.id not in columns:
-                continue
-            raw = sheet.at(row, columns[item.id])
-            source = SourceCell(DETAIL_SHEET, a1(row, columns[item.id]), raw.value if raw else None)
-            values[item.id] = _normalise(report, item, source, raw, [], [])
-            totals[item.id] += values[item.id]
+        number_row = str(row + 1)
+        for item, letters in item_columns:
+            ref = letters + number_row
+            number = sheet.whole_number(ref)
+            if number is None:  # not a plain whole number: normalised, and any problem is a finding
+                raw = sheet.get(ref)
+                number = _normalise(report, item, SourceCell(DETAIL_SHEET, ref, raw.value if raw else None), raw,
+                                    [], [])
+            values[item.id] = number
 
         def text(key: str) -> str:
             raw = sheet.at(row, columns[key]) if key in columns else None
@@ -833,7 +837,8 @@ def _read_consolidated(workbook: Workbook, report: Report, located) -> None:
         report.members.append({"code": text("code"), "name": text("name"), "category": text("category"),
                                "parent": text("parent"), "units": int(units), "values": values})
         row += 1
-    report.values = totals
+    report.values = {item.id: sum(member["values"].get(item.id, 0) for member in report.members)
+                     for item in form.items}
     report.units = sum(m["units"] for m in report.members) or 0
     for item in form.items:
         if item.id in located:

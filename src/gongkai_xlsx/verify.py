@@ -212,20 +212,22 @@ def verify_submissions(submissions: Sequence[Submission], *, year: int | None = 
     if previous is not None and not previous.members and previous_by_code is not None:
         # one agency's last-year workbook applies to whatever this year's files are
         previous_by_code = _AnyCode(previous.values)
-    jobs = [(s, year, previous_by_code) for s in submissions]
     if workers is None:
-        workers = min(os.cpu_count() or 1, 4) if len(jobs) >= PARALLEL_THRESHOLD else 1
+        workers = min(os.cpu_count() or 1, 4) if len(submissions) >= PARALLEL_THRESHOLD else 1
     results: list[FileResult] = []
     if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # what every job shares (last year's values: 200 per agency) goes to each worker once, not with each chunk
+        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                                 initargs=(year, previous_by_code)) as pool:
             # small chunks: the workers finish together (a chunk is ~0.1 s), results stream back for the progress bar
-            for result in pool.map(_verify_job, jobs, chunksize=max(1, min(25, len(jobs) // (workers * 4)))):
+            chunksize = max(1, min(25, len(submissions) // (workers * 4)))
+            for result in pool.map(_verify_job, submissions, chunksize=chunksize):
                 results.append(result)
                 if progress:
                     progress(1)
     else:
-        for submission, job_year, by_code in jobs:
-            results.append(verify_submission(submission, year=job_year, previous_by_code=by_code))
+        for submission in submissions:
+            results.append(verify_submission(submission, year=year, previous_by_code=previous_by_code))
             if progress:
                 progress(1)
     return results
@@ -245,8 +247,16 @@ class _AnyCode(dict):
         return True
 
 
-def _verify_job(job: tuple[Submission, int | None, Mapping | None]) -> FileResult:
-    submission, year, previous_by_code = job
+_worker_job_settings: tuple[int | None, Mapping | None] = (None, None)  # (year, previous_by_code), per worker
+
+
+def _start_worker(year: int | None, previous_by_code: Mapping | None) -> None:
+    global _worker_job_settings
+    _worker_job_settings = (year, previous_by_code)
+
+
+def _verify_job(submission: Submission) -> FileResult:
+    year, previous_by_code = _worker_job_settings
     result = verify_submission(submission, year=year, previous_by_code=previous_by_code)
     if result.report is not None:
         # in a worker process: the cell locations are in the findings already; leaving the per-item source
