@@ -20,25 +20,15 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from . import __version__
+from .consolidated_layout import (DETAIL_FIRST_ROW, DETAIL_FIXED, SHEET_BY_CATEGORY, SHEET_DETAIL, SHEET_FINDINGS,
+                                  SHEET_README, SHEET_STATUS, SHEET_SUMMARY, SHEET_TEXTS)
 from .form import Severity
-from .layout import Context, FormulaPlacement, ValuePlacement, quote_sheet, tables_sheet, wrapped_lines
+from .layout import (SHEET_STAMP, Context, FormulaPlacement, ValuePlacement, quote_sheet, tables_sheet,
+                     wrapped_lines)
 from .merge import STATUS_ZH, Entry, MergeResult, column_sums
 from .stamp import GENERATOR, NAME_PREFIX, PROPERTY_PREFIX
 from .template import Formats, write_sheet, write_text
 
-SHEET_README = "说明"
-SHEET_SUMMARY = "汇总"
-SHEET_BY_CATEGORY = "分类汇总"
-SHEET_DETAIL = "明细"
-SHEET_TEXTS = "文字"
-SHEET_STATUS = "报送情况"
-SHEET_FINDINGS = "校验明细"
-SHEET_STAMP = "_stamp"
-
-# 明细: two header rows (Chinese label, stable id), then one row per counted agency
-DETAIL_FIXED = (("机构代码", "code"), ("机构名称", "name"), ("类别", "category"), ("上级", "parent"),
-                ("状态", "status"), ("下级单位数", "units"), ("来源文件", "source"))
-DETAIL_FIRST_ROW = 2
 TEXT_LIMIT = 32_000
 
 

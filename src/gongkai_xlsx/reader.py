@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import findings as F
+from .consolidated_layout import DETAIL_FIRST_ROW, DETAIL_ID_ROW, SHEET_DETAIL
 from .findings import Finding, FindingCell
 from .form import CURRENT_FORM, Form
 from .form.model import ValueKind
@@ -277,7 +278,7 @@ def read_bytes(data: bytes, path: str = "<memory>", *, form: Form = CURRENT_FORM
         report.findings.append(F.STAMP_MISSING())
     if report.stamp.get("origin") == "imported":
         report.origin = "imported"
-    if report.stamp.get("origin") == "consolidated" and DETAIL_SHEET in workbook.sheet_parts:
+    if report.stamp.get("origin") == "consolidated" and SHEET_DETAIL in workbook.sheet_parts:
         report.origin = "consolidated"
         _read_consolidated(workbook, report, located)
         return report
@@ -791,17 +792,15 @@ def _year(value: object) -> int | None:
 
 
 # ------------------------------------------------------------------------------------------ consolidated workbooks
-DETAIL_SHEET = "明细"  # the consolidated workbook's detail sheet (gongkai_xlsx.consolidate.SHEET_DETAIL)
-
 
 def _read_consolidated(workbook: Workbook, report: Report, located) -> None:
     """A consolidated workbook: its totals are recomputed from the 明细 rows, never taken from its formulas."""
     form = report.form
-    sheet = workbook.sheet(DETAIL_SHEET)
+    sheet = workbook.sheet(SHEET_DETAIL)
     columns: dict[str, int] = {}
     col = 0
     while True:
-        raw = sheet.at(1, col)
+        raw = sheet.at(DETAIL_ID_ROW, col)
         if raw is None or raw.value in (None, ""):
             break
         columns[str(raw.value)] = col
@@ -809,7 +808,7 @@ def _read_consolidated(workbook: Workbook, report: Report, located) -> None:
     missing = [item for item in form.items if item.id not in columns]
     if missing:
         report.findings.append(F.CELLS_NOT_FOUND(count=len(missing), first=missing[0].label, first_en=missing[0].id))
-    row = 2
+    row = DETAIL_FIRST_ROW
     # (item, its column's letters): a city's workbook has 200 numbers per member, and a1() of each would
     # overflow its cache
     item_columns = [(item, a1(0, columns[item.id])[:-1]) for item in form.items if item.id in columns]
@@ -824,7 +823,7 @@ def _read_consolidated(workbook: Workbook, report: Report, located) -> None:
             number = sheet.whole_number(ref)
             if number is None:  # not a plain whole number: normalised, and any problem is a finding
                 raw = sheet.get(ref)
-                number = _normalise(report, item, SourceCell(DETAIL_SHEET, ref, raw.value if raw else None), raw,
+                number = _normalise(report, item, SourceCell(SHEET_DETAIL, ref, raw.value if raw else None), raw,
                                     [], [])
             values[item.id] = number
 

@@ -1,0 +1,19 @@
+"""The consolidated workbook's fixed shape: its sheet names and the layout of 明细.
+
+Public contracts (auditors' macros and other tools look for them); the writer (:mod:`.consolidate`) and the reader
+of a consolidated workbook (:mod:`.reader`, for the city level and ``--previous``) both take them from here.
+"""
+
+SHEET_README = "说明"
+SHEET_SUMMARY = "汇总"
+SHEET_BY_CATEGORY = "分类汇总"
+SHEET_DETAIL = "明细"
+SHEET_TEXTS = "文字"
+SHEET_STATUS = "报送情况"
+SHEET_FINDINGS = "校验明细"
+
+# 明细: two header rows (Chinese label, stable id), then one row per counted agency
+DETAIL_FIXED = (("机构代码", "code"), ("机构名称", "name"), ("类别", "category"), ("上级", "parent"),
+                ("状态", "status"), ("下级单位数", "units"), ("来源文件", "source"))
+DETAIL_ID_ROW = 1
+DETAIL_FIRST_ROW = 2
