@@ -34,6 +34,13 @@ class LibreOfficeError(RuntimeError):
     """The driver failed, or a job it ran failed."""
 
 
+def for_lo(values: dict) -> dict:
+    """Item values as LibreOffice's UNO takes and gives them (amounts as floats, counts as they are)."""
+    from decimal import Decimal
+
+    return {k: float(v) if isinstance(v, Decimal) else v for k, v in values.items()}
+
+
 def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 

@@ -289,9 +289,6 @@ def test_2019_trial_format_maps_what_maps_and_reports_the_rest(tmp_path):
            "penalty": (80, 2, 1200), "coercion": (10, 0, 45), "fee": (12, -1), "procure": (35, "1520.5")}
     values = zeros()
     t3 = FORM_2021.table3
-    for column, number in zip(t3.columns, (3, 1, 0, 0, 0, 0, 4)):
-        for row in ("new", "open", "total"):
-            values[t3.item_id(row, column.key)] = 0
     single = (2, 1, 0, 0, 0, 0, 3)
     for column, n_new, n_open, n_other in zip(t3.columns, (5, 1, 0, 0, 0, 0, 6), (3, 0, 0, 0, 0, 0, 3), single):
         values[t3.item_id("new", column.key)] = n_new

@@ -364,9 +364,10 @@ def to_glued_text(pub: Published) -> str:
 
 # ------------------------------------------------------------------------------------------ self-tests
 def test_grids_have_one_value_cell_per_item():
-    pub = Published("示例县民政局", 2025, {i.id: 0 for i in FORM_2021.items}, {})
+    pub = Published("示例县民政局", 2025, {item.id: number for number, item in enumerate(FORM_2021.items)}, {})
     values = [c for g in (grid_t2(pub), grid_t3(pub), grid_t4(pub)) for c in g.cells if c.value]
     assert len(values) == len(FORM_2021.items) == 10 + 175 + 15
+    assert sorted(int(c.text) for c in values) == list(range(len(FORM_2021.items)))  # each item's value once
 
 
 def test_grid_cells_do_not_overlap():

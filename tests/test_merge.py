@@ -1,6 +1,7 @@
 """merge: a realistic inbox in, every file accounted for, totals that add up, a workbook that verifies clean."""
 
 import gc
+import hashlib
 import io
 import json
 import zipfile
@@ -84,10 +85,11 @@ def test_a_workbook_is_read_where_it_is_verified_and_a_vanished_one_is_accounted
     vanished.write_bytes(render_template(year=YEAR))
     submissions = collect([tmp_path])
     assert [s.data for s in submissions] == [None, None]  # left on disk: a worker process reads them
+    kept_hash = hashlib.sha256(kept.read_bytes()).hexdigest()
     vanished.unlink()  # gone between collecting and verifying
     first, second = verify_submissions(submissions, year=YEAR, workers=1)
-    assert first.report is not None and first.sha256 == submissions[0].sha256 != ""
-    assert second.status == "unreadable" and "无法读取文件" in second.findings[0].message
+    assert first.status == "ok" and first.report.year == YEAR and first.sha256 == kept_hash
+    assert second.status == "unreadable" and "无法读取文件" in second.findings[0].message and second.sha256 == ""
 
 
 def test_every_input_is_accounted_for_with_one_status(county, merged):
@@ -148,7 +150,6 @@ def test_cross_year_rules_run_against_last_years_consolidation(merged):
 def test_the_consolidated_workbook_verifies_clean_and_is_reproducible(merged):
     data = render_consolidated(merged)
     assert data == render_consolidated(merged)
-    assert gc.isenabled()  # paused only while XlsxWriter writes
     report = read_bytes(data, "county.xlsx")
     assert report.origin == "consolidated" and report.year == YEAR and report.units == 27
     assert report.values == merged.totals
@@ -205,6 +206,31 @@ def test_a_consolidated_workbooks_detail_is_read_cell_by_cell(merged):
     assert report.members[1]["values"][typed] == 12 and report.members[2]["values"][junk] == 0
     assert report.values[typed] == sum(m["values"][typed] for m in report.members)
     assert report.values[typed] == merged.totals[typed] - merged.members[1].values[typed] + 12
+
+
+def test_the_cycle_collector_is_paused_only_while_the_workbook_is_written(merged, monkeypatch):
+    from gongkai_xlsx import consolidate
+
+    seen = []
+    write = consolidate._render
+    monkeypatch.setattr(consolidate, "_render", lambda *args: seen.append(gc.isenabled()) or write(*args))
+    render_consolidated(merged)
+    assert seen == [False] and gc.isenabled()
+
+    def failing(*args):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(consolidate, "_render", failing)
+    with pytest.raises(RuntimeError):
+        render_consolidated(merged)
+    assert gc.isenabled()  # on again after a failed write
+    gc.disable()
+    try:
+        monkeypatch.setattr(consolidate, "_render", lambda *args: b"")
+        render_consolidated(merged)
+        assert not gc.isenabled()  # a caller's own choice is left as it was
+    finally:
+        gc.enable()
 
 
 def test_include_invalid_counts_returns_with_errors(county):

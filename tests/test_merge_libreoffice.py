@@ -23,7 +23,7 @@ import openpyxl
 import pytest
 
 from gongkai_xlsx import samples
-from gongkai_xlsx.consolidate import SHEET_SUMMARY, render_consolidated
+from gongkai_xlsx.consolidate import SHEET_DETAIL, SHEET_SUMMARY, render_consolidated
 from gongkai_xlsx.form import FORM_2021, Severity
 from gongkai_xlsx.layout import CHECK_FAILURES
 from gongkai_xlsx.merge import merge_inbox
@@ -32,7 +32,7 @@ from gongkai_xlsx.template import render_template
 from gongkai_xlsx.verify import verify_report
 from gongkai_xlsx.xlsx_parts import UnreadableFile
 
-from libreoffice import libreoffice  # noqa: F401  (the pytest fixture; conftest puts tests/ on sys.path)
+from libreoffice import for_lo, libreoffice  # noqa: F401  (the pytest fixture; conftest puts tests/ on sys.path)
 
 pytestmark = pytest.mark.libreoffice
 
@@ -89,10 +89,6 @@ def _lo_returns() -> list[LoReturn]:
 LO_RETURNS = _lo_returns()
 NOT_COUNTED = {CIVIL, YUNTAI, AUDIT}
 MISSING = {YUNTAI, AUDIT}  # their only files cannot be read
-
-
-def for_lo(values: dict) -> dict:
-    return {k: float(v) if isinstance(v, Decimal) else v for k, v in values.items()}
 
 
 @dataclass
@@ -178,7 +174,7 @@ def test_returns_saved_by_libreoffice_read_back_as_typed(inbox, merged):
     assert {e.submission.name for e in readable if (e.report.provenance.application or "").startswith("LibreOffice")} \
         == {r.file for r in LO_RETURNS if r.status != "unreadable"}
     by_render = [e for e in merged.entries if e.submission.name not in inbox.through_lo]
-    assert (len(by_render), len(inbox.through_lo)) == (19, 14)  # 19 agencies by render_template, 13 in LibreOffice
+    assert (len(by_render), len(inbox.through_lo)) == (19, 14)  # 19 files by render_template, 14 through LibreOffice (13 agencies, one of them twice)
     assert all(e.status == "included" and e.result.findings == [] for e in by_render)
 
 
@@ -270,6 +266,16 @@ def _same(lo_value, cached, decimals: bool) -> bool:
 
 def test_every_numeric_cell_of_the_summary_is_named_by_its_stable_id(recalculated):
     assert set(recalculated.names) == set(ITEM_IDS) | {CHECK_FAILURES}
+    workbook = openpyxl.load_workbook(recalculated.path)
+    summary, detail = workbook[SHEET_SUMMARY], workbook[SHEET_DETAIL]
+    column_ids = {cell.column_letter: cell.value for cell in detail[2]}  # 明细's second header row: stable ids
+    sums = {cell.coordinate: re.fullmatch(r"=SUM\('明细'!([A-Z]+)3:\1\d+\)", str(cell.value))
+            for row in summary.iter_rows() for cell in row if str(cell.value).startswith("=SUM('明细'!")}
+    # every total over 明细 carries a name, and the name is the id of the column it adds up
+    by_cell = {cell: name for name, cell in recalculated.names.items()}
+    assert len(sums) == len(ITEM_IDS) and all(sums.values())
+    assert {by_cell.get(cell) for cell in sums} == set(ITEM_IDS)
+    assert all(by_cell[cell] == column_ids[match.group(1)] for cell, match in sums.items())
 
 
 def test_libreoffice_recalculates_every_named_summary_cell_to_the_cached_value(recalculated, merged):
@@ -282,8 +288,7 @@ def test_libreoffice_recalculates_every_named_summary_cell_to_the_cached_value(r
     assert not wrong, f"(LibreOffice, cached by XlsxWriter) differ: {wrong}"
     assert lo[CHECK_FAILURES] == 0 == cached[CHECK_FAILURES]
     # and the cached values are the merge's totals
-    assert {i: cached[i] for i in ITEM_IDS} == {i: float(v) if isinstance(v, Decimal) else v
-                                                for i, v in merged.totals.items()}
+    assert {i: cached[i] for i in ITEM_IDS} == for_lo(merged.totals)
 
 
 def test_the_comparison_sees_libreoffices_own_results(recalculated):

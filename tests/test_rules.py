@@ -121,4 +121,7 @@ def test_missing_and_none_values_count_as_zero():
     zeros = FORM_2021.complete_values({})
     partial = {"t3_new_natural": 0, "t3_open_natural": None}
     assert evaluate(FORM_2021, partial) == evaluate(FORM_2021, zeros) == []
+    # with a number beside them the checks fail, and exactly as they do with explicit zeros
+    with_none = evaluate(FORM_2021, {"t3_new_natural": 5, "t3_open_natural": None})
+    assert with_none == evaluate(FORM_2021, {"t3_new_natural": 5, "t3_open_natural": 0}) and len(with_none) == 2
     assert total({"a": 2, "b": None}, ("a", "b", "c")) == 2 and total({"a": 2, "b": 3}, ("a", "b")) == 5

@@ -34,7 +34,7 @@ from gongkai_xlsx.template import DEFAULT_PASSWORD, layout_for, render_template
 from gongkai_xlsx.verify import verify_file
 from gongkai_xlsx.xlsx_parts import Package, UnreadableFile
 
-from libreoffice import libreoffice  # noqa: F401  (the pytest fixture; conftest puts tests/ on sys.path)
+from libreoffice import for_lo, libreoffice  # noqa: F401  (the pytest fixture; conftest puts tests/ on sys.path)
 from reports import decoded_reports, input_values, published_values
 
 pytestmark = pytest.mark.libreoffice
@@ -59,10 +59,6 @@ def cell_of(item_id: str, *, shift: int = 0) -> tuple[str, str]:
 def lo_number(value):
     """LibreOffice gives every number as a double: a whole one back to int."""
     return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
-def for_lo(values: dict) -> dict:
-    return {k: float(v) if isinstance(v, Decimal) else v for k, v in values.items()}
 
 
 def sha256(path: Path) -> str:
@@ -257,7 +253,7 @@ def test_libreoffice_itself_shows_the_failures_written_down(label, saved):
     """The oracle: the template's live check cells, recalculated by LibreOffice before saving, fail exactly the
     instances written down for the case (and check_failures counts them)."""
     result = saved[f"broken:{label}"]
-    failing = {cid for cid, value in zip(CHECK_CELLS, result["cells"]) if value != 0}
+    failing = {cid for cid, value in zip(CHECK_CELLS, result["cells"], strict=True) if value != 0}
     assert failing == BROKEN[label].fails
     assert result["values"][CHECK_FAILURES] == len(BROKEN[label].fails)
     for item_id, typed in BROKEN[label].overrides.items():
