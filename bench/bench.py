@@ -32,6 +32,7 @@ from statistics import median
 import gongkai_xlsx
 from gongkai_xlsx import __version__
 from gongkai_xlsx.form import FORM_2021
+from gongkai_xlsx.layout import SHEET_MAIN, SHEET_T2, SHEET_T3, SHEET_T4
 from gongkai_xlsx.roster import Agency
 from gongkai_xlsx.template import TemplateFactory
 
@@ -49,8 +50,8 @@ def filled_contents(count: int) -> list[dict]:
     t3 = FORM_2021.table3
     contents = []
     for _ in range(count):
-        values = {item.id: rng.randint(0, 3) for item in FORM_2021.input_items if item.table == "t2" and not item.decimals}
-        values["t2_fee"] = rng.randint(0, 10**6) / 10**4
+        values = {item.id: rng.randint(0, 3) if not item.decimals else rng.randint(0, 10**6) / 10**4
+                  for item in FORM_2021.input_items if item.table == "t2"}  # the amount (万元) with 4 decimals
         for column in t3.columns[:-1]:
             new = rng.randint(0, 8)
             values[t3.item_id("new", column.key)] = new
@@ -67,7 +68,7 @@ def make_inbox(folder: Path, n: int) -> None:
         (folder / f"{agency.code}.xlsx").write_bytes(factories[index % VARIANTS].render(agency))
 
 
-FORM_SHEETS = ("基本信息及文字", "表二 主动公开", "表三 依申请公开", "表四 复议诉讼")
+FORM_SHEETS = (SHEET_MAIN, SHEET_T2, SHEET_T3, SHEET_T4)
 
 
 def openpyxl_values(path: str) -> list:

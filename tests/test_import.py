@@ -134,6 +134,20 @@ def test_huaian_2024_is_clean_and_every_quoted_number_agrees(imported):
 
 
 # ------------------------------------------------------------------------------------------ the seed
+def test_verify_checks_the_overview_only_against_cells_the_source_had():
+    """表四 published as a picture: its cells were never read, so "行政复议案件3件" is not a mismatch with 0."""
+    from gongkai_xlsx.report import Report, SourceCell
+    from gongkai_xlsx.verify import verify_report
+
+    values = FORM_2021.complete_values({})
+    read_t3 = {item.id: SourceCell("表三", None) for item in FORM_2021.items if item.table == "t3"}
+    report = Report(origin="imported", values=values, sources=read_t3,
+                    texts={"text_overview": "本年度共办理行政复议案件3件。"})
+    assert "IMPORT_TEXT_TABLE_MISMATCH" not in {f.code for f in verify_report(report)}
+    report.sources = {**read_t3, **{item.id: SourceCell("表四", None) for item in FORM_2021.items if item.table == "t4"}}
+    assert "IMPORT_TEXT_TABLE_MISMATCH" in {f.code for f in verify_report(report)}  # read, and it says 0
+
+
 def test_seed_imports_all_zero_with_its_sections():
     result = import_report(SEED)
     report = result.report

@@ -67,3 +67,34 @@ def test_unreadable_published_reports_get_a_message(tmp_path):
     junk.write_bytes(b"\x00\x01not a pdf")
     result = runner.invoke(app, ["import-report", str(junk), "-o", str(tmp_path / "o")])
     assert result.exit_code == 2 and "Traceback" not in result.output and "无法导入" in result.output
+
+
+def test_inputs_with_one_name_each_get_their_own_workbook_and_names_are_shown_as_typed(tmp_path):
+    source = (REPORTS / "06_huaian_2024.txt").read_text(encoding="utf-8")
+    inputs = []
+    for folder in ("a", "b"):  # the same file name from two offices' folders
+        (tmp_path / folder).mkdir()
+        inputs.append(tmp_path / folder / "报告[终稿].txt")
+        inputs[-1].write_text(source, encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["import-report", *map(str, inputs), "-o", str(out)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["报告[终稿]_txt_2_导入.xlsx", "报告[终稿]_txt_导入.xlsx"]
+    assert "报告[终稿].txt" in result.output  # not eaten as rich markup
+
+
+def test_a_file_system_error_is_a_message_not_a_traceback(tmp_path, monkeypatch, capsys):
+    import sys
+
+    import pytest
+
+    from gongkai_xlsx import cli
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setattr(sys, "argv", ["gongkai-xlsx", "template", "--year", "2025", "-o", str(blocker / "模板")])
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    assert exited.value.code == cli.EXIT_UNUSABLE
+    err = capsys.readouterr().err
+    assert "无法读写文件" in err and "not-a-folder" in err and "怎么办" in err and "Traceback" not in err

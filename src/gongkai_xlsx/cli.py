@@ -43,9 +43,9 @@ out = Console()
 
 
 def _fail(error: GongkaiError) -> None:
-    console.print(f"[bold red]错误：[/]{error.message}")
+    console.print(f"[bold red]错误：[/]{escape(error.message)}")
     if error.hint:
-        console.print(f"[yellow]怎么办：[/]{error.hint}")
+        console.print(f"[yellow]怎么办：[/]{escape(error.hint)}")
     raise typer.Exit(EXIT_UNUSABLE)
 
 
@@ -101,8 +101,8 @@ def template(
     table.add_column("文件")
     table.add_column("状态")
     for f in result.files[:30]:
-        table.add_row(f.agency.name if f.agency else "（空白模板）", f.agency.category if f.agency else "",
-                      f.path.name, "已生成" if f.status == "written" else "未变化")
+        table.add_row(*_cells(f.agency.name if f.agency else "（空白模板）", f.agency.category if f.agency else "",
+                      f.path.name, "已生成" if f.status == "written" else "未变化"))
     if len(result.files) > 30:
         table.add_row("…", "", f"另有 {len(result.files) - 30} 个文件", "")
     out.print(table)
@@ -159,14 +159,14 @@ def verify(
         table.add_column(header[1] if english else header[0])
     for f in result.files:
         agency = f.report.agency_name if f.report else ""
-        table.add_row(_short_name(f.path), agency, str(f.report.year or "") if f.report else "",
-                      STATUS_TEXT[f.status], str(f.errors), str(f.warnings), str(f.notices))
+        table.add_row(*_cells(_short_name(f.path), agency, str(f.report.year or "") if f.report else "",
+                              STATUS_TEXT[f.status], f.errors, f.warnings, f.notices))
     out.print(table)
     if not quiet:
         for f in result.files:
             if not f.findings:
                 continue
-            out.print(f"\n[bold]{f.path}[/]")
+            out.print(f"\n[bold]{escape(f.path)}[/]")
             for finding in f.findings:
                 label, style = SEVERITY_STYLE[finding.severity.value]
                 if english:
@@ -263,7 +263,8 @@ def merge(
         table.add_column(header)
     rows = status_rows(result)
     for name_code, name, category, status, entry, note in rows[:60]:
-        table.add_row(name or name_code or "", category, status, _short_name(entry.submission.name) if entry else "")
+        table.add_row(*_cells(name or name_code or "", category, status,
+                              _short_name(entry.submission.name) if entry else ""))
     if len(rows) > 60:
         table.add_row("…", "", f"另有 {len(rows) - 60} 行，见汇总工作簿“报送情况”", "")
     out.print(table)
@@ -321,19 +322,22 @@ def import_report_command(
     from .verify import verify_report
 
     rows, documents, code = [], [], EXIT_OK
-    for path in files:
+    for path, target in zip(files, _import_targets(files, out_dir)):
         try:
             imported = import_report(path, year=year, agency=agency)
             report = imported.report
             if report.year is None:
                 raise GongkaiError(f"{path.name}：无法识别报告年度。", hint="请用 --year 指定。")
             found = verify_report(report)
-            target = out_dir / f"{path.stem}_导入.xlsx"
             if target.exists() and not force:
                 raise GongkaiError(f"输出文件已存在：{target}", hint="请换一个输出目录，或加 --force 覆盖。")
-            write_atomically(target, render_template(
-                year=report.year, agency=Agency(report.agency_code or "", report.agency_name or path.stem),
-                values=report.values, texts=report.texts, origin="imported", totals_as_values=True))
+            try:
+                write_atomically(target, render_template(
+                    year=report.year, agency=Agency(report.agency_code or "", report.agency_name or path.stem),
+                    values=report.values, texts=report.texts, origin="imported", totals_as_values=True))
+            except OSError as exc:
+                raise GongkaiError(f"无法写入 {target}：{exc.strerror or exc}",
+                                   hint="请检查输出目录是否存在、是否有写入权限、磁盘是否已满。") from None
         except GongkaiError as error:
             code = EXIT_UNUSABLE
             rows.append((path.name, "", "", "无法导入", error.message + " " + error.hint))
@@ -360,7 +364,7 @@ def import_report_command(
     for header in ("文件", "机关", "年度", "表式", "结果"):
         table.add_column(header)
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*_cells(*row))
     out.print(table)
     raise typer.Exit(code)
 
@@ -391,13 +395,13 @@ def compare(
         }, ensure_ascii=False, indent=2) + "\n")
         raise typer.Exit(code)
     for line in result.identity:
-        out.print(f"[yellow]注意：[/]{line}")
+        out.print(f"[yellow]注意：[/]{escape(line)}")
     if result.differences:
         table = Table(title=f"数值不同的 {len(result.differences)} 项")
         for header in ("编号", "项目", first.name, second.name):
-            table.add_column(header)
+            table.add_column(escape(header))
         for d in result.differences:
-            table.add_row(d.item, d.label, str(d.a), str(d.b))
+            table.add_row(*_cells(d.item, d.label, d.a, d.b))
         out.print(table)
     if result.texts_changed:
         out.print("文字部分不同：" + "、".join(result.texts_changed))
@@ -511,6 +515,25 @@ def _working(label: str, quiet: bool = False) -> Iterator[None]:
         yield
 
 
+def _import_targets(files: list[Path], out_dir: Path) -> list[Path]:
+    """One workbook per input, named after it; 报告.txt beside 报告.html (or two 报告.txt from two folders) each
+    get their own, never one over the other."""
+    stems = [path.stem for path in files]
+    targets: list[Path] = []
+    for path in files:
+        stem = path.stem if stems.count(path.stem) == 1 else f"{path.stem}_{path.suffix.lstrip('.')}"
+        target, number = out_dir / f"{stem}_导入.xlsx", 2
+        while target in targets:
+            target, number = out_dir / f"{stem}_{number}_导入.xlsx", number + 1
+        targets.append(target)
+    return targets
+
+
+def _cells(*values: object) -> list[str]:
+    """Table cells from file names, agency names and messages: shown as typed, never read as rich markup."""
+    return [escape(str(value)) for value in values]
+
+
 def main() -> None:
     """Console entry point."""
     try:
@@ -518,6 +541,11 @@ def main() -> None:
     except KeyboardInterrupt:
         console.print("已中断。")
         sys.exit(130)
+    except OSError as error:  # an output folder without write permission, a full disk, a file that vanished
+        where = f" {error.filename}" if error.filename else ""
+        console.print(f"[bold red]错误：[/]无法读写文件{escape(where)}：{escape(error.strerror or str(error))}")
+        console.print("[yellow]怎么办：[/]请检查路径是否存在、是否有读写权限、磁盘是否已满，然后重新运行。")
+        sys.exit(EXIT_UNUSABLE)
 
 
 if __name__ == "__main__":

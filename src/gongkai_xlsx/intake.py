@@ -32,7 +32,7 @@ class Submission:
 
     name: str  # what a person recognises: the file name, or archive.zip › member, or mail.eml › attachment
     source: str  # the input file it was found in
-    data: bytes | None  # None when there is nothing to read (see note)
+    data: bytes | None  # None when the bytes are on disk (see path) or there is nothing to read (see note)
     member: str | None = None
     sender: str | None = None
     received: datetime | None = None  # the e-mail's date
@@ -83,15 +83,19 @@ def collect(paths: list[str | os.PathLike], skipped: list[str] | None = None) ->
 
 
 def _from_file(path: Path) -> list[Submission]:
-    size = path.stat().st_size
-    mtime = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+    try:
+        stat = path.stat()
+        size, mtime = stat.st_size, datetime.fromtimestamp(stat.st_mtime, tz=timezone.utc)
+        data = path.read_bytes() if path.name.lower().endswith((".eml", ".zip")) and size <= MAX_FILE_BYTES else None
+    except OSError as exc:  # no permission, or gone since the folder was listed: accounted for, not fatal
+        return [Submission(path.name, str(path), None, note=f"无法读取文件：{exc.strerror or exc}")]
     if size > MAX_FILE_BYTES:
         return [Submission(path.name, str(path), None, file_time=mtime, note=f"文件过大（{size // 1024 // 1024} MB），未读取")]
     if not path.name.lower().endswith((".eml", ".zip")):
         # a workbook (or anything else) is read where it is verified: in parallel runs the parent then never
         # holds or sends every file's bytes
         return [Submission(path.name, str(path), None, file_time=mtime, path=str(path))]
-    return _expand(Submission(path.name, str(path), path.read_bytes(), file_time=mtime), depth=0)
+    return _expand(Submission(path.name, str(path), data, file_time=mtime), depth=0)
 
 
 def _expand(item: Submission, depth: int) -> list[Submission]:

@@ -22,8 +22,6 @@ from .report import Report
 from .roster import Agency, normalise_text
 from .verify import FileResult, verify_submissions
 
-PARALLEL_THRESHOLD = 60
-
 STATUS_ZH = {
     "included": "已报送·通过",
     "invalid_excluded": "已报送·有错误(未计入)",
@@ -208,7 +206,7 @@ def _decide(merged: MergeResult) -> None:
 
 def column_sums(rows: list[list], width: int) -> list:
     """The sum of each column of equally long rows of item values; zeros when there are no rows."""
-    return [sum(column) for column in zip(*rows)] if rows else [0] * width
+    return [sum(column) for column in zip(*rows, strict=True)] if rows else [0] * width
 
 
 def entry_findings(entry: Entry) -> list[Finding]:

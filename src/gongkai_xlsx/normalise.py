@@ -24,6 +24,9 @@ class How(str, Enum):
 
 
 PLACEHOLDERS = {"/", "／", "无", "—", "——", "-", "－", "–", "\\", "、", "空", "null", "none", "n/a", "na", "无数据"}
+# a spreadsheet holds 15 significant digits; anything this large is a typing accident, not a count or an amount
+# (and 1E999 would overflow the float every spreadsheet and XlsxWriter store numbers as)
+TOO_LARGE = Decimal(10) ** 15
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
@@ -46,7 +49,7 @@ def parse_number(raw: object) -> Parsed:
     if isinstance(raw, bool):
         return Parsed(None, How.INVALID, raw)
     if isinstance(raw, (int, float, Decimal)):
-        return Parsed(_decimal(raw), How.NUMBER, raw)
+        return _within_range(Parsed(_decimal(raw), How.NUMBER, raw))
     text = unicodedata.normalize("NFKC", str(raw))
     text = "".join(text.split())  # spaces of any width, line breaks
     if text == "":
@@ -57,10 +60,17 @@ def parse_number(raw: object) -> Parsed:
         text = text.replace(",", "")
     if _PLAIN.match(text):
         try:
-            return Parsed(Decimal(text), How.TEXT_NUMBER, raw)
+            return _within_range(Parsed(Decimal(text), How.TEXT_NUMBER, raw))
         except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
             pass
     return Parsed(None, How.INVALID, raw)
+
+
+def _within_range(parsed: Parsed) -> Parsed:
+    value = parsed.value
+    if value is not None and (not value.is_finite() or abs(value) >= TOO_LARGE):
+        return Parsed(None, How.INVALID, parsed.raw)
+    return parsed
 
 
 def _decimal(number: int | float | Decimal) -> Decimal:

@@ -23,7 +23,7 @@ from .findings import Finding, FindingCell
 from .form import CURRENT_FORM, Form
 from .form.model import ValueKind
 from .layout import SHEET_STAMP, layout_fingerprint_of
-from .normalise import How, as_count, decimal_places, parse_number
+from .normalise import TOO_LARGE, How, as_count, decimal_places, parse_number
 from .report import Provenance, Report, SourceCell
 from .stamp import NAME_PREFIX, PROPERTY_PREFIX, STAMP_FIELDS
 from .template import layout_for
@@ -42,7 +42,7 @@ from .xlsx_parts import (
 )
 
 
-_PROTECTED = re.compile(rb"<(?:\w+:)?sheetProtection\b[^>]*\bsheet=([\"'])(?:1|true)\1")
+_PROTECTED = re.compile(rb"<(?:\w+:)?sheetProtection\b[^>]*\bsheet\s*=\s*([\"'])(?:1|true)\1")
 META_LABELS_EN = {"meta_agency": "agency name", "meta_code": "agency code", "meta_year": "reporting year"}
 
 
@@ -79,8 +79,8 @@ class Sheet:
             return None
         value = element[0]
         text = value.text
-        if value.tag != self._v_tag or not text or not text.isdigit() or not text.isascii():
-            return None
+        if value.tag != self._v_tag or not text or not text.isdigit() or not text.isascii() or len(text) > 15:
+            return None  # (longer: beyond a spreadsheet's precision, normalising rejects it)
         return int(text)
 
     def formula(self, ref: str) -> str | None:
@@ -109,7 +109,7 @@ class Sheet:
         ns = self._ns
         kind = cell.get("t") or "n"
         text = formula_element = inline = None
-        v_tag, f_tag, is_tag = ns + "v", ns + "f", ns + "is"
+        v_tag, f_tag, is_tag = self._v_tag, self._f_tag, ns + "is"
         for node in cell:  # a cell has at most three children; a loop is cheaper than three find() calls
             tag = node.tag
             if tag == v_tag:
@@ -562,10 +562,14 @@ def _protection_element(root, ns: str) -> bool:
 
 def _translate_shared(master: tuple[str, str], ref: str) -> str:
     """The formula of a cell that shares its master's formula (Excel writes these), moved by the offset."""
+    from openpyxl.formula.tokenizer import TokenizerError
     from openpyxl.formula.translate import Translator  # the well-kept implementation of this
 
     formula, origin = master
-    return Translator("=" + formula, origin=origin).translate_formula(ref)[1:]
+    try:
+        return Translator("=" + formula, origin=origin).translate_formula(ref)[1:]
+    except TokenizerError:  # a damaged master formula: the cell then counts as having none (a typed value)
+        return ""
 
 
 # ------------------------------------------------------------------------------------------ stamp and cells
@@ -670,7 +674,7 @@ def _value_plan(form: Form, located: dict[str, tuple[str, int, int]]) -> list[tu
 
 
 def _normalise(report: Report, item, source: SourceCell, raw: RawCell | None, blanks, placeholders):
-    if raw is not None and type(raw.value) is int and raw.value >= 0 and not raw.error:
+    if raw is not None and type(raw.value) is int and 0 <= raw.value < TOO_LARGE and not raw.error:
         return raw.value  # a whole number typed as a number, nothing to normalise
     cell = FindingCell(source.sheet, source.cell, item.id, None if raw is None else _jsonable(raw.value))
     where = _where(item.label, source)

@@ -7,6 +7,7 @@ address, stable id and value. Files are verified in parallel when there are many
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -141,7 +142,8 @@ def verify_report(report: Report, *, previous: Report | Mapping | None = None,
         # a published report: the numbers its overview quotes are checked against its tables
         from .importer.narrative import check_overview
 
-        found += check_overview(report.texts.get("text_overview", ""), report.values, set(report.values))[1]
+        # only cells the source really had: a table published as an image is not a table of zeros
+        found += check_overview(report.texts.get("text_overview", ""), report.values, set(report.sources))[1]
     return found
 
 
@@ -151,9 +153,11 @@ def verify_file(path: str | os.PathLike, *, previous: Report | Mapping | None = 
     path = str(path)
     try:
         report = read_file(path)
+        found = verify_report(report, previous=previous, year=year)
     except UnreadableFile as error:
         return FileResult(path, _sha256(path), "unreadable", [unreadable_finding(error)])
-    found = verify_report(report, previous=previous, year=year)
+    except Exception as error:  # noqa: BLE001 - see unexpected_finding
+        return FileResult(path, _sha256(path), "unreadable", [unexpected_finding(error)])
     status = "errors" if any(f.severity is Severity.ERROR for f in found) else "ok"
     return FileResult(path, report.provenance.sha256 if report.provenance else "", status, found, report)
 
@@ -163,9 +167,17 @@ def unreadable_finding(error: UnreadableFile) -> Finding:
                         advice_en=error.hint_en)
 
 
-def _sha256(path: str) -> str:
-    import hashlib
+def unexpected_finding(error: Exception) -> Finding:
+    """A file that made the reader fail in a way nobody foresaw: that one file is reported (and the run goes on
+    with the others) instead of the whole batch stopping with a traceback."""
+    detail = f"{type(error).__name__}: {error}"[:200]
+    return F.UNREADABLE(reason=f"读取时遇到未预料的内容（{detail}）",
+                        advice="请让报送单位用 Excel 或 WPS 重新另存为 .xlsx 后发送；如仍出现，请把此文件交给 gongkai-xlsx 的维护者。",
+                        reason_en=f"unexpected content ({detail})",
+                        advice_en="Ask for the file re-saved as .xlsx; if it persists, send it to the maintainers.")
 
+
+def _sha256(path: str) -> str:
     try:
         with open(path, "rb") as handle:
             return hashlib.file_digest(handle, "sha256").hexdigest()
@@ -184,8 +196,15 @@ def verify_submission(submission: Submission, *, year: int | None = None,
         return FileResult(submission.name, "", "unreadable", [finding])
     try:
         report = read_bytes(data, submission.name)
+        return _verified(submission, report, year, previous_by_code)
     except UnreadableFile as error:
-        return FileResult(submission.name, submission.sha256, "unreadable", [unreadable_finding(error)])
+        return FileResult(submission.name, hashlib.sha256(data).hexdigest(), "unreadable", [unreadable_finding(error)])
+    except Exception as error:  # noqa: BLE001 - see unexpected_finding
+        return FileResult(submission.name, hashlib.sha256(data).hexdigest(), "unreadable", [unexpected_finding(error)])
+
+
+def _verified(submission: Submission, report: Report, year: int | None,
+              previous_by_code: Mapping[str, Mapping] | None) -> FileResult:
     provenance = report.provenance
     provenance.member = submission.member
     provenance.sender = submission.sender

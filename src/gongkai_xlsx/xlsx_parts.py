@@ -166,7 +166,8 @@ class Package:
         try:
             with self.archive.open(name) as member:
                 data = member.read(MAX_PART_BYTES + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError, KeyError) as exc:
+            # KeyError: a part the workbook's own index names is not in the zip
             raise UnreadableFile("damaged", f"文件已损坏或不完整（部件 {name} 无法解压）。", "请让报送单位重新发送原文件。",
                                  path=self.path, message_en=f"The file is damaged ({name}: {exc}).",
                                  hint_en="Ask the office to send the file again.") from None
