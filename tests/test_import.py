@@ -350,6 +350,14 @@ def _broken_docx() -> bytes:
     return buffer.getvalue()
 
 
+def _bomb_docx() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", b"<w:document>" + b" " * 60_000_000 + b"</w:document>")
+    return buffer.getvalue()
+
+
 def _scanned_pdf() -> bytes:
     from PIL import Image
     buffer = io.BytesIO()
@@ -377,6 +385,9 @@ UNUSABLE = {
     "broken.docx": _broken_docx(),
     "broken.pdf": b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage",
     "scanned.pdf": _scanned_pdf(),
+    "encrypted.docx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(200) + "EncryptedPackage".encode("utf-16-le")
+                       + bytes(300)),
+    "bomb.docx": _bomb_docx(),
 }
 
 
@@ -401,8 +412,20 @@ def test_unusable_inputs_say_what_is_wrong(tmp_path):
     assert "图片" in message("tables_as_images.html")
     assert "扫描件" in message("scanned.pdf")
     assert "Excel" in message("workbook.docx")
+    assert "密码" in message("encrypted.docx")
+    assert "压缩炸弹" in message("bomb.docx")
     assert ".docx" in InputError.__str__(pytest.raises(InputError, import_report,
                                                        write(tmp_path, "x.doc", UNUSABLE["old_word.doc"])).value)
+
+
+def test_a_file_too_large_for_a_report_is_not_read(tmp_path, monkeypatch):
+    from gongkai_xlsx import importer
+
+    monkeypatch.setattr(importer, "MAX_FILE_BYTES", 1000)
+    path = write(tmp_path, "huge.txt", "示例".encode() * 1000)
+    with pytest.raises(InputError, match="文件过大") as raised:
+        import_report(path)
+    assert raised.value.path == str(path) and raised.value.hint
 
 
 def test_missing_file_is_an_input_error(tmp_path):
@@ -418,6 +441,15 @@ def test_totals_are_kept_as_published_even_when_they_do_not_add_up(tmp_path):
     assert result.report.values["t3_new_total"] == 3120  # not recomputed: the verifier reports it
     assert result.report.values["t3_new_natural"] == 3001
     assert codes(result) == ["IMPORT_TEXT_TABLE_MISMATCH"]  # …and the overview's 3119 now disagrees
+
+
+def test_a_negative_published_count_is_kept_and_reported(tmp_path):
+    pub = published("06_huaian_2024.txt", {})
+    pub.values["t4_review_other"] = -5  # a minus sign before a 表四 count
+    result = import_report(write(tmp_path, "negative.txt", to_tab_text(pub)))
+    assert result.report.values["t4_review_other"] == -5
+    negative = [f for f in result.findings if f.code == "NEGATIVE"]
+    assert [c.item for f in negative for c in f.cells] == ["t4_review_other"] and negative[0].severity is Severity.ERROR
 
 
 # ------------------------------------------------------------------------------------------ properties

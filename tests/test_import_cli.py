@@ -52,12 +52,12 @@ def test_compare_finds_the_differing_cells(tmp_path):
     same = runner.invoke(app, ["compare", str(workbook), str(source), "--json"])
     assert same.exit_code == 0 and json.loads(same.stdout)["same"] is True
     other = runner.invoke(app, ["compare", str(workbook), str(tmp_path / "missing.xlsx")])
-    assert other.exit_code == 2
+    assert other.exit_code == 2 and "missing.xlsx" in other.output  # the message names the file
     hongze = REPORTS / "08_hongze_2024.txt"
     diff = runner.invoke(app, ["compare", str(source), str(hongze), "--json"])
     assert diff.exit_code == 1
     document = json.loads(diff.stdout)
-    assert any("单位名称不同" in line for line in document["identity"])
+    assert any("机关名称不同" in line for line in document["identity"])  # the form's label for the agency
     assert {"item": "t3_new_total", "a": "3119", "b": "95"}.items() <= next(
         d for d in document["differences"] if d["item"] == "t3_new_total").items()
 
@@ -67,6 +67,21 @@ def test_unreadable_published_reports_get_a_message(tmp_path):
     junk.write_bytes(b"\x00\x01not a pdf")
     result = runner.invoke(app, ["import-report", str(junk), "-o", str(tmp_path / "o")])
     assert result.exit_code == 2 and "Traceback" not in result.output and "无法导入" in result.output
+
+
+def test_compare_answers_a_word_file_as_a_report_not_as_a_workbook(tmp_path):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"<w:document>" + b" " * 60_000_000 + b"</w:document>")
+    (tmp_path / "年报.docx").write_bytes(buffer.getvalue())
+    result = runner.invoke(app, ["compare", str(REPORTS / "06_huaian_2024.txt"), str(tmp_path / "年报.docx")],
+                           terminal_width=200)
+    assert result.exit_code == 2 and "年报.docx" in result.output and "压缩炸弹" in result.output
+    assert "Excel" not in result.output  # not "ask the office for its Excel file"
 
 
 def test_inputs_with_one_name_each_get_their_own_workbook_and_names_are_shown_as_typed(tmp_path):

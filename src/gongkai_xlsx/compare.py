@@ -4,6 +4,7 @@ versions of a return."""
 from __future__ import annotations
 
 import os
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -42,11 +43,13 @@ def load_report(path: str | os.PathLike) -> Report:
     from .reader import read_file
     from .xlsx_parts import UnreadableFile
 
-    try:
-        return read_file(path)
-    except UnreadableFile as error:
-        if error.reason not in ("not_a_workbook", "empty"):
-            raise
+    name = Path(path).name
+    if not _zip_without_workbook(path):  # a .docx is a zip too: its problems are not a workbook's
+        try:
+            return read_file(path)
+        except UnreadableFile as error:
+            if error.reason not in ("not_a_workbook", "empty"):
+                raise InputError(f"{name}：{error.message}", hint=error.hint, path=str(path)) from None
     try:
         return import_report(path).report
     except InputError as error:
@@ -54,13 +57,21 @@ def load_report(path: str | os.PathLike) -> Report:
                          hint=error.hint, path=str(path)) from None
 
 
+def _zip_without_workbook(path: str | os.PathLike) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" not in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
 def compare_reports(a: Report, b: Report) -> Comparison:
     """Every item whose value differs, the text sections that differ, and identity disagreements."""
     result = Comparison(a, b)
     if a.year and b.year and a.year != b.year:
-        result.identity.append(f"报告年度不同：{a.year} 与 {b.year}")
+        result.identity.append(f"{_meta_label(a, 'meta_year')}不同：{a.year} 与 {b.year}")
     if a.agency_name and b.agency_name and normalise_text(a.agency_name) != normalise_text(b.agency_name):
-        result.identity.append(f"单位名称不同：{a.agency_name} 与 {b.agency_name}")
+        result.identity.append(f"{_meta_label(a, 'meta_agency')}不同：{a.agency_name} 与 {b.agency_name}")
     for item in a.form.items:
         value_a, value_b = a.values.get(item.id, 0), b.values.get(item.id, 0)
         if value_a != value_b:
@@ -70,6 +81,10 @@ def compare_reports(a: Report, b: Report) -> Comparison:
         if normalise_text(a.texts.get(section.id, "")) != normalise_text(b.texts.get(section.id, "")):
             result.texts_changed.append(section.heading)
     return result
+
+
+def _meta_label(report: Report, meta_id: str) -> str:
+    return next(field.label for field in report.form.meta if field.id == meta_id)
 
 
 def _where(report: Report, item: str) -> str:

@@ -25,7 +25,9 @@ from .. import findings as F
 from ..errors import InputError
 from ..findings import Finding
 from ..form import FORM_2021
+from ..form.model import ValueKind
 from ..report import Provenance, Report, SourceCell
+from ..xlsx_parts import MAX_FILE_BYTES, OLE_MAGIC, Package, UnreadableFile, classify_ole
 from .document import Document, decode_text, linearise, looks_binary, normalise, text_lines
 from .narrative import Claim, check_overview
 from .sections import HEADING_TEXT, Sections, cut_trailing_junk, identity, paragraphs
@@ -34,7 +36,6 @@ from .tables import Reading, TableReader
 
 __all__ = ["Claim", "ImportResult", "import_report", "read_document"]
 
-KINDS = ("text", "html", "docx", "pdf")
 TEXT_SECTIONS = (("text_overview", "overview"), ("text_problems", "problems"), ("text_other", "other"))
 
 
@@ -63,6 +64,10 @@ def import_report(path: str | Path, *, year: int | None = None, agency: Any = No
     started = time.perf_counter()
     path = Path(path)
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise InputError(f"文件过大（{path.stat().st_size // 1024 // 1024} MB），未读取：{path}",
+                             hint=f"发布的年度报告通常不超过几 MB；请确认文件无误（上限 {MAX_FILE_BYTES // 1024 // 1024} MB）。",
+                             path=str(path))
         data = path.read_bytes()
     except FileNotFoundError as error:
         raise InputError(f"找不到文件：{path}", hint="请检查文件路径。", path=str(path)) from error
@@ -99,19 +104,21 @@ def read_document(data: bytes, name: str = "") -> Iterator[Document]:
         from .pdf_reader import read_pdf
         return iter(read_pdf(data))
     if data.startswith(b"PK\x03\x04"):
-        import io
-        import zipfile
-        try:
-            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-        except zipfile.BadZipFile as error:
-            raise InputError("文件已损坏（看起来是压缩格式，但无法打开）。", hint="请重新下载或保存该文件。") from error
+        try:  # the workbook reader's zip checks: structure, and sizes that give a zip bomb away
+            names = Package.open(data, name).names
+        except UnreadableFile as error:
+            if error.reason == "zip_bomb":
+                raise InputError(error.message, hint="请重新下载或另存该文件后再导入。") from None
+            raise InputError("文件已损坏（看起来是压缩格式，但无法打开）。", hint="请重新下载或保存该文件。") from None
         if "word/document.xml" in names:
             from .docx_reader import read_docx
             return iter([read_docx(data)])
         if "xl/workbook.xml" in names:
             raise InputError("这是 Excel 工作簿，不是发布的年度报告。", hint="回收的 Excel 报表请用校验（verify）命令读取。")
         raise InputError("无法识别的压缩文件（不是 Word .docx）。", hint="请提供年度报告的网页、Word（.docx）、PDF 或文本文件。")
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
+    if data.startswith(OLE_MAGIC):
+        if classify_ole(data) == "encrypted":
+            raise InputError("文件设置了打开密码（已加密），无法读取。", hint="请在 Word 或 WPS 中取消打开密码，另存为 .docx 后再导入。")
         raise InputError("这是旧版 Office 文件（.doc/.xls/.wps），无法直接读取。",
                          hint="请用 Word 或 WPS 打开后另存为 .docx，再导入。")
     if data.startswith(b"{\\rtf"):
@@ -196,7 +203,7 @@ def _result(best: _Interpretation, data: bytes, path: Path, year: int | None, ag
     findings = list(best.findings)
     values: dict[str, Any] = {}
     for item in FORM_2021.items:
-        default = Decimal(0) if item.id == "t2_fee" else 0
+        default = Decimal(0) if item.kind is ValueKind.AMOUNT else 0
         values[item.id] = reading.values.get(item.id, default)
     sources: dict[str, SourceCell] = dict(reading.sources)
     texts = {text_id: best.texts.get(text_id, "") for text_id, _ in TEXT_SECTIONS}

@@ -26,6 +26,7 @@ from decimal import Decimal
 from .. import findings as F
 from ..findings import Finding, FindingCell
 from ..form import FORM_2021
+from ..form.model import ValueKind
 from ..report import SourceCell
 from . import glued
 from .document import normalise
@@ -126,15 +127,11 @@ OTHER_SINGLE = RowSpec("other_single", OTHER_SINGLE_LABEL, r"\(六\)其他处理
                        T3_BY_KEY["other_3"].targets)
 
 # ------------------------------------------------------------------------------------------ 表二 rows
-_I, _D, _H = "本年制发件数", "本年处理决定数量", "本年收费金额（单位：万元）"
-T2_2021 = (
-    RowSpec("rule", "规章", r"规章", None, ("t2_rule_issued", "t2_rule_repealed", "t2_rule_valid")),
-    RowSpec("norm", "行政规范性文件", r"规范性文件", None, ("t2_norm_issued", "t2_norm_repealed", "t2_norm_valid")),
-    RowSpec("license", "行政许可", r"行政许可", None, ("t2_license",)),
-    RowSpec("penalty", "行政处罚", r"行政处罚", None, ("t2_penalty",)),
-    RowSpec("coercion", "行政强制", r"行政强制", None, ("t2_coercion",)),
-    RowSpec("fee", "行政事业性收费", r"事业性收费", None, ("t2_fee",)),
-)
+# how each row of 表二 is recognised in published text (its label and items come from the form)
+_T2_KEYWORDS = {"rule": r"规章", "norm": r"规范性文件", "license": r"行政许可", "penalty": r"行政处罚",
+                "coercion": r"行政强制", "fee": r"事业性收费"}
+T2_2021 = tuple(RowSpec(row.key, row.label, _T2_KEYWORDS[row.key], None, row.item_ids)
+                for block in FORM_2021.table2.blocks for row in block.rows)
 _MADE = ("本年新制作数量", "本年新公开数量", "对外公开总数量")
 _ITEMS = ("上一年项目数量", "本年增/减", "处理决定数量")
 T2_2019 = (
@@ -147,6 +144,7 @@ T2_2019 = (
     RowSpec("fee", "行政事业性收费", r"事业性收费", None, (None, None), _ITEMS[:2]),
     RowSpec("procure", "政府集中采购", r"集中采购", None, (None, None), ("采购项目数量", "采购总金额")),
 )
+MAPPED_2019 = {target for spec in T2_2019 for target in spec.targets if target}  # 表二 items the 2019 format has
 MAPPING_2019 = ("本年新制作数量→本年制发件数；处理决定数量→本年处理决定数量；（六）其他处理→3.其他",
                 "new documents made → issued; decisions → decisions; (6) other handling → 3. other")
 MARKERS_2019 = re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量|本年增/?减|政府集中采购|对外管理服务事项")
@@ -221,7 +219,7 @@ class TableReader:
             self.add(F.IMPORT_EXTRA_NUMBERS, table, spec, expected=count, found=len(values), raw=raw)
             values = values[:count]
         if len(values) == count:
-            amounts = [target == "t2_fee" for target in spec.targets]
+            amounts = [target is not None and FORM_2021.item(target).kind is ValueKind.AMOUNT for target in spec.targets]
             return [token_value(t, amount=a) for t, a in zip(values, amounts)], values, []
         pieces = [t.glued_piece for t in values]
         if any(p is not None and not p.isdigit() for p in pieces) or sum(len(p or "0") for p in pieces) < count:
@@ -247,6 +245,10 @@ class TableReader:
                 continue
             self.reading.values[target] = value
             self.reading.sources[target] = SourceCell(table, None, token.text if token else raw)
+            if value < 0:  # a sign belongs only to the 2019 format's 本年增/减, which is no item of the form
+                where = f"“{FORM_2021.item(target).label}”"  # the label names its table
+                self.reading.findings.append(F.NEGATIVE([FindingCell(table, None, target, _plain(value))],
+                                                        where=where, where_en=target, value=_plain(value)))
             if token is not None and token.kind == BLANK:
                 self.reading.blanks.append(FindingCell(table, None, target, ""))
             elif token is not None and token.kind == MARK:
@@ -436,7 +438,7 @@ class TableReader:
             reading.findings.append(F.PLACEHOLDER_AS_ZERO(reading.marks, count=len(reading.marks), first=first))
         if reading.format_version == "2019":
             reading.findings.append(F.IMPORT_FORMAT_2019(mapping=MAPPING_2019[0], mapping_en=MAPPING_2019[1]))
-            absent = [i for i in ("t2_rule_repealed", "t2_rule_valid", "t2_norm_repealed", "t2_norm_valid", "t2_fee")]
+            absent = [item_id for spec in T2_2021 for item_id in spec.targets if item_id not in MAPPED_2019]
             reading.findings.append(F.IMPORT_NOT_IN_SOURCE(
                 [FindingCell(T2, None, i, None) for i in absent], version="2019", count=len(absent),
                 list="、".join(_short_label(i) for i in absent), list_en=", ".join(absent)))
