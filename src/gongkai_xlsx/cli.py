@@ -343,7 +343,7 @@ def import_report_command(
             rows.append((path.name, "", "", "无法导入", error.message + " " + error.hint))
             documents.append({"path": str(path), "status": "unreadable", "message": error.message, "hint": error.hint})
             continue
-        errors = sum(1 for f in found if f.severity.value == "error")
+        errors = sum(1 for f in found if f.severity is Severity.ERROR)
         if errors and code == EXIT_OK:
             code = EXIT_FINDINGS
         rows.append((path.name, report.agency_name, str(report.year), f"{imported.format_version}版",

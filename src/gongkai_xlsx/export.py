@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import InputError
+from .form import CURRENT_FORM
 from .reader import read_file
 from .template import write_atomically
 
@@ -35,8 +36,8 @@ def consolidated_frame(path: str | os.PathLike) -> pd.DataFrame:
     return frame.astype({"year": "Int64"})
 
 
-def _plain_number(value: float) -> str:
-    return format(value, ".6f").rstrip("0").rstrip(".")
+def _plain_number(value: float, places: int) -> str:
+    return format(value, f".{places}f").rstrip("0").rstrip(".")
 
 
 def export_consolidated(path: str | os.PathLike, out: str | os.PathLike, fmt: str = "csv") -> Path:
@@ -44,8 +45,9 @@ def export_consolidated(path: str | os.PathLike, out: str | os.PathLike, fmt: st
     frame = consolidated_frame(path)
     out = Path(out)
     if fmt == "csv":
-        # counts print as 12, amounts keep their (at most 6) decimals: 24252.311082
-        data = frame.to_csv(index=False, float_format=_plain_number).encode("utf-8-sig")
+        # counts print as 12, amounts keep the decimals the form allows them: 24252.311082
+        places = max(item.decimals for item in CURRENT_FORM.items)
+        data = frame.to_csv(index=False, float_format=lambda value: _plain_number(value, places)).encode("utf-8-sig")
     elif fmt == "parquet":
         import importlib.util
         import io

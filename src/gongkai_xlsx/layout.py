@@ -616,7 +616,7 @@ def _guide_sheet(form: Form) -> SheetLayout:
     ]
     for check_rule in _group_by_rule(checks_for(form)).values():
         rule = check_rule[0].rule
-        level = {"error": "错误（必须改正）", "warning": "警告（请核实）", "notice": "提示"}[rule.severity.value]
+        level = rule.severity.meaning
         relation = f"{rule.left_label} ＝ {rule.right_label}" if rule.right_label else rule.left_label
         rows.append(("label", f"{rule.id}\n{rule.title}", f"【{level}】{relation}。{rule.hint}"))
     rows.append(("caption", f"通知中的统计口径（摘自{form.basis}）", ""))

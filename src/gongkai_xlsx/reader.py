@@ -760,12 +760,13 @@ def _read_meta_and_texts(workbook: Workbook, report: Report, located) -> None:
         report.agency_name = report.stamp["agency_name"]
     if not report.agency_code and report.stamp.get("agency_code"):
         report.agency_code = report.stamp["agency_code"]
-    for meta_id, label in (("meta_agency", "机关名称"), ("meta_code", "机构代码")):
+    labels = {field.id: field.label for field in report.form.meta}
+    for meta_id in ("meta_agency", "meta_code"):
         if meta_id == "meta_code" and report.origin == "imported":
             continue  # published reports carry no agency code
         if not (report.agency_name if meta_id == "meta_agency" else report.agency_code):
             sheet, cell = report.where(meta_id)
-            report.findings.append(F.MISSING_IDENTITY([FindingCell(sheet, cell, meta_id, None)], field=label,
+            report.findings.append(F.MISSING_IDENTITY([FindingCell(sheet, cell, meta_id, None)], field=labels[meta_id],
                                                       field_en=META_LABELS_EN[meta_id]))
 
 

@@ -29,6 +29,11 @@ class Severity(str, Enum):
         """The word offices and coordinators see: 错误 / 警告 / 提示."""
         return {"error": "错误", "warning": "警告", "notice": "提示"}[self.value]
 
+    @property
+    def meaning(self) -> str:
+        """The word with what it asks of the office, as the template's instructions say it."""
+        return {"error": "错误（必须改正）", "warning": "警告（请核实）", "notice": "提示"}[self.value]
+
 
 class CheckKind(str, Enum):
     EQUAL = "equal"  # sum(left) == sum(right); measure = difference

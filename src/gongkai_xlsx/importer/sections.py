@@ -11,18 +11,21 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from ..form import FORM_2021
 from .document import QUOTES, WHITESPACE, Linear, normalise
 
-# key, the heading as the format writes it, pattern on compact text
-HEADINGS = (
-    ("overview", "一、总体情况", r"一\.?总体情况"),
-    ("t2", "二、主动公开政府信息情况", r"二\.?主动公开政府信息(?:情况)?"),
-    ("t3", "三、收到和处理政府信息公开申请情况", r"三\.?收到和处理政府信息公开申请(?:情况)?"),
-    ("t4", "四、政府信息公开行政复议、行政诉讼情况",
-     r"四\.[^。.\d]{0,16}?行政法?复议(?:[.]?(?:提起)?行政诉讼)?(?:的?情况)?"),
-    ("problems", "五、存在的主要问题及改进情况", r"五\.[^。.\d]{0,20}?主要问题(?:及|和)?(?:改进|整改)?(?:情况|措施)?"),
-    ("other", "六、其他需要报告的事项", r"六\.?其他需要报告的?事项"),
+# key and pattern on compact text, in the order of the format's section headings
+_PATTERNS = (
+    ("overview", r"一\.?总体情况"),
+    ("t2", r"二\.?主动公开政府信息(?:情况)?"),
+    ("t3", r"三\.?收到和处理政府信息公开申请(?:情况)?"),
+    ("t4", r"四\.[^。.\d]{0,16}?行政法?复议(?:[.]?(?:提起)?行政诉讼)?(?:的?情况)?"),
+    ("problems", r"五\.[^。.\d]{0,20}?主要问题(?:及|和)?(?:改进|整改)?(?:情况|措施)?"),
+    ("other", r"六\.?其他需要报告的?事项"),
 )
+# key, the heading as the format writes it, pattern
+HEADINGS = tuple((key, heading, pattern) for (key, pattern), heading in zip(_PATTERNS, FORM_2021.section_headings,
+                                                                          strict=True))
 HEADING_TEXT = {key: text for key, text, _ in HEADINGS}
 # where a table starts when its heading is missing or unrecognised
 FALLBACKS = {

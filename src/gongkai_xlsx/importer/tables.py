@@ -26,13 +26,13 @@ from decimal import Decimal
 from .. import findings as F
 from ..findings import Finding, FindingCell
 from ..form import FORM_2021
-from ..form.model import ValueKind
+from ..form.model import TABLE_SHORT_NAMES, ValueKind
 from ..report import SourceCell
 from . import glued
 from .document import normalise
 from .stream import BLANK, MARK, NUM, Stream, Token, token_value
 
-T2, T3, T4 = "表二", "表三", "表四"
+T2, T3, T4 = (TABLE_SHORT_NAMES[table] for table in ("t2", "t3", "t4"))
 T_EN = {T2: "Table 2", T3: "Table 3", T4: "Table 4"}
 Number = int | Decimal
 
