@@ -271,6 +271,20 @@ def test_blank_cells_are_zero_with_a_notice_and_nothing_shifts(tmp_path):
     assert "IMPORT_TEXT_TABLE_MISMATCH" in codes(result)
 
 
+@pytest.mark.parametrize("mark", ["×", "--", "无数据", "null"])
+def test_a_published_report_and_a_returned_workbook_know_the_same_placeholders(tmp_path, mark):
+    """One list (gongkai_xlsx.normalise.PLACEHOLDERS): what a returned workbook counts as "none", an import too."""
+    from gongkai_xlsx.normalise import How, parse_number
+
+    assert parse_number(mark).how is How.PLACEHOLDER
+    pub = published("06_huaian_2024.txt", {})
+    pub.slash, pub.mark = {"t2_rule_repealed", "t3_carry_in_legal"}, mark
+    result = import_report(write(tmp_path, "marks.html", to_html(pub)))
+    placeholder = next(f for f in result.findings if f.code == "PLACEHOLDER_AS_ZERO")
+    assert {c.item for c in placeholder.cells} == pub.slash
+    assert all(result.report.values[item] == 0 for item in pub.slash)
+
+
 # ------------------------------------------------------------------------------------------ the 2019 trial format
 def grid_t2_2019(values: dict) -> Grid:
     blocks = [

@@ -44,7 +44,8 @@ class Published:
     preamble: str = ""
     t2: Grid | None = None  # a table 二 of another format (2019), instead of the current one
     blank: set = field(default_factory=set)  # item ids rendered as an empty cell
-    slash: set = field(default_factory=set)  # item ids rendered as "/"
+    slash: set = field(default_factory=set)  # item ids rendered as the placeholder ``mark``
+    mark: str = "/"
 
     @property
     def title(self) -> str:
@@ -111,7 +112,7 @@ def _value_text(pub: Published, item_id: str) -> str:
     if item_id in pub.blank:
         return ""
     if item_id in pub.slash:
-        return "/"
+        return pub.mark
     return fmt(pub.values[item_id])
 
 

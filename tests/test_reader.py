@@ -82,7 +82,8 @@ def test_cached_values_are_never_trusted():
 @pytest.mark.parametrize("typed, expected, code", [
     ("６", 6, "TEXT_NUMBER"), (" 6 ", 6, "TEXT_NUMBER"), ("6.0", 6, "TEXT_NUMBER"), ("1,206", 1206, "TEXT_NUMBER"),
     (None, 0, "BLANK_AS_ZERO"), ("", 0, "BLANK_AS_ZERO"), ("/", 0, "PLACEHOLDER_AS_ZERO"),
-    ("无", 0, "PLACEHOLDER_AS_ZERO"), ("—", 0, "PLACEHOLDER_AS_ZERO"),
+    ("无", 0, "PLACEHOLDER_AS_ZERO"), ("—", 0, "PLACEHOLDER_AS_ZERO"), ("×", 0, "PLACEHOLDER_AS_ZERO"),
+    ("－－", 0, "PLACEHOLDER_AS_ZERO"),
     ("5件", 0, "NOT_A_NUMBER"), ("约10", 0, "NOT_A_NUMBER"), (-2, -2, "NEGATIVE"), (2.5, Decimal("2.5"), "FRACTIONAL_COUNT"),
 ])
 def test_values_are_normalised_once_and_every_change_is_reported(typed, expected, code):

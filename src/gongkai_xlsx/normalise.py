@@ -23,7 +23,8 @@ class How(str, Enum):
     INVALID = "invalid"  # not a number
 
 
-PLACEHOLDERS = {"/", "／", "无", "—", "——", "-", "－", "–", "\\", "、", "空", "null", "none", "n/a", "na", "无数据"}
+# what offices type, and reports publish, for "none": counted as 0 (compared after NFKC, without spaces)
+PLACEHOLDERS = {"/", "//", "无", "—", "——", "-", "--", "–", "−", "\\", "、", "×", "空", "null", "none", "n/a", "na", "无数据"}
 # a spreadsheet holds 15 significant digits; anything this large is a typing accident, not a count or an amount
 # (and 1E999 would overflow the float every spreadsheet and XlsxWriter store numbers as)
 TOO_LARGE = Decimal(10) ** 15
@@ -54,7 +55,7 @@ def parse_number(raw: object) -> Parsed:
     text = "".join(text.split())  # spaces of any width, line breaks
     if text == "":
         return Parsed(Decimal(0), How.BLANK, raw)
-    if text.lower() in PLACEHOLDERS or text in PLACEHOLDERS:
+    if _placeholder(text):
         return Parsed(Decimal(0), How.PLACEHOLDER, raw)
     if _THOUSANDS.match(text):
         text = text.replace(",", "")
@@ -64,6 +65,15 @@ def parse_number(raw: object) -> Parsed:
         except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
             pass
     return Parsed(None, How.INVALID, raw)
+
+
+def is_placeholder(text: str) -> bool:
+    """Whether a cell's text stands for "none" (``/``, ``无``, ``—`` …)."""
+    return _placeholder("".join(unicodedata.normalize("NFKC", text).split()))
+
+
+def _placeholder(normalised: str) -> bool:
+    return normalised.lower() in PLACEHOLDERS or normalised in PLACEHOLDERS
 
 
 def _within_range(parsed: Parsed) -> Parsed:

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..errors import InputError
+from ..normalise import is_placeholder
 
 
 @dataclass
@@ -88,15 +89,10 @@ def normalise(text: str) -> str:
 
 
 NUMBER_TEXT = re.compile(r"[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?")
-PLACEHOLDERS = frozenset({"/", "／", "\\", "-", "－", "—", "——", "–", "−", "无", "空", "×", "／／", "--"})
 
 
 def is_number_text(text: str) -> bool:
     return bool(NUMBER_TEXT.fullmatch(text.strip()))
-
-
-def is_placeholder(text: str) -> bool:
-    return text.strip() in PLACEHOLDERS
 
 
 def clean_cell(text: str) -> str:

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from .document import QUOTES, WHITESPACE, Linear, is_placeholder
+from ..normalise import is_placeholder
+from .document import QUOTES, WHITESPACE, Linear
 
 NUM, BLANK, MARK = "num", "blank", "mark"
 
