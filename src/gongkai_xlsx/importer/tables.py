@@ -27,6 +27,7 @@ from .. import findings as F
 from ..findings import Finding, FindingCell
 from ..form import FORM_2021
 from ..form.model import TABLE_SHORT_NAMES, ValueKind
+from ..form.rules import T3_BALANCE, T3_RESULTS_SUM, checks_for
 from ..report import SourceCell
 from . import glued
 from .document import normalise
@@ -150,6 +151,9 @@ MAPPING_2019 = ("本年新制作数量→本年制发件数；处理决定数量
 MARKERS_2019 = re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量|本年增/?减|政府集中采购|对外管理服务事项")
 MARKERS_2021 = re.compile(r"本年制发件数|本年废止件数|现行有效件数|本年处理决定数量|本年收费金额")
 
+# one row of 表三 holds a number per column, the last its total; a row of 表四 one total per group of columns
+T3_WIDTH = len(FORM_2021.table3.columns)
+T4_GROUPS = (len(FORM_2021.table4.columns),) * len(FORM_2021.table4.groups)
 T4_IDS = tuple(FORM_2021.table4.item_id(g.key, c.key) for g in FORM_2021.table4.groups
                for c in FORM_2021.table4.columns)
 
@@ -305,11 +309,10 @@ class TableReader:
         rows, used_tokens, candidates, raws = self._t3_rows(stream, found, order, specs)
         for key in order:
             if key not in rows and key not in found:
-                self.add(F.IMPORT_ROW_NOT_FOUND, T3, specs[key], cells=self.cells(specs[key]), count=7)
+                self.add(F.IMPORT_ROW_NOT_FOUND, T3, specs[key], cells=self.cells(specs[key]), count=T3_WIDTH)
         if candidates:  # run-together rows with several splits: the column relations decide
             fixed = {k: tuple(v) for k, v in rows.items() if k not in candidates}
-            result_keys = [k for k in order if k not in ("new", "carry_in", "total", "carry_out")]
-            chosen, valid = glued.resolve_jointly(candidates, fixed, lambda r: _t3_consistent(r, result_keys))
+            chosen, valid = glued.resolve_jointly(candidates, fixed, lambda r: _t3_consistent(r, specs))
             for key, split in chosen.items():
                 rows[key] = list(split)
                 if valid != 1:
@@ -378,16 +381,16 @@ class TableReader:
                     break
                 missing.append(k)
             value_tokens = [t for t in tokens if t.kind in (NUM, BLANK, MARK)]
-            if missing and len(value_tokens) == 7 * (1 + len(missing)):
+            if missing and len(value_tokens) == T3_WIDTH * (1 + len(missing)):
                 for n, k in enumerate([key] + missing):
-                    part = value_tokens[7 * n:7 * n + 7]
+                    part = value_tokens[T3_WIDTH * n:T3_WIDTH * (n + 1)]
                     rows[k] = [token_value(t) for t in part]
                     used_tokens[k] = part
                     raws[k] = " ".join(t.text or "□" for t in part)
                     if n:
                         self.add(F.IMPORT_ROW_BY_POSITION, T3, specs[k], cells=self.cells(specs[k]), values=raws[k])
                 continue
-            values, used, cands = self.row_values(T3, anchor.spec, tokens, groups=(7,), prefer=glued.balanced)
+            values, used, cands = self.row_values(T3, anchor.spec, tokens, groups=(T3_WIDTH,), prefer=glued.balanced)
             if values is None:
                 continue
             rows[key] = values
@@ -420,7 +423,7 @@ class TableReader:
         if not tokens:
             self.add(F.IMPORT_TABLE_NOT_FOUND, T4, None, cells=[FindingCell(T4, None, None, None)])
             return
-        self.read_row(T4, spec, tokens, groups=(5, 5, 5), prefer=glued.balanced)
+        self.read_row(T4, spec, tokens, groups=T4_GROUPS, prefer=glued.balanced)
 
     # -------------------------------------------------------------- after all tables
     def finish(self) -> Reading:
@@ -473,15 +476,15 @@ def _prefer_in_force(split: glued.Split) -> tuple:
     return (split[-1] < split[0],) + glued.balanced(split)
 
 
-def _t3_consistent(rows: dict[str, tuple[int, ...]], result_keys: list[str]) -> bool:
-    zero = (0,) * 7
-    total = rows.get("total", zero)
-    for c in range(7):
-        if sum(rows.get(k, zero)[c] for k in result_keys) != total[c]:
-            return False
-        if rows.get("new", zero)[c] + rows.get("carry_in", zero)[c] != total[c] + rows.get("carry_out", zero)[c]:
-            return False
-    return True
+# the form's column relations of 表三 that a split of run-together numbers must keep
+_T3_JOINT_CHECKS = tuple(check for check in checks_for(FORM_2021) if check.rule in (T3_RESULTS_SUM, T3_BALANCE))
+
+
+def _t3_consistent(rows: dict[str, tuple[int, ...]], specs: dict[str, RowSpec]) -> bool:
+    """Whether rows of 表三 (by row key) keep the form's relations: the results add up to （七）总计, and new plus
+    carried in equals that total plus carried over."""
+    values = {target: value for key, row in rows.items() for target, value in zip(specs[key].targets, row)}
+    return all(check.measure(values) == 0 for check in _T3_JOINT_CHECKS)
 
 
 def _short_label(item_id: str) -> str:
