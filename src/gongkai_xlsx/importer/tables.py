@@ -20,7 +20,7 @@ Mapping decisions:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from .. import findings as F
@@ -107,7 +107,7 @@ _T3_KEYWORDS = {
     "carry_out": r"结转下年|下年度继续|继续办理",
 }
 _PREFIX = re.compile(r"^(\d\.|\([一二三四五六七八九十]\)|[一二三四]\.)")
-OTHER_SINGLE_LABEL = "（六）其他处理"
+OTHER_SINGLE_LABEL = next(row.path[-2] for row in FORM_2021.table3.rows if row.key == "other_1")  # （六）其他处理
 T3_COLUMNS = [c.key for c in FORM_2021.table3.columns]
 
 
@@ -355,8 +355,7 @@ class TableReader:
                 order[i:i + 3] = ["other_single"]
                 others_pos = single.keyword_end
         if total is None and found:  # “（七）” missing: the first 总计 after the result rows
-            total = self.find(stream, RowSpec("total", "（七）总计", r"总计|合计", None, T3_BY_KEY["total"].targets),
-                              others_pos)
+            total = self.find(stream, replace(T3_BY_KEY["total"], keyword=r"总计|合计", prefix=None), others_pos)
         if total:
             found["total"] = total
         carry_out = self.find(stream, T3_BY_KEY["carry_out"], total.keyword_end if total else others_pos)
