@@ -13,12 +13,20 @@ from pathlib import Path
 from gongkai_xlsx.form import FORM_2021
 
 SHARED = Path(__file__).resolve().parent / "data"
-DECODED = SHARED / "domain" / "reports" / "decoded_tables.json"
+REPORTS = SHARED / "domain" / "reports"
+DECODED = REPORTS / "decoded_tables.json"
+BANNER = "==================== DECODED TABLES"
 SEED = SHARED / "seeds" / "000_5c92d2d32d5cb08a.txt"
 
 _SEC2 = {"rule": ("t2_rule_issued", "t2_rule_repealed", "t2_rule_valid"),
          "norm": ("t2_norm_issued", "t2_norm_repealed", "t2_norm_valid"),
          "lic": ("t2_license",), "pen": ("t2_penalty",), "coer": ("t2_coercion",)}
+
+
+def publication_text(name: str) -> str:
+    """A shared report's published part: without the leading '# ' notes and the decoded-tables banner."""
+    text = (REPORTS / name).read_text(encoding="utf-8").split(BANNER)[0]
+    return "\n".join(line for line in text.split("\n") if not line.startswith("# "))
 
 
 def decoded_reports() -> dict[str, dict]:

@@ -18,22 +18,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from reports import SEED, SHARED, decoded_reports, published_values
+from reports import REPORTS, SEED, decoded_reports, publication_text, published_values  # noqa: F401 (re-exported)
 
 from gongkai_xlsx.form import FORM_2021
 
-REPORTS = SHARED / "domain" / "reports"
-BANNER = "==================== DECODED TABLES"
 T3, T4 = FORM_2021.table3, FORM_2021.table4
 
 
 # ------------------------------------------------------------------------------------------ publications
-def publication_text(name: str) -> str:
-    """A shared report's published part: without the leading '# ' notes and the decoded-tables banner."""
-    text = (REPORTS / name).read_text(encoding="utf-8").split(BANNER)[0]
-    return "\n".join(line for line in text.split("\n") if not line.startswith("# "))
-
-
 @dataclass
 class Published:
     agency: str
