@@ -32,9 +32,9 @@ from statistics import median
 import gongkai_xlsx
 from gongkai_xlsx import __version__
 from gongkai_xlsx.form import FORM_2021
-from gongkai_xlsx.layout import SHEET_MAIN, SHEET_T2, SHEET_T3, SHEET_T4
 from gongkai_xlsx.roster import Agency
-from gongkai_xlsx.template import TemplateFactory
+from gongkai_xlsx.template.layout import SHEET_MAIN, SHEET_T2, SHEET_T3, SHEET_T4
+from gongkai_xlsx.template.render import TemplateFactory
 
 YEAR = 2026
 VARIANTS = 20  # distinct filled contents, spread over the agencies
@@ -94,11 +94,12 @@ def peak_mb() -> float:
 
 
 STAGES = {
-    "templates": "from gongkai_xlsx.generate import generate_templates; import bench; "
+    "templates": "from gongkai_xlsx.template.generate import generate_templates; import bench; "
                  "generate_templates(bench.YEAR, OUT, bench.roster(N))",
-    "verify": "from gongkai_xlsx.verify import verify_paths; r = verify_paths([INBOX], year=bench.YEAR); "
+    "verify": "from gongkai_xlsx.check.verify import verify_paths; r = verify_paths([INBOX], year=bench.YEAR); "
               "assert r.summary()['errors'] == 0, r.summary()",
-    "verify+merge": "from gongkai_xlsx.merge import merge_inbox; from gongkai_xlsx.consolidate import render_consolidated; "
+    "verify+merge": "from gongkai_xlsx.consolidate.merge import merge_inbox; "
+                    "from gongkai_xlsx.consolidate.workbook import render_consolidated; "
                     "r = merge_inbox([INBOX], year=bench.YEAR, roster=bench.roster(N)); "
                     "data = render_consolidated(r); open(OUT + '/c.xlsx', 'wb').write(data); "
                     "assert len(r.members) == N, r.counts()",

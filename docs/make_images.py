@@ -15,8 +15,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from gongkai_xlsx.cli import app
+from gongkai_xlsx.files import template_filename
 from gongkai_xlsx.roster import Agency
-from gongkai_xlsx.template import render_template, template_filename
+from gongkai_xlsx.template.render import render_template
 
 ROOT = Path(__file__).resolve().parents[1]
 IMAGES = ROOT / "docs" / "images"

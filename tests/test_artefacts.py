@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from gongkai_xlsx.template import render_template, template_filename
+from gongkai_xlsx.files import template_filename
+from gongkai_xlsx.template.render import render_template
 
 ROOT = Path(__file__).resolve().parents[1]
 

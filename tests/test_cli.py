@@ -5,9 +5,9 @@ import json
 from typer.testing import CliRunner
 
 from gongkai_xlsx.cli import app
-from gongkai_xlsx.samples import ROSTER_FILE as SAMPLE_ROSTER
 from gongkai_xlsx.roster import read_roster
-from gongkai_xlsx.template import render_template
+from gongkai_xlsx.samples import ROSTER_FILE as SAMPLE_ROSTER
+from gongkai_xlsx.template.render import render_template
 
 runner = CliRunner()
 

@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from gongkai_xlsx.cli import app
-from gongkai_xlsx.reader import read_bytes
-from gongkai_xlsx.template import render_template
-from gongkai_xlsx.xlsx_parts import OLE_MAGIC, UnreadableFile
+from gongkai_xlsx.ooxml.package import OLE_MAGIC, UnreadableFile
+from gongkai_xlsx.read.returned import read_bytes
+from gongkai_xlsx.template.render import render_template
 
 TEMPLATE = render_template(year=2025)
 BILLION_LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -138,8 +138,8 @@ def test_sheet_protection_written_with_spaces_around_its_equals_sign_is_protecti
 
 
 def test_one_file_the_reader_cannot_handle_is_reported_and_the_others_are_verified(tmp_path, monkeypatch):
-    from gongkai_xlsx import verify
-    from gongkai_xlsx.intake import collect
+    from gongkai_xlsx.check import verify
+    from gongkai_xlsx.read.intake import collect
 
     for name in ("a.xlsx", "b.xlsx", "c.xlsx"):
         (tmp_path / name).write_bytes(TEMPLATE)
@@ -161,7 +161,7 @@ def test_one_file_the_reader_cannot_handle_is_reported_and_the_others_are_verifi
 def test_an_archive_that_cannot_be_read_is_accounted_for(tmp_path, monkeypatch):
     from pathlib import Path
 
-    from gongkai_xlsx.intake import collect
+    from gongkai_xlsx.read.intake import collect
 
     (tmp_path / "a.xlsx").write_bytes(TEMPLATE)
     (tmp_path / "locked.zip").write_bytes(b"PK")

@@ -136,8 +136,8 @@ def test_huaian_2024_is_clean_and_every_quoted_number_agrees(imported):
 # ------------------------------------------------------------------------------------------ the seed
 def test_verify_checks_the_overview_only_against_cells_the_source_had():
     """表四 published as a picture: its cells were never read, so "行政复议案件3件" is not a mismatch with 0."""
+    from gongkai_xlsx.check.verify import verify_report
     from gongkai_xlsx.report import Report, SourceCell
-    from gongkai_xlsx.verify import verify_report
 
     values = FORM_2021.complete_values({})
     read_t3 = {item.id: SourceCell("表三", None) for item in FORM_2021.items if item.table == "t3"}

@@ -4,9 +4,9 @@ import json
 
 from typer.testing import CliRunner
 
+from gongkai_xlsx.check.verify import verify_report
 from gongkai_xlsx.cli import app
-from gongkai_xlsx.reader import read_file
-from gongkai_xlsx.verify import verify_report
+from gongkai_xlsx.read.returned import read_file
 from reports import REPORTS, decoded_reports, publication_text, published_values
 runner = CliRunner()
 

@@ -12,17 +12,24 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from gongkai_xlsx.cli import app
-from gongkai_xlsx.consolidate import SHEET_BY_CATEGORY, SHEET_DETAIL, SHEET_STATUS, SHEET_SUMMARY, SHEET_TEXTS, render_consolidated
-from gongkai_xlsx.export import consolidated_frame, export_consolidated
-from gongkai_xlsx.form import FORM_2021, Severity
-from gongkai_xlsx.intake import collect
-from gongkai_xlsx.merge import merge_inbox
-from gongkai_xlsx.reader import read_bytes, read_file
-from gongkai_xlsx.roster import Agency
 from gongkai_xlsx import samples
-from gongkai_xlsx.template import render_template
-from gongkai_xlsx.verify import verify_report
+from gongkai_xlsx.check.verify import verify_report
+from gongkai_xlsx.cli import app
+from gongkai_xlsx.consolidate.export import consolidated_frame, export_consolidated
+from gongkai_xlsx.consolidate.merge import merge_inbox
+from gongkai_xlsx.consolidate.workbook import (
+    SHEET_BY_CATEGORY,
+    SHEET_DETAIL,
+    SHEET_STATUS,
+    SHEET_SUMMARY,
+    SHEET_TEXTS,
+    render_consolidated,
+)
+from gongkai_xlsx.form import FORM_2021, Severity
+from gongkai_xlsx.read.intake import collect
+from gongkai_xlsx.read.returned import read_bytes, read_file
+from gongkai_xlsx.roster import Agency
+from gongkai_xlsx.template.render import render_template
 
 YEAR = samples.YEAR
 
@@ -78,7 +85,7 @@ def test_an_email_without_attachments_is_still_accounted_for(tmp_path):
 
 
 def test_a_workbook_is_read_where_it_is_verified_and_a_vanished_one_is_accounted_for(tmp_path):
-    from gongkai_xlsx.verify import verify_submissions
+    from gongkai_xlsx.check.verify import verify_submissions
 
     kept, vanished = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     kept.write_bytes(render_template(year=YEAR))
@@ -209,7 +216,7 @@ def test_a_consolidated_workbooks_detail_is_read_cell_by_cell(merged):
 
 
 def test_the_cycle_collector_is_paused_only_while_the_workbook_is_written(merged, monkeypatch):
-    from gongkai_xlsx import consolidate
+    from gongkai_xlsx.consolidate import workbook as consolidate
 
     seen = []
     write = consolidate._render

@@ -23,14 +23,14 @@ import openpyxl
 import pytest
 
 from gongkai_xlsx import samples
-from gongkai_xlsx.consolidate import SHEET_DETAIL, SHEET_SUMMARY, render_consolidated
+from gongkai_xlsx.check.verify import verify_report
+from gongkai_xlsx.consolidate.merge import merge_inbox
+from gongkai_xlsx.consolidate.workbook import SHEET_DETAIL, SHEET_SUMMARY, render_consolidated
 from gongkai_xlsx.form import FORM_2021, Severity
-from gongkai_xlsx.layout import CHECK_FAILURES
-from gongkai_xlsx.merge import merge_inbox
-from gongkai_xlsx.reader import read_file
-from gongkai_xlsx.template import render_template
-from gongkai_xlsx.verify import verify_report
-from gongkai_xlsx.xlsx_parts import UnreadableFile
+from gongkai_xlsx.ooxml.package import UnreadableFile
+from gongkai_xlsx.read.returned import read_file
+from gongkai_xlsx.template.layout import CHECK_FAILURES
+from gongkai_xlsx.template.render import render_template
 
 from libreoffice import for_lo, libreoffice  # noqa: F401  (the pytest fixture; conftest puts tests/ on sys.path)
 

@@ -8,11 +8,11 @@ import pytest
 import xlsxwriter
 
 from forms import SMALL_TOWN, parse_tables
+from gongkai_xlsx.check.verify import verify_report
 from gongkai_xlsx.form import FORM_2021
-from gongkai_xlsx.reader import read_bytes
+from gongkai_xlsx.read.returned import read_bytes
 from gongkai_xlsx.roster import Agency
-from gongkai_xlsx.template import render_template
-from gongkai_xlsx.verify import verify_report
+from gongkai_xlsx.template.render import render_template
 from reports import decoded_reports, input_values, published_values
 
 AGENCY = Agency("11339999100000235X", "娲城街道办事处", "街道")
@@ -217,12 +217,12 @@ def test_totals_built_on_a_typed_over_total_use_the_typed_number():
 # ------------------------------------------------------------------------------------------ the worksheet cut
 def _read_whole(data: bytes, monkeypatch):
     """The report read with every part parsed whole (the worksheet and shared-string cuts switched off)."""
-    import gongkai_xlsx.reader as reader
+    from gongkai_xlsx.ooxml import workbook
 
     with monkeypatch.context() as patch:
-        patch.setattr(reader, "sheet_data_only", lambda part: None)
-        patch.setattr(reader.SharedStrings, "_cut_after", lambda self, index: None)
-        return reader.read_bytes(data, "whole.xlsx")
+        patch.setattr(workbook, "sheet_data_only", lambda part: None)
+        patch.setattr(workbook.SharedStrings, "_cut_after", lambda self, index: None)
+        return read_bytes(data, "whole.xlsx")
 
 
 def report_facts(report) -> tuple:
@@ -233,8 +233,8 @@ def report_facts(report) -> tuple:
 
 def agree_cut_and_whole(data: bytes, monkeypatch) -> None:
     """The reader gives the same with and without the worksheet cut, and the cut is really taken."""
-    from gongkai_xlsx.reader import sheet_data_only
-    from gongkai_xlsx.xlsx_parts import Package
+    from gongkai_xlsx.ooxml.package import Package
+    from gongkai_xlsx.ooxml.workbook import sheet_data_only
 
     package = Package.open(data, "cut.xlsx")
     worksheets = [name for name in package.names if name.startswith("xl/worksheets/sheet")]
@@ -261,8 +261,8 @@ def test_reading_the_sheet_data_alone_gives_what_the_whole_worksheet_gives(monke
     (lambda x: x[:x.index(b"<sheetData>")] + b"<sheetData/>" + x[x.index(b"</sheetData>") + 12:], False),
 ])
 def test_the_worksheet_is_cut_only_where_the_bytes_leave_no_doubt(change, cut):
-    from gongkai_xlsx.reader import sheet_data_only
-    from gongkai_xlsx.xlsx_parts import Package
+    from gongkai_xlsx.ooxml.package import Package
+    from gongkai_xlsx.ooxml.workbook import sheet_data_only
 
     part = change(Package.open(small_town(), "t.xlsx").read("xl/worksheets/sheet3.xml"))
     trimmed = sheet_data_only(part)
@@ -287,8 +287,8 @@ def test_the_worksheet_is_cut_only_where_the_bytes_leave_no_doubt(change, cut):
 def test_shared_strings_are_parsed_only_as_far_as_asked(table, whole):
     import zipfile
 
-    from gongkai_xlsx.reader import SharedStrings
-    from gongkai_xlsx.xlsx_parts import Package
+    from gongkai_xlsx.ooxml.package import Package
+    from gongkai_xlsx.ooxml.workbook import SharedStrings
 
     filler = b"".join(b"<si><t>f%d</t></si>" % i for i in range(60))  # the labels after an office's own strings
     sst = (b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + table
@@ -308,8 +308,8 @@ def test_shared_strings_are_parsed_only_as_far_as_asked(table, whole):
 def test_a_workbook_part_read_before_is_recognised_by_its_stored_bytes_and_a_changed_one_is_read_again():
     import zipfile
 
-    from gongkai_xlsx import reader
-    from gongkai_xlsx.xlsx_parts import Package
+    from gongkai_xlsx.ooxml import workbook as reader
+    from gongkai_xlsx.ooxml.package import Package
 
     first, second = small_town(), render_template(year=2025, agency=Agency("11339999100000999X", "白沙镇", "乡镇"))
     stored = [Package.open(data, "x.xlsx").stored("xl/workbook.xml") for data in (first, second)]

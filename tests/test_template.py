@@ -10,11 +10,12 @@ from hypothesis import strategies as st
 from openpyxl.utils import range_boundaries
 
 from gongkai_xlsx.form import FORM_2021, checks_for, evaluate
-from gongkai_xlsx.layout import CHECK_FAILURES, PASS_TEXT, SHEET_GUIDE, SHEET_MAIN, SHEET_STAMP, SHEET_T2, \
+from gongkai_xlsx.template.layout import CHECK_FAILURES, PASS_TEXT, SHEET_GUIDE, SHEET_MAIN, SHEET_STAMP, SHEET_T2, \
     SHEET_T3, SHEET_T4
+from gongkai_xlsx.files import template_filename
 from gongkai_xlsx.roster import Agency
-from gongkai_xlsx.template import TemplateFactory, layout_fingerprint, layout_for, render_template, \
-    template_filename
+from gongkai_xlsx.template.layout import layout_fingerprint, layout_for
+from gongkai_xlsx.template.render import TemplateFactory, render_template
 from reports import decoded_reports, input_values, published_values
 
 AGENCY = Agency("11330000MB0000001X", "娲城街道办事处", "街道")

@@ -25,9 +25,10 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from gongkai_xlsx.form import FORM_2021, Severity, checks_for, evaluate
 from gongkai_xlsx.form.rules import text_length
-from gongkai_xlsx.layout import CHECK_FAILURES, PASS_TEXT, SHEET_MAIN, SHEET_T2, SHEET_T3, SHEET_T4
 from gongkai_xlsx.roster import Agency
-from gongkai_xlsx.template import DEFAULT_PASSWORD, layout_for, write_template
+from gongkai_xlsx.template.layout import CHECK_FAILURES, PASS_TEXT, SHEET_MAIN, SHEET_T2, SHEET_T3, SHEET_T4
+from gongkai_xlsx.template.layout import layout_for
+from gongkai_xlsx.template.render import DEFAULT_PASSWORD, write_template
 
 from libreoffice import libreoffice  # noqa: F401  (the pytest fixture; conftest puts tests/ on sys.path)
 from reports import SEED, decoded_reports, input_values, published_values

@@ -8,12 +8,12 @@ import openpyxl
 from typer.testing import CliRunner
 
 from forms import SMALL_TOWN, parse_tables
+from gongkai_xlsx.check.feedback import FEEDBACK_SHEET
 from gongkai_xlsx.cli import app
-from gongkai_xlsx.feedback import FEEDBACK_SHEET
 from gongkai_xlsx.form import FORM_2021
-from gongkai_xlsx.reader import read_file
+from gongkai_xlsx.read.returned import read_file
 from gongkai_xlsx.roster import Agency
-from gongkai_xlsx.template import render_template
+from gongkai_xlsx.template.render import render_template
 
 runner = CliRunner()
 AGENCY = Agency("11339999100000235X", "娲城街道办事处", "街道")

@@ -26,13 +26,15 @@ import pytest
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from gongkai_xlsx import samples
+from gongkai_xlsx.check.verify import verify_file
 from gongkai_xlsx.form import FORM_2021, checks_for
-from gongkai_xlsx.layout import CHECK_FAILURES, SHEET_MAIN, SHEET_T2, SHEET_T3, SHEET_T4
-from gongkai_xlsx.reader import read_bytes, read_file, sheet_data_only
+from gongkai_xlsx.ooxml.package import Package, UnreadableFile
+from gongkai_xlsx.ooxml.workbook import sheet_data_only
+from gongkai_xlsx.read.returned import read_bytes, read_file
 from gongkai_xlsx.roster import Agency
-from gongkai_xlsx.template import DEFAULT_PASSWORD, layout_for, render_template
-from gongkai_xlsx.verify import verify_file
-from gongkai_xlsx.xlsx_parts import Package, UnreadableFile
+from gongkai_xlsx.template.layout import CHECK_FAILURES, SHEET_MAIN, SHEET_T2, SHEET_T3, SHEET_T4
+from gongkai_xlsx.template.layout import layout_for
+from gongkai_xlsx.template.render import DEFAULT_PASSWORD, render_template
 
 from libreoffice import for_lo, libreoffice  # noqa: F401  (the pytest fixture; conftest puts tests/ on sys.path)
 from reports import decoded_reports, input_values, published_values

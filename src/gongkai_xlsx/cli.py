@@ -23,9 +23,9 @@ from rich.table import Table
 from . import __version__
 from .errors import GongkaiError
 from .form import Severity
-from .generate import generate_templates
 from .roster import Agency, read_roster
-from .template import DEFAULT_PASSWORD
+from .template.generate import generate_templates
+from .template.render import DEFAULT_PASSWORD
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -133,8 +133,8 @@ def verify(
     Verify returned workbooks: recompute every rule, explain each problem by sheet, cell and rule.
     Exit code 0: no errors; 1: some file has errors; 2: some input could not be read (or bad usage).
     """
-    from .feedback import write_feedback
-    from .verify import verify_paths
+    from .check.feedback import write_feedback
+    from .check.verify import verify_paths
 
     if lang not in ("zh", "en"):
         _fail(GongkaiError(f"--lang 只能是 zh 或 en，不是 {lang}。"))
@@ -215,12 +215,12 @@ def merge(
     Consolidate an inbox into one workbook. Exit code 0: every roster agency counted and nothing excluded;
     1: written, but something needs attention (missing, excluded, unreadable); 2: bad usage or not written.
     """
-    from .consolidate import render_consolidated, status_rows
-    from .feedback import write_feedback
-    from .merge import merge_inbox
-    from .reader import read_file
-    from .template import write_atomically
-    from .xlsx_parts import UnreadableFile
+    from .check.feedback import write_feedback
+    from .consolidate.merge import merge_inbox
+    from .consolidate.workbook import render_consolidated, status_rows
+    from .files import write_atomically
+    from .ooxml.package import UnreadableFile
+    from .read.returned import read_file
 
     if output.exists() and not force:
         _fail(GongkaiError(f"汇总工作簿已存在：{output}", hint="请换一个文件名，或确认后加 --force 覆盖。"))
@@ -289,8 +289,8 @@ def export(
 
     Export a consolidated workbook as long-format data for analysts.
     """
-    from .export import export_consolidated
-    from .xlsx_parts import UnreadableFile
+    from .consolidate.export import export_consolidated
+    from .ooxml.package import UnreadableFile
 
     try:
         path = export_consolidated(workbook, output, fmt)
@@ -317,9 +317,10 @@ def import_report_command(
     Import published reports into workbooks of the template, totals exactly as published, and verify them.
     Exit code 0: no errors; 1: some report has errors (e.g. a published total that does not add up); 2: unreadable.
     """
+    from .check.verify import verify_report
+    from .files import write_atomically
     from .importer import import_report
-    from .template import render_template, write_atomically
-    from .verify import verify_report
+    from .template.render import render_template
 
     rows, documents, code = [], [], EXIT_OK
     for path, target in zip(files, _import_targets(files, out_dir)):
@@ -379,7 +380,7 @@ def compare(
 
     Compare two reports of one agency and year cell by cell. Exit code 0: identical; 1: they differ; 2: unreadable.
     """
-    from .compare import compare_reports, load_report
+    from .check.compare import compare_reports, load_report
 
     try:
         result = compare_reports(load_report(first), load_report(second))
@@ -432,12 +433,12 @@ def demo(
 
     The whole round trip on the sample county: templates, verification with feedback, consolidation.
     """
-    from .consolidate import consolidated_filename, render_consolidated
-    from .feedback import write_feedback
-    from .merge import merge_inbox
-    from .reader import read_file
+    from .check.feedback import write_feedback
+    from .consolidate.merge import merge_inbox
+    from .consolidate.workbook import consolidated_filename, render_consolidated
+    from .files import write_atomically
+    from .read.returned import read_file
     from .samples import COUNTY, COUNTY_CODE, YEAR, write_samples
-    from .template import write_atomically
 
     started = time.perf_counter()
     sample_dir, inbox = out_dir / "样例", out_dir / "样例" / "收件箱"

@@ -99,3 +99,21 @@ def as_count(value: Decimal) -> int | Decimal:
 def decimal_places(value: Decimal) -> int:
     exponent = value.normalize().as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+# ------------------------------------------------------------------------------------------ characters of text
+WHITESPACE = frozenset(" \t\r\n\f\v\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+                       "\u200b\u2028\u2029\u202f\u205f\u3000\ufeff")
+QUOTES = frozenset("“”‘’\"'「」『』〝〞")
+_NUMERALS = {"、": ".", "．": ".", "。": "。"}
+
+
+def norm_char(ch: str) -> str:
+    """One character, normalised for matching: full-width ASCII to half-width (NFKC) and 、 to a dot.
+
+    Always one character, so offsets in the normalised text are offsets in the original.
+    """
+    if ch in _NUMERALS:
+        return _NUMERALS[ch]
+    folded = unicodedata.normalize("NFKC", ch)
+    return folded if len(folded) == 1 else ch

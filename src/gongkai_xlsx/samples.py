@@ -26,9 +26,11 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
+from .files import write_atomically
 from .form import CURRENT_FORM
 from .roster import Agency, read_roster
-from .template import layout_for, render_template, write_atomically
+from .template.layout import layout_for
+from .template.render import render_template
 
 DATA = Path(__file__).parent / "data"
 ROSTER_FILE = DATA / "示例县名册.csv"
@@ -325,8 +327,8 @@ def _fake_pdf(title: str) -> bytes:
 
 
 def _previous_consolidation(previous: dict[str, FilledReturn]) -> dict[str, bytes]:
-    from .consolidate import render_consolidated
-    from .merge import merge_inbox
+    from .consolidate.merge import merge_inbox
+    from .consolidate.workbook import render_consolidated
 
     with tempfile.TemporaryDirectory() as tmp:
         for filled in previous.values():

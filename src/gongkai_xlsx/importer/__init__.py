@@ -22,14 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from .. import findings as F
+from ..check.narrative import Claim, check_overview
 from ..errors import InputError
 from ..findings import Finding
 from ..form import FORM_2021
 from ..form.model import ValueKind
+from ..ooxml.package import MAX_FILE_BYTES, OLE_MAGIC, Package, UnreadableFile, classify_ole
 from ..report import Provenance, Report, SourceCell
-from ..xlsx_parts import MAX_FILE_BYTES, OLE_MAGIC, Package, UnreadableFile, classify_ole
 from .document import Document, decode_text, linearise, looks_binary, normalise, text_lines
-from .narrative import Claim, check_overview
 from .sections import HEADING_TEXT, Sections, cut_trailing_junk, identity, paragraphs
 from .stream import Stream
 from .tables import Reading, TableReader

@@ -15,7 +15,7 @@ from decimal import Decimal
 from .. import findings as F
 from ..findings import Finding, FindingCell
 from ..form import FORM_2021
-from .document import QUOTES, WHITESPACE, norm_char
+from ..normalise import QUOTES, WHITESPACE, norm_char
 
 T3 = FORM_2021.table3
 T4 = FORM_2021.table4

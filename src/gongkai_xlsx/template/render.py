@@ -1,6 +1,6 @@
 """Write locked Excel templates of the national form with XlsxWriter.
 
-The layout (what goes where) comes from :mod:`gongkai_xlsx.layout`; this module only renders it: formats,
+The layout (what goes where) comes from :mod:`gongkai_xlsx.template.layout`; this module only renders it: formats,
 merges, formulas with their cached values, defined names, validation, conditional formatting, protection,
 print setup and the identity stamp.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,21 +21,21 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from . import __version__
-from .form import CURRENT_FORM, Form
+from .. import __version__
+from ..files import write_atomically
+from ..form import CURRENT_FORM, Form
+from ..roster import Agency
 from .layout import (
     SHEET_STAMP,
     Cell,
     Context,
     SheetLayout,
-    TemplateLayout,
     absolute_ref,
-    build_layout,
-    layout_own_fingerprint,
+    layout_fingerprint,
+    layout_for,
     quote_sheet,
     wrapped_lines,
 )
-from .roster import Agency
 from .stamp import GENERATOR, NAME_PREFIX, PROPERTY_PREFIX, Stamp
 
 DEFAULT_PASSWORD = "gongkai"
@@ -80,21 +79,6 @@ class TemplateFile:
     path: Path
     agency: Agency | None
     stamp: Stamp
-
-
-_LAYOUTS: dict[str, TemplateLayout] = {}
-
-
-def layout_for(form: Form) -> TemplateLayout:
-    """The (cached) template layout of a form, keyed by its version: hashing a whole form is not cheap."""
-    if form.version not in _LAYOUTS:
-        _LAYOUTS[form.version] = build_layout(form)
-    return _LAYOUTS[form.version]
-
-
-def layout_fingerprint(form: Form) -> str:
-    """The fingerprint of the template layout for ``form``: the same for every agency and year."""
-    return layout_own_fingerprint(layout_for(form))
 
 
 def template_id(form: Form, year: int, agency: Agency | None) -> str:
@@ -186,32 +170,6 @@ def write_template(path: str | os.PathLike, **kwargs) -> TemplateFile:
     form = kwargs.get("form", CURRENT_FORM)
     return TemplateFile(path, kwargs.get("agency"), make_stamp(form, kwargs["year"], kwargs.get("agency"),
                                                                 kwargs.get("origin", "template")))
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write bytes so that ``path`` is either absent, the old file, or the complete new file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
-
-
-def template_filename(year: int, agency: Agency | None) -> str:
-    """A file name a person recognises: year, report, agency name and code; safe on Windows."""
-    if agency is None:
-        return f"{year}年政府信息公开工作年度报告_空白模板.xlsx"
-    name = _UNSAFE.sub("_", agency.name).strip(" .") or "未命名单位"
-    code = _UNSAFE.sub("_", agency.code).strip(" .")
-    return f"{year}年政府信息公开工作年度报告_{name}_{code}.xlsx"
 
 
 # ------------------------------------------------------------------------------------------ rendering
@@ -374,8 +332,6 @@ def write_text(ws, row: int, col: int, text: str, fmt) -> None:
     result = ws.write_string(row, col, text, fmt)
     if result == -2:  # XlsxWriter truncates strings over 32,767 characters and says so only by this code
         raise ValueError(f"text of {len(text)} characters does not fit in one Excel cell (limit 32,767)")
-
-
 def _cached(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import InputError
-from .report import Report
-from .roster import normalise_text
+from ..errors import InputError
+from ..report import Report
+from ..roster import normalise_text
 
 
 @dataclass(frozen=True)
@@ -39,9 +39,9 @@ class Comparison:
 
 def load_report(path: str | os.PathLike) -> Report:
     """A workbook (returned, imported or consolidated) or, failing that, a published report (text, HTML, Word, PDF)."""
-    from .importer import import_report
-    from .reader import read_file
-    from .xlsx_parts import UnreadableFile
+    from ..importer import import_report
+    from ..ooxml.package import UnreadableFile
+    from ..read.returned import read_file
 
     name = Path(path).name
     if not _zip_without_workbook(path):  # a .docx is a zip too: its problems are not a workbook's

@@ -15,15 +15,15 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import findings as F
-from .errors import InputError
-from .findings import Finding, FindingCell
-from .form import Severity, evaluate
-from .form.rules import CheckKind, Violation
-from .intake import Submission, collect
-from .reader import read_bytes, read_file
-from .report import Report
-from .xlsx_parts import UnreadableFile
+from .. import findings as F
+from ..errors import InputError
+from ..findings import Finding, FindingCell
+from ..form import Severity, evaluate
+from ..form.rules import CheckKind, Violation
+from ..ooxml.package import UnreadableFile
+from ..read.intake import Submission, collect
+from ..read.returned import read_bytes, read_file
+from ..report import Report
 
 PARALLEL_THRESHOLD = 60
 SKIPPED_PREFIXES = ("~$", ".")  # Office lock files and hidden files are not submissions
@@ -140,7 +140,7 @@ def verify_report(report: Report, *, previous: Report | Mapping | None = None,
         found.append(rule_finding(violation, report, previous_values))
     if report.origin == "imported" and not any(f.code == "IMPORT_TEXT_TABLE_MISMATCH" for f in found):
         # a published report: the numbers its overview quotes are checked against its tables
-        from .importer.narrative import check_overview
+        from .narrative import check_overview
 
         # only cells the source really had: a table published as an image is not a table of zeros
         found += check_overview(report.texts.get("text_overview", ""), report.values, set(report.sources))[1]

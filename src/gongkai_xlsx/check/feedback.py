@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .findings import Finding
-from .form import Severity
-from .roster import Agency
-from .template import FrontSheet, render_template, write_atomically
+from ..files import write_atomically
+from ..findings import Finding
+from ..form import Severity
+from ..roster import Agency
+from ..template.render import FrontSheet, render_template
 from .verify import FileResult
 
 FEEDBACK_SHEET = "校验结果"

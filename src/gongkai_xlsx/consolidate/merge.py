@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from .findings import Finding
-from .form import CURRENT_FORM, Form
-from .intake import Submission, collect
-from .report import Report
-from .roster import Agency, normalise_text
-from .verify import FileResult, verify_submissions
+from ..check.verify import FileResult, verify_submissions
+from ..findings import Finding
+from ..form import CURRENT_FORM, Form
+from ..read.intake import Submission, collect
+from ..report import Report
+from ..roster import Agency, normalise_text
 
 STATUS_ZH = {
     "included": "已报送·通过",

@@ -1,33 +1,18 @@
-"""Read a returned workbook into a :class:`~gongkai_xlsx.report.Report`, trusting nothing in it.
+"""A lazy reader of one OOXML workbook: sheets parsed on demand, shared strings, defined names, properties.
 
-Cells are found by the template's defined names (so inserted rows do not matter), or, for workbooks not
-made from our template, by the national table's labels. Cached formula values are never used: totals are
-recomputed from the inputs, and a total whose formula was replaced by a typed number is reported (that number
-is then what the rules see). Values are normalised here, once, each change recorded as a finding.
+The only place (with :mod:`.package`) that knows OOXML. Byte-level fast paths read the common cell shapes
+without building a tree, and module caches keep what every template of one form version repeats (workbook.xml,
+relationships, app.xml), so an inbox of returns parses those once. Nothing here knows the national form.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from . import findings as F
-from .consolidated_layout import DETAIL_FIRST_ROW, DETAIL_ID_ROW, SHEET_DETAIL
-from .findings import Finding, FindingCell
-from .form import CURRENT_FORM, Form
-from .form.model import ValueKind
-from .layout import SHEET_STAMP, layout_fingerprint_of
-from .normalise import TOO_LARGE, How, as_count, decimal_places, parse_number
-from .report import Provenance, Report, SourceCell
-from .stamp import NAME_PREFIX, PROPERTY_PREFIX, STAMP_FIELDS
-from .template import layout_for
-from .xlsx_parts import (
+from .package import (
     MAX_FILE_BYTES,
     Package,
     UnreadableFile,
@@ -43,7 +28,6 @@ from .xlsx_parts import (
 
 
 _PROTECTED = re.compile(rb"<(?:\w+:)?sheetProtection\b[^>]*\bsheet\s*=\s*([\"'])(?:1|true)\1")
-META_LABELS_EN = {"meta_agency": "agency name", "meta_code": "agency code", "meta_year": "reporting year"}
 
 
 @dataclass
@@ -225,11 +209,9 @@ def a1(row: int, col: int) -> str:
         letters = chr(65 + rest) + letters
     return f"{letters}{row + 1}"
 
-
 # ------------------------------------------------------------------------------------------ entry points
-def read_file(path: str | Path, *, form: Form = CURRENT_FORM) -> Report:
-    """Read one returned file; raise :class:`UnreadableFile` (with a clear Chinese message) if it is no workbook."""
-    path = Path(path)
+def read_bounded(path: Path) -> bytes:
+    """A file's bytes; :class:`UnreadableFile` (with a clear Chinese message) if it is too large or cannot be read."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -242,12 +224,12 @@ def read_file(path: str | Path, *, form: Form = CURRENT_FORM) -> Report:
         raise UnreadableFile("io", f"无法打开文件：{exc.strerror or exc}", "请检查文件是否存在、是否有读取权限。",
                              path=str(path), message_en=f"Cannot open the file: {exc}",
                              hint_en="Check that it exists and is readable.") from None
-    return read_bytes(data, str(path), form=form)
+    return data
 
 
-def read_bytes(data: bytes, path: str = "<memory>", *, form: Form = CURRENT_FORM) -> Report:
-    """Read a workbook from its bytes; ``path`` names it in messages."""
-    provenance = Provenance(path=path, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+def load_workbook(data: bytes, path: str = "<memory>") -> Workbook:
+    """The workbook in ``data``; :class:`UnreadableFile` if it is none (an old .xls, an encrypted file, a zip
+    of something else …). ``path`` names it in messages."""
     kind = sniff(data[:1024], len(data))
     if kind == "ole":
         kind = classify_ole(data)
@@ -256,43 +238,8 @@ def read_bytes(data: bytes, path: str = "<memory>", *, form: Form = CURRENT_FORM
     package = Package.open(data, path)
     if not package.has("xl/workbook.xml"):
         raise refuse("zip_not_workbook", path)
-    workbook = _open_workbook(package)
-    provenance.application = workbook.application
-    report = Report(form=form, provenance=provenance)
-    _read_stamp(workbook, report)
-    structure = workbook.structure
-    if structure is not None and structure.located is not None and structure.located[0] == form.version:
-        located = structure.located[1]
-    else:
-        located = _locate_by_names(workbook, form)
-        if structure is not None:
-            structure.located = (form.version, located)
-    if len(located) < len(form.items) // 2:
-        from .labels import locate_by_labels  # only for workbooks not made from our template
-
-        located = locate_by_labels(workbook, form)
-        report.origin = "labels"
-        if not report.stamp:
-            report.findings.append(F.STAMP_MISSING())
-    elif not report.stamp:
-        report.findings.append(F.STAMP_MISSING())
-    if report.stamp.get("origin") == "imported":
-        report.origin = "imported"
-    if report.stamp.get("origin") == "consolidated" and SHEET_DETAIL in workbook.sheet_parts:
-        report.origin = "consolidated"
-        _read_consolidated(workbook, report, located)
-        return report
-    _read_values(workbook, report, located)
-    if report.origin == "labels":
-        from .labels import identity_from_title
-
-        identity = identity_from_title(workbook)
-        if identity:
-            report.agency_name, report.year = identity
-    _read_meta_and_texts(workbook, report, located)
-    if report.origin != "labels":
-        _check_template(workbook, report, form)
-    return report
+    workbook = open_workbook(package)
+    return workbook
 
 
 # ------------------------------------------------------------------------------------------ the package
@@ -315,14 +262,15 @@ _APPLICATIONS: dict[bytes, str | None] = {}
 _CACHE_LIMIT = 64
 
 
-def _remember(cache: dict, key, value):
+def remember(cache: dict, key, value):
     if len(cache) >= _CACHE_LIMIT:
         cache.pop(next(iter(cache)))
     cache[key] = value
     return value
 
 
-def _open_workbook(package: Package) -> Workbook:
+def open_workbook(package: Package) -> Workbook:
+    """The workbook in an opened package (its structure shared with earlier packages of the same bytes)."""
     structure = _structure(package)
     strings = (_shared_strings(package, structure.strings_part) if package.has(structure.strings_part) else [])
     return Workbook(package, structure.sheet_parts, structure.sheet_states, structure.names, strings,
@@ -357,7 +305,7 @@ def _structure(package: Package) -> Structure:
                         "xl/sharedStrings.xml")
     structure = Structure(sheet_parts, sheet_states, names, strings_part)
     if None not in key:
-        _remember(_STRUCTURES, key, structure)
+        remember(_STRUCTURES, key, structure)
     return structure
 
 
@@ -461,7 +409,7 @@ def _application(package: Package) -> str | None:
     if version is not None and version.text:
         name = f"{name} {version.text.strip()}".strip()
     if key is not None:
-        _remember(_APPLICATIONS, key, name or None)
+        remember(_APPLICATIONS, key, name or None)
     return name or None
 
 
@@ -570,317 +518,3 @@ def _translate_shared(master: tuple[str, str], ref: str) -> str:
         return Translator("=" + formula, origin=origin).translate_formula(ref)[1:]
     except TokenizerError:  # a damaged master formula: the cell then counts as having none (a typed value)
         return ""
-
-
-# ------------------------------------------------------------------------------------------ stamp and cells
-def _read_stamp(workbook: Workbook, report: Report) -> None:
-    stamp = {key[len(PROPERTY_PREFIX):]: value for key, value in workbook.properties.items()
-             if key.startswith(PROPERTY_PREFIX)}
-    if not stamp:
-        for key in STAMP_FIELDS:
-            where = workbook.resolve_name(NAME_PREFIX + key)
-            if where and where[0] == SHEET_STAMP:
-                sheet = workbook.sheet(SHEET_STAMP)
-                cell = sheet.at(*where[1:]) if sheet else None
-                if cell is not None and cell.value is not None:
-                    stamp[key] = str(cell.value)
-    report.stamp = stamp
-
-
-def _locate_by_names(workbook: Workbook, form: Form) -> dict[str, tuple[str, int, int]]:
-    located = {}
-    keys = [item.id for item in form.items] + [m.id for m in form.meta] + [t.id for t in form.texts]
-    for key in keys:
-        where = workbook.resolve_name(key)
-        if where and where[0] in workbook.sheet_parts:
-            located[key] = where
-    return located
-
-
-def _read_values(workbook: Workbook, report: Report, located: dict[str, tuple[str, int, int]]) -> None:
-    form = report.form
-    blanks: list[FindingCell] = []
-    placeholders: list[FindingCell] = []
-    missing = []
-    inputs: dict[str, Decimal | int] = {}
-    typed_totals: dict[str, tuple[Decimal | int, SourceCell]] = {}
-    trust_totals = report.origin in ("imported", "labels", "consolidated")
-    sources = report.sources
-    sheets: dict[str, Sheet | None] = {}
-    for item, sheet_name, ref in _value_plan(form, located):
-        if sheet_name is None:
-            missing.append(item)
-            continue
-        sheet = sheets[sheet_name] if sheet_name in sheets else sheets.setdefault(sheet_name, workbook.sheet(sheet_name))
-        if sheet is not None:
-            if trust_totals or not item.computed:
-                number = sheet.whole_number(ref)
-                if number is not None:  # the common case: nothing to normalise
-                    sources[item.id] = SourceCell(sheet_name, ref, number)
-                    inputs[item.id] = number
-                    continue
-            else:
-                formula = sheet.formula(ref)
-                if formula:  # a live formula: recomputed below from the inputs, its cached value ignored
-                    sources[item.id] = SourceCell(sheet_name, ref, None, formula)
-                    continue
-        raw = sheet.get(ref) if sheet else None
-        source = SourceCell(sheet_name, ref, raw.value if raw else None, raw.formula if raw else None)
-        sources[item.id] = source
-        value = _normalise(report, item, source, raw, blanks, placeholders)
-        if item.computed and not trust_totals:
-            typed_totals[item.id] = (value, source)
-        else:
-            inputs[item.id] = value
-    if missing:
-        report.findings.append(F.CELLS_NOT_FOUND(count=len(missing), first=missing[0].label,
-                                                 first_en=missing[0].id))
-    if trust_totals:
-        report.values = {item.id: inputs.get(item.id, 0) for item in form.items}
-    else:
-        # typed-over totals keep their number, and the totals built on them use it (as the workbook does)
-        report.values = form.complete_values(inputs, fixed={k: v for k, (v, _) in typed_totals.items()})
-        for item_id, (value, source) in typed_totals.items():
-            item = form.item(item_id)
-            expected = sum(report.values[part] for part in item.sum_of)  # what its formula would give
-            report.findings.append(F.TOTAL_TYPED_OVER(
-                [FindingCell(source.sheet, source.cell, item_id, value)],
-                where=_where(item.label, source), where_en=f"{source.sheet}!{source.cell} ({item_id})",
-                value=_plain(value), expected=_plain(expected)))
-    if blanks:
-        report.findings.append(F.BLANK_AS_ZERO(blanks, count=len(blanks), first=_cell_text(blanks[0], form),
-                                               ))
-    if placeholders:
-        report.findings.append(F.PLACEHOLDER_AS_ZERO(placeholders, count=len(placeholders),
-                                                     first=_cell_text(placeholders[0], form)))
-
-
-_PLANS: dict[int, tuple[dict, list]] = {}
-
-
-def _value_plan(form: Form, located: dict[str, tuple[str, int, int]]) -> list[tuple]:
-    """(item, sheet name, A1 address) for every item of the form, (item, None, None) where it was not found.
-
-    Kept for the located maps that a cached :class:`Structure` holds, so that an inbox of returned templates
-    works it out once."""
-    kept = _PLANS.get(id(located))
-    if kept is not None and kept[0] is located:
-        return kept[1]
-    plan = []
-    for item in form.items:
-        where = located.get(item.id)
-        plan.append((item, None, None) if where is None else (item, where[0], a1(where[1], where[2])))
-    return _remember(_PLANS, id(located), (located, plan))[1]
-
-
-def _normalise(report: Report, item, source: SourceCell, raw: RawCell | None, blanks, placeholders):
-    if raw is not None and type(raw.value) is int and 0 <= raw.value < TOO_LARGE and not raw.error:
-        return raw.value  # a whole number typed as a number, nothing to normalise
-    cell = FindingCell(source.sheet, source.cell, item.id, None if raw is None else _jsonable(raw.value))
-    where = _where(item.label, source)
-    where_en = f"{source.sheet}!{source.cell} ({item.id})"
-    if raw is not None and raw.error:
-        report.findings.append(F.NOT_A_NUMBER([cell], where=where, where_en=where_en, raw=raw.error))
-        return 0
-    parsed = parse_number(None if raw is None else raw.value)
-    if parsed.how is How.INVALID:
-        report.findings.append(F.NOT_A_NUMBER([cell], where=where, where_en=where_en, raw=raw.value))
-        return 0
-    value = parsed.value
-    if parsed.how is How.BLANK:
-        blanks.append(cell)
-    elif parsed.how is How.PLACEHOLDER:
-        placeholders.append(cell)
-    elif parsed.how is How.TEXT_NUMBER:
-        report.findings.append(F.TEXT_NUMBER([cell], where=where, where_en=where_en, raw=raw.value,
-                                             value=_plain(as_count(value))))
-    if value < 0:
-        report.findings.append(F.NEGATIVE([cell], where=where, where_en=where_en, value=_plain(as_count(value))))
-    if item.kind is ValueKind.COUNT:
-        number = as_count(value)
-        if isinstance(number, Decimal):
-            report.findings.append(F.FRACTIONAL_COUNT([cell], where=where, where_en=where_en, value=_plain(number)))
-        return number
-    places = decimal_places(value)
-    if places > item.decimals:
-        report.findings.append(F.TOO_MANY_DECIMALS([cell], where=where, where_en=where_en, places=places,
-                                                   limit=item.decimals))
-    return as_count(value)
-
-
-def _where(label: str, source: SourceCell) -> str:
-    return f"“{source.sheet}”工作表 {source.cell} 单元格（{label}）"
-
-
-def _cell_text(cell: FindingCell, form: Form) -> str:
-    return f"{cell.sheet}!{cell.cell}（{form.item(cell.item).label}）"
-
-
-def _plain(value) -> str:
-    return str(value)
-
-
-def _jsonable(value):
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def _read_meta_and_texts(workbook: Workbook, report: Report, located) -> None:
-    form = report.form
-    for meta in form.meta:
-        where = located.get(meta.id)
-        value = _cell_value(workbook, where)
-        if where:
-            report.sources[meta.id] = SourceCell(where[0], a1(*where[1:]), value)
-        text = _meta_text(meta.id, value)
-        if meta.id == "meta_agency":
-            report.agency_name = text or report.agency_name
-        elif meta.id == "meta_code":
-            report.agency_code = unicodedata.normalize("NFKC", text).replace(" ", "").upper()
-        elif meta.id == "meta_year":
-            report.year = _year(value) or report.year
-        else:
-            report.meta[meta.id] = text
-    for section in form.texts:
-        where = located.get(section.id)
-        value = _cell_value(workbook, where)
-        if where:
-            report.sources[section.id] = SourceCell(where[0], a1(*where[1:]), value)
-        report.texts[section.id] = "" if value is None else str(value)
-    stamp_year = _year(report.stamp.get("year"))
-    if report.year is None:
-        report.year = stamp_year
-    elif stamp_year is not None and stamp_year != report.year:
-        sheet, cell = report.where("meta_year")
-        report.findings.append(F.YEAR_MISMATCH([FindingCell(sheet, cell, "meta_year", report.year)],
-                                               found=report.year, expected=stamp_year))
-        report.year = stamp_year
-    if not report.agency_name and report.stamp.get("agency_name"):
-        report.agency_name = report.stamp["agency_name"]
-    if not report.agency_code and report.stamp.get("agency_code"):
-        report.agency_code = report.stamp["agency_code"]
-    labels = {field.id: field.label for field in report.form.meta}
-    for meta_id in ("meta_agency", "meta_code"):
-        if meta_id == "meta_code" and report.origin == "imported":
-            continue  # published reports carry no agency code
-        if not (report.agency_name if meta_id == "meta_agency" else report.agency_code):
-            sheet, cell = report.where(meta_id)
-            report.findings.append(F.MISSING_IDENTITY([FindingCell(sheet, cell, meta_id, None)], field=labels[meta_id],
-                                                      field_en=META_LABELS_EN[meta_id]))
-
-
-def _cell_value(workbook: Workbook, where) -> object:
-    if not where:
-        return None
-    sheet = workbook.sheet(where[0])
-    raw = sheet.at(*where[1:]) if sheet else None
-    return None if raw is None else raw.value
-
-
-def _meta_text(meta_id: str, value: object) -> str:
-    if value is None:
-        return ""
-    if meta_id == "meta_date" and isinstance(value, (int, float)) and not isinstance(value, bool) and 20000 < value < 80000:
-        return (date(1899, 12, 30) + timedelta(days=int(value))).isoformat()  # an Excel date serial
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
-
-
-def _year(value: object) -> int | None:
-    parsed = parse_number(value)
-    if parsed.value is None or parsed.how in (How.BLANK, How.PLACEHOLDER):
-        return None
-    number = as_count(parsed.value)
-    return number if isinstance(number, int) and 1990 < number < 2200 else None
-
-
-# ------------------------------------------------------------------------------------------ consolidated workbooks
-
-def _read_consolidated(workbook: Workbook, report: Report, located) -> None:
-    """A consolidated workbook: its totals are recomputed from the 明细 rows, never taken from its formulas."""
-    form = report.form
-    sheet = workbook.sheet(SHEET_DETAIL)
-    columns: dict[str, int] = {}
-    col = 0
-    while True:
-        raw = sheet.at(DETAIL_ID_ROW, col)
-        if raw is None or raw.value in (None, ""):
-            break
-        columns[str(raw.value)] = col
-        col += 1
-    missing = [item for item in form.items if item.id not in columns]
-    if missing:
-        report.findings.append(F.CELLS_NOT_FOUND(count=len(missing), first=missing[0].label, first_en=missing[0].id))
-    row = DETAIL_FIRST_ROW
-    # (item, its column's letters): a city's workbook has 200 numbers per member, and a1() of each would
-    # overflow its cache
-    item_columns = [(item, a1(0, columns[item.id])[:-1]) for item in form.items if item.id in columns]
-    while True:
-        code, name = sheet.at(row, columns.get("code", 0)), sheet.at(row, columns.get("name", 1))
-        if (code is None or code.value in (None, "")) and (name is None or name.value in (None, "")):
-            break
-        values: dict[str, Decimal | int] = {}
-        number_row = str(row + 1)
-        for item, letters in item_columns:
-            ref = letters + number_row
-            number = sheet.whole_number(ref)
-            if number is None:  # not a plain whole number: normalised, and any problem is a finding
-                raw = sheet.get(ref)
-                number = _normalise(report, item, SourceCell(SHEET_DETAIL, ref, raw.value if raw else None), raw,
-                                    [], [])
-            values[item.id] = number
-
-        def text(key: str) -> str:
-            raw = sheet.at(row, columns[key]) if key in columns else None
-            return "" if raw is None or raw.value is None else str(raw.value)
-
-        units = parse_number(sheet.at(row, columns["units"]).value if "units" in columns and
-                             sheet.at(row, columns["units"]) else 1).value or 1
-        report.members.append({"code": text("code"), "name": text("name"), "category": text("category"),
-                               "parent": text("parent"), "units": int(units), "values": values})
-        row += 1
-    report.values = {item.id: sum(member["values"].get(item.id, 0) for member in report.members)
-                     for item in form.items}
-    report.units = sum(m["units"] for m in report.members) or 0
-    for item in form.items:
-        if item.id in located:
-            sheet_name, r, c = located[item.id]
-            report.sources[item.id] = SourceCell(sheet_name, a1(r, c), None)
-    report.agency_name = report.stamp.get("agency_name", "")
-    report.agency_code = report.stamp.get("agency_code", "")
-    report.year = _year(report.stamp.get("year"))
-
-
-# ------------------------------------------------------------------------------------------ template identity
-def _check_template(workbook: Workbook, report: Report, form: Form) -> None:
-    stamp = report.stamp
-    version = stamp.get("form_version")
-    if version and version != form.version:
-        report.findings.append(F.WRONG_FORM_VERSION(found=version, expected=form.version))
-    code = stamp.get("agency_code")
-    if code and report.agency_code and code != report.agency_code:
-        sheet, cell = report.where("meta_code")
-        report.findings.append(F.AGENCY_MISMATCH([FindingCell(sheet, cell, "meta_code", report.agency_code)],
-                                                 found=report.agency_code, expected=code))
-    layout = layout_for(form)
-    if stamp and report.origin == "template":
-        if stamp.get("fingerprint") and file_fingerprint(workbook, form) != stamp["fingerprint"]:
-            report.findings.append(F.LAYOUT_CHANGED())
-    for sheet_layout in layout.sheets:
-        if workbook.is_protected(sheet_layout.name) is False:
-            report.findings.append(F.PROTECTION_REMOVED([FindingCell(sheet_layout.name, None, None)],
-                                                        sheet=sheet_layout.name))
-
-
-def file_fingerprint(workbook: Workbook, form: Form) -> str:
-    """The fingerprint recomputed from the file: its names and the formulas at the template's formula cells."""
-    def formula_at(sheet_name: str, row: int, col: int) -> str | None:
-        sheet = workbook.sheet(sheet_name)
-        return sheet.formula(a1(row, col)) if sheet else None
-
-    return layout_fingerprint_of(layout_for(form), workbook.names.get, formula_at)
-
-
-__all__ = ["Finding", "Report", "UnreadableFile", "file_fingerprint", "read_bytes", "read_file"]

@@ -18,8 +18,8 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from .errors import InputError
-from .xlsx_parts import MAX_FILE_BYTES, ZIP_MAGIC
+from ..errors import InputError
+from ..ooxml.package import MAX_FILE_BYTES, ZIP_MAGIC
 
 MAX_ARCHIVE_MEMBERS = 2000
 MAX_DEPTH = 3  # a zip in an e-mail in a zip is as deep as real inboxes go

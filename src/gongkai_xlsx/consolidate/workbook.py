@@ -19,15 +19,31 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from . import __version__
-from .consolidated_layout import (DETAIL_FIRST_ROW, DETAIL_FIXED, SHEET_BY_CATEGORY, SHEET_DETAIL, SHEET_FINDINGS,
-                                  SHEET_README, SHEET_STATUS, SHEET_SUMMARY, SHEET_TEXTS)
-from .form import Severity
-from .layout import (SHEET_STAMP, Context, FormulaPlacement, ValuePlacement, quote_sheet, tables_sheet,
-                     wrapped_lines)
+from .. import __version__
+from ..form import Severity
+from ..template.consolidated_layout import (
+    DETAIL_FIRST_ROW,
+    DETAIL_FIXED,
+    SHEET_BY_CATEGORY,
+    SHEET_DETAIL,
+    SHEET_FINDINGS,
+    SHEET_README,
+    SHEET_STATUS,
+    SHEET_SUMMARY,
+    SHEET_TEXTS,
+)
+from ..template.layout import (
+    SHEET_STAMP,
+    Context,
+    FormulaPlacement,
+    ValuePlacement,
+    quote_sheet,
+    tables_sheet,
+    wrapped_lines,
+)
+from ..template.render import Formats, write_sheet, write_text
+from ..template.stamp import GENERATOR, NAME_PREFIX, PROPERTY_PREFIX
 from .merge import STATUS_ZH, Entry, MergeResult, column_sums
-from .stamp import GENERATOR, NAME_PREFIX, PROPERTY_PREFIX
-from .template import Formats, write_sheet, write_text
 
 TEXT_LIMIT = 32_000
 

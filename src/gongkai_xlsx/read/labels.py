@@ -11,8 +11,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from .form import Form
-from .xlsx_parts import split_cell
+from ..form import Form
+from ..ooxml.package import split_cell
 
 # typos seen in published reports (national_format.md §8), normalised form → correct normalised form
 TYPOS = {

@@ -19,7 +19,7 @@ from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 from lxml import etree as LxmlTree
 
-from .errors import InputError
+from ..errors import InputError
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_PART_BYTES = 40 * 1024 * 1024

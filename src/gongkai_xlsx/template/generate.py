@@ -8,10 +8,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import OutputError
-from .form import CURRENT_FORM
-from .roster import Agency
-from .template import DEFAULT_PASSWORD, TemplateFactory, make_stamp, template_filename, write_atomically
+from ..errors import OutputError
+from ..files import template_filename, write_atomically
+from ..form import CURRENT_FORM
+from ..roster import Agency
+from .render import DEFAULT_PASSWORD, TemplateFactory, make_stamp
 
 @dataclass
 class GeneratedFile:

@@ -13,8 +13,8 @@ from typing import Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from .form import Form
-from .form.rules import Check, Severity, checks_for
+from ..form import Form
+from ..form.rules import Check, Severity, checks_for
 from .stamp import fingerprint
 
 SHEET_MAIN = "基本信息及文字"
@@ -185,6 +185,22 @@ def build_layout(form: Form) -> TemplateLayout:
     guide = _guide_sheet(form)
     layout = TemplateLayout(form, [main, t2, t3, t4, guide], positions, check_positions)
     return layout
+
+
+_LAYOUTS: dict[str, TemplateLayout] = {}
+
+
+def layout_for(form: Form) -> TemplateLayout:
+    """The (cached) template layout of a form, keyed by its version: hashing a whole form is not cheap."""
+    if form.version not in _LAYOUTS:
+        _LAYOUTS[form.version] = build_layout(form)
+    return _LAYOUTS[form.version]
+
+
+def layout_fingerprint(form: Form) -> str:
+    """The fingerprint of the template layout for ``form``: the same for every agency and year."""
+    return layout_own_fingerprint(layout_for(form))
+
 
 
 # ------------------------------------------------------------------------------------------ helpers

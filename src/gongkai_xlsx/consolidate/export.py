@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputError
-from .form import CURRENT_FORM
-from .reader import read_file
-from .template import write_atomically
+from ..errors import InputError
+from ..files import write_atomically
+from ..form import CURRENT_FORM
+from ..read.returned import read_file
 
 COLUMNS = ["agency_code", "agency", "category", "year", "id", "label", "value"]
 

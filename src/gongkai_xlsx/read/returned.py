@@ -1,0 +1,134 @@
+"""Read a returned workbook into a :class:`~gongkai_xlsx.report.Report`, trusting nothing in it.
+
+Cells are found by the template's defined names (so inserted rows do not matter), or, for workbooks not
+made from our template, by the national table's labels. Cached formula values are never used: totals are
+recomputed from the inputs, and a total whose formula was replaced by a typed number is reported (that number
+is then what the rules see). Values are normalised here, once, each change recorded as a finding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from .. import findings as F
+from ..findings import Finding, FindingCell
+from ..form import CURRENT_FORM, Form
+from ..ooxml.package import UnreadableFile
+from ..ooxml.workbook import Workbook, a1, load_workbook, read_bounded
+from ..report import Provenance, Report
+from ..template.consolidated_layout import SHEET_DETAIL
+from ..template.layout import SHEET_STAMP, layout_fingerprint_of, layout_for
+from ..template.stamp import NAME_PREFIX, PROPERTY_PREFIX, STAMP_FIELDS
+from .consolidated import read_consolidated
+from .values import read_meta_and_texts, read_values
+
+
+# ------------------------------------------------------------------------------------------ entry points
+def read_file(path: str | Path, *, form: Form = CURRENT_FORM) -> Report:
+    """Read one returned file; raise :class:`UnreadableFile` (with a clear Chinese message) if it is no workbook."""
+    path = Path(path)
+    data = read_bounded(path)
+    return read_bytes(data, str(path), form=form)
+
+
+def read_bytes(data: bytes, path: str = "<memory>", *, form: Form = CURRENT_FORM) -> Report:
+    """Read a workbook from its bytes; ``path`` names it in messages."""
+    provenance = Provenance(path=path, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    workbook = load_workbook(data, path)
+    provenance.application = workbook.application
+    report = Report(form=form, provenance=provenance)
+    _read_stamp(workbook, report)
+    structure = workbook.structure
+    if structure is not None and structure.located is not None and structure.located[0] == form.version:
+        located = structure.located[1]
+    else:
+        located = _locate_by_names(workbook, form)
+        if structure is not None:
+            structure.located = (form.version, located)
+    if len(located) < len(form.items) // 2:
+        from .labels import locate_by_labels  # only for workbooks not made from our template
+
+        located = locate_by_labels(workbook, form)
+        report.origin = "labels"
+        if not report.stamp:
+            report.findings.append(F.STAMP_MISSING())
+    elif not report.stamp:
+        report.findings.append(F.STAMP_MISSING())
+    if report.stamp.get("origin") == "imported":
+        report.origin = "imported"
+    if report.stamp.get("origin") == "consolidated" and SHEET_DETAIL in workbook.sheet_parts:
+        report.origin = "consolidated"
+        read_consolidated(workbook, report, located)
+        return report
+    read_values(workbook, report, located)
+    if report.origin == "labels":
+        from .labels import identity_from_title
+
+        identity = identity_from_title(workbook)
+        if identity:
+            report.agency_name, report.year = identity
+    read_meta_and_texts(workbook, report, located)
+    if report.origin != "labels":
+        _check_template(workbook, report, form)
+    return report
+
+
+
+# ------------------------------------------------------------------------------------------ stamp and cells
+def _read_stamp(workbook: Workbook, report: Report) -> None:
+    stamp = {key[len(PROPERTY_PREFIX):]: value for key, value in workbook.properties.items()
+             if key.startswith(PROPERTY_PREFIX)}
+    if not stamp:
+        for key in STAMP_FIELDS:
+            where = workbook.resolve_name(NAME_PREFIX + key)
+            if where and where[0] == SHEET_STAMP:
+                sheet = workbook.sheet(SHEET_STAMP)
+                cell = sheet.at(*where[1:]) if sheet else None
+                if cell is not None and cell.value is not None:
+                    stamp[key] = str(cell.value)
+    report.stamp = stamp
+
+
+def _locate_by_names(workbook: Workbook, form: Form) -> dict[str, tuple[str, int, int]]:
+    located = {}
+    keys = [item.id for item in form.items] + [m.id for m in form.meta] + [t.id for t in form.texts]
+    for key in keys:
+        where = workbook.resolve_name(key)
+        if where and where[0] in workbook.sheet_parts:
+            located[key] = where
+    return located
+
+
+# ------------------------------------------------------------------------------------------ template identity
+def _check_template(workbook: Workbook, report: Report, form: Form) -> None:
+    stamp = report.stamp
+    version = stamp.get("form_version")
+    if version and version != form.version:
+        report.findings.append(F.WRONG_FORM_VERSION(found=version, expected=form.version))
+    code = stamp.get("agency_code")
+    if code and report.agency_code and code != report.agency_code:
+        sheet, cell = report.where("meta_code")
+        report.findings.append(F.AGENCY_MISMATCH([FindingCell(sheet, cell, "meta_code", report.agency_code)],
+                                                 found=report.agency_code, expected=code))
+    layout = layout_for(form)
+    if stamp and report.origin == "template":
+        if stamp.get("fingerprint") and file_fingerprint(workbook, form) != stamp["fingerprint"]:
+            report.findings.append(F.LAYOUT_CHANGED())
+    for sheet_layout in layout.sheets:
+        if workbook.is_protected(sheet_layout.name) is False:
+            report.findings.append(F.PROTECTION_REMOVED([FindingCell(sheet_layout.name, None, None)],
+                                                        sheet=sheet_layout.name))
+
+
+def file_fingerprint(workbook: Workbook, form: Form) -> str:
+    """The fingerprint recomputed from the file: its names and the formulas at the template's formula cells."""
+    def formula_at(sheet_name: str, row: int, col: int) -> str | None:
+        sheet = workbook.sheet(sheet_name)
+        return sheet.formula(a1(row, col)) if sheet else None
+
+    return layout_fingerprint_of(layout_for(form), workbook.names.get, formula_at)
+
+
+
+__all__ = ["Finding", "Report", "UnreadableFile", "file_fingerprint", "read_bytes", "read_file"]

@@ -1,0 +1,216 @@
+"""A returned workbook's values, identity and texts: each raw cell normalised once, each change a finding."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, timedelta
+from decimal import Decimal
+
+from .. import findings as F
+from ..findings import FindingCell
+from ..form import Form
+from ..form.model import ValueKind
+from ..normalise import TOO_LARGE, How, as_count, decimal_places, parse_number
+from ..ooxml.workbook import RawCell, Sheet, Workbook, a1, remember
+from ..report import Report, SourceCell
+
+META_LABELS_EN = {"meta_agency": "agency name", "meta_code": "agency code", "meta_year": "reporting year"}
+
+
+def read_values(workbook: Workbook, report: Report, located: dict[str, tuple[str, int, int]]) -> None:
+    form = report.form
+    blanks: list[FindingCell] = []
+    placeholders: list[FindingCell] = []
+    missing = []
+    inputs: dict[str, Decimal | int] = {}
+    typed_totals: dict[str, tuple[Decimal | int, SourceCell]] = {}
+    trust_totals = report.origin in ("imported", "labels", "consolidated")
+    sources = report.sources
+    sheets: dict[str, Sheet | None] = {}
+    for item, sheet_name, ref in _value_plan(form, located):
+        if sheet_name is None:
+            missing.append(item)
+            continue
+        sheet = sheets[sheet_name] if sheet_name in sheets else sheets.setdefault(sheet_name, workbook.sheet(sheet_name))
+        if sheet is not None:
+            if trust_totals or not item.computed:
+                number = sheet.whole_number(ref)
+                if number is not None:  # the common case: nothing to normalise
+                    sources[item.id] = SourceCell(sheet_name, ref, number)
+                    inputs[item.id] = number
+                    continue
+            else:
+                formula = sheet.formula(ref)
+                if formula:  # a live formula: recomputed below from the inputs, its cached value ignored
+                    sources[item.id] = SourceCell(sheet_name, ref, None, formula)
+                    continue
+        raw = sheet.get(ref) if sheet else None
+        source = SourceCell(sheet_name, ref, raw.value if raw else None, raw.formula if raw else None)
+        sources[item.id] = source
+        value = normalise_value(report, item, source, raw, blanks, placeholders)
+        if item.computed and not trust_totals:
+            typed_totals[item.id] = (value, source)
+        else:
+            inputs[item.id] = value
+    if missing:
+        report.findings.append(F.CELLS_NOT_FOUND(count=len(missing), first=missing[0].label,
+                                                 first_en=missing[0].id))
+    if trust_totals:
+        report.values = {item.id: inputs.get(item.id, 0) for item in form.items}
+    else:
+        # typed-over totals keep their number, and the totals built on them use it (as the workbook does)
+        report.values = form.complete_values(inputs, fixed={k: v for k, (v, _) in typed_totals.items()})
+        for item_id, (value, source) in typed_totals.items():
+            item = form.item(item_id)
+            expected = sum(report.values[part] for part in item.sum_of)  # what its formula would give
+            report.findings.append(F.TOTAL_TYPED_OVER(
+                [FindingCell(source.sheet, source.cell, item_id, value)],
+                where=_where(item.label, source), where_en=f"{source.sheet}!{source.cell} ({item_id})",
+                value=_plain(value), expected=_plain(expected)))
+    if blanks:
+        report.findings.append(F.BLANK_AS_ZERO(blanks, count=len(blanks), first=_cell_text(blanks[0], form),
+                                               ))
+    if placeholders:
+        report.findings.append(F.PLACEHOLDER_AS_ZERO(placeholders, count=len(placeholders),
+                                                     first=_cell_text(placeholders[0], form)))
+
+
+_PLANS: dict[int, tuple[dict, list]] = {}
+
+
+def _value_plan(form: Form, located: dict[str, tuple[str, int, int]]) -> list[tuple]:
+    """(item, sheet name, A1 address) for every item of the form, (item, None, None) where it was not found.
+
+    Kept for the located maps that a cached :class:`Structure` holds, so that an inbox of returned templates
+    works it out once."""
+    kept = _PLANS.get(id(located))
+    if kept is not None and kept[0] is located:
+        return kept[1]
+    plan = []
+    for item in form.items:
+        where = located.get(item.id)
+        plan.append((item, None, None) if where is None else (item, where[0], a1(where[1], where[2])))
+    return remember(_PLANS, id(located), (located, plan))[1]
+
+
+def normalise_value(report: Report, item, source: SourceCell, raw: RawCell | None, blanks, placeholders):
+    if raw is not None and type(raw.value) is int and 0 <= raw.value < TOO_LARGE and not raw.error:
+        return raw.value  # a whole number typed as a number, nothing to normalise
+    cell = FindingCell(source.sheet, source.cell, item.id, None if raw is None else _jsonable(raw.value))
+    where = _where(item.label, source)
+    where_en = f"{source.sheet}!{source.cell} ({item.id})"
+    if raw is not None and raw.error:
+        report.findings.append(F.NOT_A_NUMBER([cell], where=where, where_en=where_en, raw=raw.error))
+        return 0
+    parsed = parse_number(None if raw is None else raw.value)
+    if parsed.how is How.INVALID:
+        report.findings.append(F.NOT_A_NUMBER([cell], where=where, where_en=where_en, raw=raw.value))
+        return 0
+    value = parsed.value
+    if parsed.how is How.BLANK:
+        blanks.append(cell)
+    elif parsed.how is How.PLACEHOLDER:
+        placeholders.append(cell)
+    elif parsed.how is How.TEXT_NUMBER:
+        report.findings.append(F.TEXT_NUMBER([cell], where=where, where_en=where_en, raw=raw.value,
+                                             value=_plain(as_count(value))))
+    if value < 0:
+        report.findings.append(F.NEGATIVE([cell], where=where, where_en=where_en, value=_plain(as_count(value))))
+    if item.kind is ValueKind.COUNT:
+        number = as_count(value)
+        if isinstance(number, Decimal):
+            report.findings.append(F.FRACTIONAL_COUNT([cell], where=where, where_en=where_en, value=_plain(number)))
+        return number
+    places = decimal_places(value)
+    if places > item.decimals:
+        report.findings.append(F.TOO_MANY_DECIMALS([cell], where=where, where_en=where_en, places=places,
+                                                   limit=item.decimals))
+    return as_count(value)
+
+
+def _where(label: str, source: SourceCell) -> str:
+    return f"“{source.sheet}”工作表 {source.cell} 单元格（{label}）"
+
+
+def _cell_text(cell: FindingCell, form: Form) -> str:
+    return f"{cell.sheet}!{cell.cell}（{form.item(cell.item).label}）"
+
+
+def _plain(value) -> str:
+    return str(value)
+
+
+def _jsonable(value):
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def read_meta_and_texts(workbook: Workbook, report: Report, located) -> None:
+    form = report.form
+    for meta in form.meta:
+        where = located.get(meta.id)
+        value = _cell_value(workbook, where)
+        if where:
+            report.sources[meta.id] = SourceCell(where[0], a1(*where[1:]), value)
+        text = _meta_text(meta.id, value)
+        if meta.id == "meta_agency":
+            report.agency_name = text or report.agency_name
+        elif meta.id == "meta_code":
+            report.agency_code = unicodedata.normalize("NFKC", text).replace(" ", "").upper()
+        elif meta.id == "meta_year":
+            report.year = year_of(value) or report.year
+        else:
+            report.meta[meta.id] = text
+    for section in form.texts:
+        where = located.get(section.id)
+        value = _cell_value(workbook, where)
+        if where:
+            report.sources[section.id] = SourceCell(where[0], a1(*where[1:]), value)
+        report.texts[section.id] = "" if value is None else str(value)
+    stamp_year = year_of(report.stamp.get("year"))
+    if report.year is None:
+        report.year = stamp_year
+    elif stamp_year is not None and stamp_year != report.year:
+        sheet, cell = report.where("meta_year")
+        report.findings.append(F.YEAR_MISMATCH([FindingCell(sheet, cell, "meta_year", report.year)],
+                                               found=report.year, expected=stamp_year))
+        report.year = stamp_year
+    if not report.agency_name and report.stamp.get("agency_name"):
+        report.agency_name = report.stamp["agency_name"]
+    if not report.agency_code and report.stamp.get("agency_code"):
+        report.agency_code = report.stamp["agency_code"]
+    labels = {field.id: field.label for field in report.form.meta}
+    for meta_id in ("meta_agency", "meta_code"):
+        if meta_id == "meta_code" and report.origin == "imported":
+            continue  # published reports carry no agency code
+        if not (report.agency_name if meta_id == "meta_agency" else report.agency_code):
+            sheet, cell = report.where(meta_id)
+            report.findings.append(F.MISSING_IDENTITY([FindingCell(sheet, cell, meta_id, None)], field=labels[meta_id],
+                                                      field_en=META_LABELS_EN[meta_id]))
+
+
+def _cell_value(workbook: Workbook, where) -> object:
+    if not where:
+        return None
+    sheet = workbook.sheet(where[0])
+    raw = sheet.at(*where[1:]) if sheet else None
+    return None if raw is None else raw.value
+
+
+def _meta_text(meta_id: str, value: object) -> str:
+    if value is None:
+        return ""
+    if meta_id == "meta_date" and isinstance(value, (int, float)) and not isinstance(value, bool) and 20000 < value < 80000:
+        return (date(1899, 12, 30) + timedelta(days=int(value))).isoformat()  # an Excel date serial
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def year_of(value: object) -> int | None:
+    parsed = parse_number(value)
+    if parsed.value is None or parsed.how in (How.BLANK, How.PLACEHOLDER):
+        return None
+    number = as_count(parsed.value)
+    return number if isinstance(number, int) and 1990 < number < 2200 else None
