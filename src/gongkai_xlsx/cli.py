@@ -23,7 +23,7 @@ from rich.table import Table
 from . import __version__
 from .errors import GongkaiError
 from .form import Severity
-from .roster import Agency, read_roster
+from .roster import read_roster
 from .template.generate import generate_templates
 from .template.render import DEFAULT_PASSWORD
 
@@ -86,14 +86,7 @@ def template(
         _fail(error)
         return
     if as_json:
-        out.print_json(json.dumps({
-            "year": result.year,
-            "out_dir": str(result.out_dir),
-            "seconds": round(result.seconds, 3),
-            "files": [{"path": str(f.path), "status": f.status, "template_id": f.template_id,
-                       "agency": {"code": f.agency.code, "name": f.agency.name, "category": f.agency.category}
-                       if f.agency else None} for f in result.files],
-        }, ensure_ascii=False))
+        out.print_json(json.dumps(result.as_dict(), ensure_ascii=False))
         return
     table = Table(title=f"{year} 年度模板", show_lines=False)
     table.add_column("单位")
@@ -219,20 +212,14 @@ def merge(
     from .consolidate.merge import merge_inbox
     from .consolidate.workbook import render_consolidated, status_rows
     from .files import write_atomically
-    from .ooxml.package import UnreadableFile
-    from .read.returned import read_file
+    from .read.returned import read_previous
 
     if output.exists() and not force:
         _fail(GongkaiError(f"汇总工作簿已存在：{output}", hint="请换一个文件名，或确认后加 --force 覆盖。"))
     started = time.perf_counter()
     try:
         agencies = read_roster(roster) if roster else None
-        previous_report = None
-        if previous is not None:
-            try:
-                previous_report = read_file(previous)
-            except UnreadableFile as error:
-                raise GongkaiError(f"上年汇总表 {previous} 无法读取：{error.message}", hint=error.hint) from None
+        previous_report = read_previous(previous, what="上年汇总表") if previous is not None else None
         bar = _progress(0, "读取并校验", quiet=as_json)
         with bar as advance:
             result = merge_inbox(inputs, year=year, roster=agencies, unit_name=unit_name, unit_code=unit_code,
@@ -317,49 +304,28 @@ def import_report_command(
     Import published reports into workbooks of the template, totals exactly as published, and verify them.
     Exit code 0: no errors; 1: some report has errors (e.g. a published total that does not add up); 2: unreadable.
     """
-    from .check.verify import verify_report
-    from .files import write_atomically
-    from .importer import import_report
-    from .template.render import render_template
+    from .importer.batch import import_reports
 
-    rows, documents, code = [], [], EXIT_OK
-    for path, target in zip(files, _import_targets(files, out_dir)):
-        try:
-            imported = import_report(path, year=year, agency=agency)
-            report = imported.report
-            if report.year is None:
-                raise GongkaiError(f"{path.name}：无法识别报告年度。", hint="请用 --year 指定。")
-            found = verify_report(report)
-            if target.exists() and not force:
-                raise GongkaiError(f"输出文件已存在：{target}", hint="请换一个输出目录，或加 --force 覆盖。")
-            try:
-                write_atomically(target, render_template(
-                    year=report.year, agency=Agency(report.agency_code or "", report.agency_name or path.stem),
-                    values=report.values, texts=report.texts, origin="imported", totals_as_values=True))
-            except OSError as exc:
-                raise GongkaiError(f"无法写入 {target}：{exc.strerror or exc}",
-                                   hint="请检查输出目录是否存在、是否有写入权限、磁盘是否已满。") from None
-        except GongkaiError as error:
-            code = EXIT_UNUSABLE
-            rows.append((path.name, "", "", "无法导入", error.message + " " + error.hint))
-            documents.append({"path": str(path), "status": "unreadable", "message": error.message, "hint": error.hint})
+    try:
+        batch = import_reports(files, out_dir, year=year, agency=agency, force=force)
+    except GongkaiError as error:
+        _fail(error)
+        return
+    rows, code = [], batch.exit_code
+    for imported in batch.files:
+        name = imported.path.name
+        if imported.status == "unreadable":
+            rows.append((name, "", "", "无法导入", imported.message + " " + imported.hint))
             continue
-        errors = sum(1 for f in found if f.severity is Severity.ERROR)
-        if errors and code == EXIT_OK:
-            code = EXIT_FINDINGS
-        rows.append((path.name, report.agency_name, str(report.year), f"{imported.format_version}版",
-                     f"{len(found)} 个问题（错误 {errors}）→ {target.name}"))
-        documents.append({"path": str(path), "status": "errors" if errors else "ok", "output": str(target),
-                          "agency": report.agency_name, "year": report.year,
-                          "format_version": imported.format_version, "seconds": round(imported.seconds, 3),
-                          "findings": [f.as_dict() for f in found]})
-        if not as_json and found:
-            for finding in found:
+        rows.append((name, imported.agency, str(imported.year), f"{imported.format_version}版",
+                     f"{len(imported.findings)} 个问题（错误 {imported.errors}）→ {imported.output.name}"))
+        if not as_json:
+            for finding in imported.findings:
                 label, style = SEVERITY_STYLE[finding.severity.value]
-                out.print(f"  {escape(path.name)} [{style}]{label}[/] {finding.code}：{escape(finding.message)}",
+                out.print(f"  {escape(name)} [{style}]{label}[/] {finding.code}：{escape(finding.message)}",
                           highlight=False)
     if as_json:
-        sys.stdout.write(json.dumps({"reports": documents}, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(batch.as_dict(), ensure_ascii=False, indent=2) + "\n")
         raise typer.Exit(code)
     table = Table(title="导入结果")
     for header in ("文件", "机关", "年度", "表式", "结果"):
@@ -389,11 +355,7 @@ def compare(
         return
     code = EXIT_OK if result.same else EXIT_FINDINGS
     if as_json:
-        sys.stdout.write(json.dumps({
-            "same": result.same, "identity": result.identity, "texts_changed": result.texts_changed,
-            "differences": [{"item": d.item, "label": d.label, "a": str(d.a), "b": str(d.b), "where_a": d.where_a,
-                             "where_b": d.where_b} for d in result.differences],
-        }, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n")
         raise typer.Exit(code)
     for line in result.identity:
         out.print(f"[yellow]注意：[/]{escape(line)}")
@@ -433,33 +395,17 @@ def demo(
 
     The whole round trip on the sample county: templates, verification with feedback, consolidation.
     """
-    from .check.feedback import write_feedback
-    from .consolidate.merge import merge_inbox
-    from .consolidate.workbook import consolidated_filename, render_consolidated
-    from .files import write_atomically
-    from .read.returned import read_file
-    from .samples import COUNTY, COUNTY_CODE, YEAR, write_samples
+    from .demo import run_demo
 
-    started = time.perf_counter()
-    sample_dir, inbox = out_dir / "样例", out_dir / "样例" / "收件箱"
     try:
-        write_samples(sample_dir)
-        agencies = read_roster(sample_dir / "示例县名册.csv")
-        templates = generate_templates(YEAR, out_dir / "模板", agencies, force=True)
-        previous = read_file(sample_dir / "上年汇总" / f"{YEAR - 1}年政府信息公开工作年度报告汇总_{COUNTY}.xlsx")
-        result = merge_inbox([inbox], year=YEAR, roster=agencies, unit_name=COUNTY, unit_code=COUNTY_CODE,
-                             previous=previous)
-        consolidated = out_dir / consolidated_filename(result)
-        write_atomically(consolidated, render_consolidated(result))
-        feedback_dir = out_dir / "退回意见"
-        returned = [e.result for e in result.entries if e.status not in ("superseded",)]
-        feedback = write_feedback([r for r in returned if r.status == "errors" or
-                                   any(f.severity.value == "warning" for f in r.findings)], feedback_dir)
+        demo_run = run_demo(out_dir)
     except GongkaiError as error:
         _fail(error)
         return
+    result, templates, feedback = demo_run.merged, demo_run.templates, demo_run.feedback
+    consolidated, feedback_dir = demo_run.consolidated, demo_run.feedback_dir
     counts = result.counts()
-    out.print(f"[bold]示例县 {YEAR} 年度 · 演示完成[/]（用时 {time.perf_counter() - started:.1f} 秒）")
+    out.print(f"[bold]{demo_run.unit_name} {demo_run.year} 年度 · 演示完成[/]（用时 {demo_run.seconds:.1f} 秒）")
     out.print(f"1. 下发模板：为名册中的 {len(templates.files)} 个单位生成了模板 → {templates.out_dir}/")
     out.print(f"2. 收集与校验：收件箱中有 {len(result.entries)} 份报送（邮件附件、压缩包），"
               f"通过 {counts['valid']} 个单位；有错误 {counts['invalid_excluded']} 个；年度不符 {counts['wrong_year']} 份；"
@@ -514,20 +460,6 @@ def _working(label: str, quiet: bool = False) -> Iterator[None]:
         return
     with console.status(label):
         yield
-
-
-def _import_targets(files: list[Path], out_dir: Path) -> list[Path]:
-    """One workbook per input, named after it; 报告.txt beside 报告.html (or two 报告.txt from two folders) each
-    get their own, never one over the other."""
-    stems = [path.stem for path in files]
-    targets: list[Path] = []
-    for path in files:
-        stem = path.stem if stems.count(path.stem) == 1 else f"{path.stem}_{path.suffix.lstrip('.')}"
-        target, number = out_dir / f"{stem}_导入.xlsx", 2
-        while target in targets:
-            target, number = out_dir / f"{stem}_{number}_导入.xlsx", number + 1
-        targets.append(target)
-    return targets
 
 
 def _cells(*values: object) -> list[str]:

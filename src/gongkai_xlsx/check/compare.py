@@ -36,6 +36,14 @@ class Comparison:
     def same(self) -> bool:
         return not (self.differences or self.texts_changed or self.identity)
 
+    def as_dict(self) -> dict:
+        """The JSON document of ``compare --json``."""
+        return {
+            "same": self.same, "identity": self.identity, "texts_changed": self.texts_changed,
+            "differences": [{"item": d.item, "label": d.label, "a": str(d.a), "b": str(d.b), "where_a": d.where_a,
+                             "where_b": d.where_b} for d in self.differences],
+        }
+
 
 def load_report(path: str | os.PathLike) -> Report:
     """A workbook (returned, imported or consolidated) or, failing that, a published report (text, HTML, Word, PDF)."""

@@ -16,13 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import findings as F
-from ..errors import InputError
 from ..findings import Finding, FindingCell
 from ..form import Severity, evaluate
 from ..form.rules import CheckKind, Violation
 from ..ooxml.package import UnreadableFile
 from ..read.intake import Submission, collect
-from ..read.returned import read_bytes, read_file
+from ..read.returned import read_bytes, read_file, read_previous
 from ..report import Report
 
 PARALLEL_THRESHOLD = 60
@@ -294,12 +293,7 @@ def verify_paths(paths: Sequence[str | os.PathLike], *, previous: str | os.PathL
     submissions = collect(list(paths), skipped=skipped)
     if on_submissions:
         on_submissions(len(submissions))
-    previous_report = None
-    if previous is not None:
-        try:
-            previous_report = read_file(previous)
-        except UnreadableFile as error:
-            raise InputError(f"上年报表 {previous} 无法读取：{error.message}", hint=error.hint, path=str(previous)) from None
+    previous_report = read_previous(previous) if previous is not None else None
     results = verify_submissions(submissions, year=year, previous=previous_report, workers=workers,
                                  progress=progress)
     return VerifyResult(results, skipped, time.perf_counter() - started)

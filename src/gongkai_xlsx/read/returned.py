@@ -12,6 +12,7 @@ import hashlib
 from pathlib import Path
 
 from .. import findings as F
+from ..errors import InputError
 from ..findings import Finding, FindingCell
 from ..form import CURRENT_FORM, Form
 from ..ooxml.package import UnreadableFile
@@ -30,6 +31,15 @@ def read_file(path: str | Path, *, form: Form = CURRENT_FORM) -> Report:
     path = Path(path)
     data = read_bounded(path)
     return read_bytes(data, str(path), form=form)
+
+
+def read_previous(path: str | Path, *, what: str = "上年报表", form: Form = CURRENT_FORM) -> Report:
+    """Last year's workbook (one agency's, or a consolidated one) for the cross-year rules; an unreadable one is
+    an :class:`InputError` that names it as last year's (``what``), not as a submission."""
+    try:
+        return read_file(path, form=form)
+    except UnreadableFile as error:
+        raise InputError(f"{what} {path} 无法读取：{error.message}", hint=error.hint, path=str(path)) from None
 
 
 def read_bytes(data: bytes, path: str = "<memory>", *, form: Form = CURRENT_FORM) -> Report:

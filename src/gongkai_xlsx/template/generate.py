@@ -35,6 +35,17 @@ class GenerationResult:
     def written(self) -> int:
         return sum(1 for f in self.files if f.status == "written")
 
+    def as_dict(self) -> dict:
+        """The JSON document of ``template --json``."""
+        return {
+            "year": self.year,
+            "out_dir": str(self.out_dir),
+            "seconds": round(self.seconds, 3),
+            "files": [{"path": str(f.path), "status": f.status, "template_id": f.template_id,
+                       "agency": {"code": f.agency.code, "name": f.agency.name, "category": f.agency.category}
+                       if f.agency else None} for f in self.files],
+        }
+
 
 def generate_templates(
     year: int,
