@@ -374,6 +374,59 @@ def compare(
 
 
 @app.command()
+def publish(
+    workbooks: list[Path] = typer.Argument(..., help="通过校验的工作簿（回收的、导入的或汇总的；文件夹、.zip、.eml 均可）/ "
+                                                     "verified workbooks."),
+    out_dir: Path = typer.Option(..., "--out", "-o", help="输出目录 / output folder."),
+    formats: str = typer.Option("docx,html", "--format", "-f", help="docx、html、pdf，逗号分隔 / formats."),
+    allow_errors: bool = typer.Option(False, "--allow-errors",
+                                      help="有错误的工作簿也生成，标明“草稿” / write workbooks with errors as drafts."),
+    draft_overview: bool = typer.Option(False, "--draft-overview",
+                                        help="在“一、总体情况”开头加一段由表格数字生成的概述 / "
+                                             "add a paragraph drafted from the tables."),
+    force: bool = typer.Option(False, "--force", help="覆盖内容不同的已有文件 / overwrite differing files."),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出结果 / print the result as JSON."),
+) -> None:
+    """生成年度报告正文（Word、网页、PDF）：数据取自通过校验的工作簿，表格与国家表式一致。
+
+    Write the annual report itself (.docx, self-contained .html, .pdf) from verified workbooks. Exit code 0: all
+    written; 1: some refused (errors), written as drafts, or no PDF; 2: unreadable.
+    """
+    from .publish import publish_paths
+
+    try:
+        result = publish_paths(workbooks, out_dir, formats=formats, allow_errors=allow_errors,
+                               draft_overview_paragraph=draft_overview, force=force)
+    except GongkaiError as error:
+        _fail(error)
+        return
+    if as_json:
+        sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        raise typer.Exit(result.exit_code)
+    status_text = {"written": "[green]已生成[/]", "draft": "[yellow]已生成草稿[/]", "refused": "[bold red]未生成[/]",
+                   "unreadable": "[bold red]无法读取[/]"}
+    for entry in result.files:
+        out.print(f"{status_text[entry.status]} {escape(_short_name(entry.source))}"
+                  + (f"：{escape(entry.message)}" if entry.message else ""), highlight=False)
+        shown = entry.errors if entry.status in ("refused", "draft") else []
+        for finding in shown + entry.text_findings:
+            label, style = SEVERITY_STYLE[finding.severity.value]
+            out.print(f"  [{style}]{label}[/] {finding.code}：{escape(finding.message)}", highlight=False)
+        if entry.overview_draft:
+            out.print(f"  概述段落（可保留或修改）：{escape(entry.overview_draft)}", highlight=False)
+        for path in entry.outputs:
+            out.print(f"  → {escape(path)}", highlight=False)
+    if result.pdf_error:
+        console.print(f"[bold red]PDF：[/]{escape(result.pdf_error)}")
+        console.print(f"[yellow]怎么办：[/]{escape(result.pdf_hint)}")
+    summary = result.as_dict()["summary"]
+    out.print(f"共 {len(result.files)} 份：已生成 {summary['written']}，草稿 {summary['draft']}，"
+              f"未生成 {summary['refused']}，无法读取 {summary['unreadable']}；输出目录 {escape(str(out_dir))}。",
+              highlight=False)
+    raise typer.Exit(result.exit_code)
+
+
+@app.command()
 def samples(
     out_dir: Path = typer.Option(Path("samples"), "--out", "-o", help="输出目录 / output folder."),
 ) -> None:

@@ -20,6 +20,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.table import _Cell
 
 from .. import __version__
 from .content import Grid, PublishedDocument
@@ -88,12 +89,14 @@ def set_fonts(r_pr_owner, east_asian: str, latin: str = LATIN_FONT) -> None:
 
 def _styles(word) -> None:
     styles = word.styles
-    # the default template sets theme fonts (minorHAnsi/minorEastAsia) in docDefaults: they would win over ours
+    # the default template names theme fonts (minorHAnsi/minorEastAsia, Calibri/MS Mincho) in docDefaults and its
+    # built-in styles: a theme font wins over a named one, so they go, and every style falls back to ours
+    for fonts in word.styles.element.iter(qn("w:rFonts")):
+        for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(attribute), None)
     defaults = word.styles.element.find(qn("w:docDefaults"))
     if defaults is not None:
         for fonts in defaults.iter(qn("w:rFonts")):
-            for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-                fonts.attrib.pop(qn(attribute), None)
             fonts.set(qn("w:ascii"), LATIN_FONT)
             fonts.set(qn("w:hAnsi"), LATIN_FONT)
             fonts.set(qn("w:eastAsia"), BODY_FONT)
@@ -224,6 +227,10 @@ def _table(word, grid: Grid) -> None:
     for column, width in zip(table.columns, widths):
         column.width = width
     size = Pt(10.5) if grid.columns <= 4 else None  # 表二 has room for 五号; 表三 and 表四 stay 小五
+    # every cell object taken once, before any merge: python-docx's table.cell() walks the whole grid each time
+    cells = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
+    style_ids = {role: word.styles["TableLabel" if role == "label" else "TableText"].style_id
+                 for role in ("label", "head", "caption", "data")}
     occupied: set[tuple[int, int]] = set()
     for r, row in enumerate(grid.rows):
         _cant_split(table.rows[r])
@@ -236,11 +243,11 @@ def _table(word, grid: Grid) -> None:
             for dr in range(cell.rowspan):
                 for dc in range(cell.colspan):
                     occupied.add((r + dr, c + dc))
-            target = table.cell(r, c)
+            target = cells[r][c]
             if cell.rowspan > 1 or cell.colspan > 1:
-                target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
+                target = target.merge(cells[r + cell.rowspan - 1][c + cell.colspan - 1])
             paragraph = target.paragraphs[0]
-            paragraph.style = word.styles["TableLabel" if cell.role == "label" else "TableText"]
+            paragraph._p.style = style_ids[cell.role]
             # the table stays on one page where it fits (a 表二 block caption is never left alone at a page end)
             paragraph.paragraph_format.keep_with_next = r + cell.rowspan < len(grid.rows)
             run = paragraph.add_run(cell.text)
