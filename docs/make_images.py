@@ -2,7 +2,8 @@
 
 Run:  python docs/make_images.py      (needs soffice, pdftoppm and pdftotext; see .ci/run for the packages)
 Writes docs/images/: the first page of the blank template in templates/, 表三 of a template filled with a
-real published report, and the 汇总 and 报送情况 pages of the demo's consolidated workbook.
+real published report, the 汇总 and 报送情况 pages of the demo's consolidated workbook, and 表三 of the county report
+that ``publish`` writes from it (its .docx).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typer.testing import CliRunner
 
 from gongkai_xlsx.cli import app
 from gongkai_xlsx.files import template_filename
+from gongkai_xlsx.publish import publish_paths
 from gongkai_xlsx.roster import Agency
 from gongkai_xlsx.template.render import render_template
 
@@ -24,7 +26,7 @@ IMAGES = ROOT / "docs" / "images"
 sys.path.insert(0, str(ROOT / "tests"))
 
 
-def to_pdf(xlsx: Path, work: Path) -> Path:
+def to_pdf(xlsx: Path, work: Path) -> Path:  # a workbook, or a Word file
     profile = work / "profile"
     subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
                     "--convert-to", "pdf", "--outdir", str(work), str(xlsx)], check=True, capture_output=True)
@@ -74,6 +76,9 @@ def main() -> None:
         png(pdf, 1, "consolidated-readme")
         png(pdf, page_with(pdf, "全部校验通过"), "consolidated-summary")
         png(pdf, page_with(pdf, "序号机构代码"), "consolidated-status", resolution=200, crop=(120, 125, 2150, 820))
+        report = publish_paths([copy], work / "published", formats="docx").files[0]
+        pdf = to_pdf(Path(report.outputs[0]), work)
+        png(pdf, page_with(pdf, "本列数据的勾稽关系"), "publish-table3", resolution=80)
         feedback = next((demo / "退回意见").glob("*民政局*"))
         copy = work / "feedback.xlsx"
         copy.write_bytes(feedback.read_bytes())

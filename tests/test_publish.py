@@ -12,19 +12,19 @@ import lxml.html
 import pytest
 from typer.testing import CliRunner
 
+from gongkai_xlsx.check.compare import compare_reports
+from gongkai_xlsx.check.narrative import check_overview
+from gongkai_xlsx.check.verify import verify_submission
 from gongkai_xlsx.cli import app
-from gongkai_xlsx.compare import compare_reports, load_report
 from gongkai_xlsx.form import FORM_2021
 from gongkai_xlsx.importer import import_report
-from gongkai_xlsx.importer.narrative import check_overview
-from gongkai_xlsx.intake import collect
 from gongkai_xlsx.publish import document_for, publish_paths, render_docx, render_html
 from gongkai_xlsx.publish.content import table3_grid, table4_grid
 from gongkai_xlsx.publish.overview import check_text, draft_overview
-from gongkai_xlsx.reader import read_bytes, read_file
+from gongkai_xlsx.read.intake import collect
+from gongkai_xlsx.read.returned import read_bytes, read_file
 from gongkai_xlsx.roster import Agency
-from gongkai_xlsx.template import render_template
-from gongkai_xlsx.verify import verify_submission
+from gongkai_xlsx.template.render import render_template
 from reports import decoded_reports, input_values
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,8 +113,8 @@ def test_the_consolidated_workbook_gives_the_county_report_with_coverage(tmp_pat
 
 
 def test_coverage_names_the_agencies_not_counted(tmp_path):
-    from gongkai_xlsx.consolidate import render_consolidated
-    from gongkai_xlsx.merge import merge_inbox
+    from gongkai_xlsx.consolidate.merge import merge_inbox
+    from gongkai_xlsx.consolidate.workbook import render_consolidated
     from gongkai_xlsx.roster import read_roster
 
     roster = read_roster(ROOT / "samples" / "示例县名册.csv")

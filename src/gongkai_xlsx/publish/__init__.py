@@ -27,7 +27,7 @@ from typing import Any
 from ..errors import InputError
 from ..findings import Finding
 from ..form import Severity
-from ..intake import Submission, collect
+from ..read.intake import Submission, collect
 from ..report import Report
 from .content import Coverage, Indicator, PublishedDocument, agency_document, consolidated_document
 from .docx import render_docx
@@ -113,7 +113,7 @@ def publish_paths(paths: list[str | os.PathLike], out_dir: str | os.PathLike, *,
                   formats: tuple[str, ...] | str = DEFAULT_FORMATS, allow_errors: bool = False,
                   draft_overview_paragraph: bool = False, force: bool = False) -> PublishResult:
     """Publish every workbook named or found under ``paths`` (folders, .zip, .eml too) into ``out_dir``."""
-    from ..verify import verify_submission
+    from ..check.verify import verify_submission
 
     started = time.perf_counter()
     formats = parse_formats(formats)
@@ -197,7 +197,7 @@ def _unique_stem(document: PublishedDocument, used: set[str]) -> str:
 
 
 def _write(target: Path, data: bytes, force: bool) -> Path:
-    from ..template import write_atomically
+    from ..files import write_atomically
 
     if target.exists() and not force and target.read_bytes() != data:
         raise InputError(f"输出文件已存在且内容不同：{target}", hint="请换一个输出目录，或加 --force 覆盖。", path=str(target))
@@ -208,13 +208,13 @@ def _write(target: Path, data: bytes, force: bool) -> Path:
 # ------------------------------------------------------------------------------------------ consolidated workbooks
 def consolidated_extras(data: bytes, report: Report) -> tuple[Coverage, list[Indicator]]:
     """Coverage from the workbook's 报送情况 sheet, and its 指标 (defined names ``ind_*``) when it has them."""
-    from ..consolidate import STATUS_COLUMNS
-    from ..consolidated_layout import SHEET_STATUS
-    from ..merge import COUNTED, STATUS_ZH
-    from ..reader import _open_workbook
-    from ..xlsx_parts import Package
+    from ..consolidate.merge import COUNTED, STATUS_ZH
+    from ..consolidate.workbook import STATUS_COLUMNS
+    from ..ooxml.package import Package
+    from ..ooxml.workbook import open_workbook
+    from ..template.consolidated_layout import SHEET_STATUS
 
-    workbook = _open_workbook(Package.open(data, report.provenance.path if report.provenance else ""))
+    workbook = open_workbook(Package.open(data, report.provenance.path if report.provenance else ""))
     coverage = _coverage_without_status(report)
     sheet = workbook.sheet(SHEET_STATUS)
     if sheet is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..findings import Finding
 from ..form import Form
-from ..importer.narrative import check_overview
+from ..check.narrative import check_overview
 from ..report import Report
 from .content import format_value
 
