@@ -21,6 +21,10 @@ Input: a JSON list of jobs, or ``{"jobs": [...]}``. Each job (only ``path`` is r
      "read_formulas": ["defined_name", ...],
      "validations_for": ["defined_name", ...],     # default: the names in "values"
      "insert_rows": [["sheet", 0, 2], ...],       # insert 2 rows above row index 0 (0-based), as Insert ▸ Rows
+     "rename_sheets": [["old", "new"], ...],       # as the sheet tab's Rename (LibreOffice moves the names)
+     "copy_sheets": [["sheet", "copy's name"], ...],  # as Move or Copy Sheet ▸ Copy, placed last
+     "formulas": [["sheet", "A1", "=1+1"], ...],   # cell.setFormula (English function names, API grammar)
+     "number_formats": [["sheet", "A1", "YYYY-MM-DD"], ...],  # a cell's number format code (after writing)
      "protect": {"sheet name": "password"},        # "*" = every sheet; protect again after writing
      "save_as": "out.xlsx" | "out.ods" | "out.xls" | "out.pdf", "save_filter": "optional filter name",
      "save_password": "optional: the file is saved encrypted with this open password",
@@ -28,8 +32,8 @@ Input: a JSON list of jobs, or ``{"jobs": [...]}``. Each job (only ``path`` is r
      "try_locked": [["sheet", "A1"] | ["sheet", "A1", "text"] | "defined_name", ...],
      "hidden": true}                               # default: true, but false when "try_locked" is given
 
-Order within a job: load, unprotect, insert rows, write, protect, ``calculateAll()``, read, save(s), probe,
-close (without saving). Defined names are resolved after the rows are inserted (LibreOffice moves them).
+Order within a job: load, unprotect, insert rows, rename and copy sheets, write (values, then formulas and
+number formats), protect, ``calculateAll()``, read, save(s), probe, close (without saving). Defined names are resolved after the rows are inserted (LibreOffice moves them).
 
 ``values`` and ``set_cells`` are written through the cell API (in runs with ``setDataArray``: a number becomes
 a value, a string becomes text even if it looks like a number or a formula – what ``setValue``/``setString`` do).
@@ -563,11 +567,24 @@ def run_job(office: Office, job: dict) -> dict:
                     raise RuntimeError(f"cannot insert rows into protected sheet {sheet_name!r}: unprotect it")
                 sheet.getRows().insertByIndex(int(index), int(count))
             book.names = {}  # the names moved: resolve them afresh, not from the per-file cache
+        for old, new in job.get("rename_sheets") or []:
+            doc.Sheets.getByName(old).setName(new)
+            book._sheets.clear()
+        for source, copy in job.get("copy_sheets") or []:
+            doc.Sheets.copyByName(source, copy, doc.Sheets.getCount())
+        if job.get("rename_sheets") or job.get("copy_sheets"):
+            book.names, book._sheet_names = {}, {}
         values = job.get("values") or {}
         writes = [(book.address(name), value) for name, value in values.items()]
         writes += [(book.address([sheet, address]), value)
                    for sheet, address, value in job.get("set_cells") or []]
         book.write(writes)
+        for sheet_name, address, formula in job.get("formulas") or []:
+            book.cell([sheet_name, address]).setFormula(formula)
+        for sheet_name, address, code in job.get("number_formats") or []:
+            formats, locale = doc.getNumberFormats(), uno.createUnoStruct("com.sun.star.lang.Locale")
+            key = formats.queryKey(code, locale, False)
+            book.cell([sheet_name, address]).NumberFormat = key if key >= 0 else formats.addNew(code, locale)
         for sheet_name, password in (job.get("protect") or {}).items():
             sheets = [doc.Sheets.getByIndex(i) for i in range(doc.Sheets.getCount())] if sheet_name == "*" \
                 else [doc.Sheets.getByName(sheet_name)]

@@ -271,11 +271,30 @@ def test_full_width_digits_are_still_read(typed, value):
 
 
 def without_addresses(xml: bytes, rows: bool = False, only: str | None = None) -> bytes:
-    """Cells (and rows) written without their ``r`` attribute, position implied by order (legal OOXML)."""
+    """Cells (and rows) written without their ``r`` attribute wherever their position is implied by order (the
+    cell right after the one before it in its row, the row right after the one before it): legal OOXML."""
     if only:
         return re.sub(rb'<c r="' + only.encode() + rb'"', b"<c", xml)
-    xml = re.sub(rb'<c r="[A-Z]+[0-9]+"', b"<c", xml)
-    return re.sub(rb'<row r="[0-9]+"', b"<row", xml) if rows else xml
+    previous_row = 0
+
+    def row_without(match: re.Match) -> bytes:
+        nonlocal previous_row
+        number = int(match.group(2))
+        implied, previous_row = number == previous_row + 1, number
+        previous_col = 0
+
+        def cell_without(cell: re.Match) -> bytes:
+            nonlocal previous_col
+            col = 0
+            for letter in cell.group(1).decode():
+                col = col * 26 + ord(letter) - 64
+            implied_col, previous_col = col == previous_col + 1, col
+            return b"<c" if implied_col else cell.group(0)
+
+        body = re.sub(rb'<c r="([A-Z]+)[0-9]+"', cell_without, match.group(3))
+        return (b"<row" if rows and implied else match.group(1)) + body
+
+    return re.sub(rb'(<row r="([0-9]+)")(.*?</row>|[^>]*/>)', row_without, xml, flags=re.S)
 
 
 @pytest.mark.parametrize("rows", [False, True])
@@ -288,6 +307,9 @@ def test_cells_without_an_address_are_read_at_their_implied_position(rows, whole
         return xml.replace(b"<sheetData>", b"<!-- a comment: no cut --><sheetData>") if whole else xml
 
     report = read_bytes(rewritten(CLEAN, {PARTS[T3]: change, PARTS[T2]: change, PARTS[T4]: change}), "no_r.xlsx")
+    left = zipfile.ZipFile(io.BytesIO(rewritten(CLEAN, {PARTS[T3]: change}))).read(PARTS[T3])
+    unaddressed = len(re.findall(rb"<c(?![^>]*\br=)[ />]", left)), len(re.findall(rb"<row(?![^>]*\br=)[ />]", left))
+    assert unaddressed[0] > 150 and (unaddressed[1] > 20 if rows else unaddressed[1] == 0)
     assert report.values == expected
     assert report.where("t3_new_natural") == (T3, "D7")
     assert [f.code for f in report.findings if f.severity.value != "notice"] == []
@@ -352,3 +374,53 @@ def test_a_consolidated_inputs_numbers_are_checked_like_a_templates(consolidated
     data, where = detail_edited(consolidated, "t3_new_natural", value)
     report = read_bytes(data, "county.xlsx")
     assert ("明细", where) in {(c.sheet, c.cell) for c in finding(report, code).cells}
+
+
+# ------------------------------------------------------------------------------------------ saved by a real application
+from libreoffice import libreoffice  # noqa: E402,F401  (the fixture)
+
+COPY = f"{T3}_2"  # the name LibreOffice gives a copy
+
+
+@pytest.fixture(scope="module")
+def saved_by_libreoffice(libreoffice, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile-lo")
+    template, other = folder / "template.xlsx", folder / "other.xlsx"
+    template.write_bytes(render_template(year=2025, agency=AGENCY))
+    other.write_bytes(render_template(year=2025, agency=AGENCY))
+    external = f"='{other.as_uri()}'#$'{T3}'.D7"
+    jobs = {
+        "formulas": {"formulas": [[T3, "D7", "=1+1"], [T3, "E7", "=A1"], [T3, "F7", external]],
+                     "set_cells": [[MAIN, "A13", "原文照录_x000D_字样"]]},
+        "date": {"set_cells": [[T3, "G7", 45662]], "number_formats": [[T3, "G7", "YYYY-MM-DD"]]},
+        "copied": {"copy_sheets": [[T3, COPY]], "set_cells": [[COPY, "D7", 12], [COPY, "D10", 12]]},
+        "renamed": {"rename_sheets": [[T3, "表三(原)"]], "copy_sheets": [["表三(原)", T3]],
+                    "set_cells": [[T3, "D7", 12], [T3, "D10", 12]]},
+    }
+    batch = [{"path": str(template), "unprotect": {"*": "gongkai"}, "protect": {"*": "gongkai"},
+              "save_as": str(folder / f"{label}.xlsx"), **job} for label, job in jobs.items()]
+    results = libreoffice.run_jobs(batch)
+    return {label: read_bytes(open(result["saved"], "rb").read(), f"{label}.xlsx")
+            for label, result in zip(jobs, results)}
+
+
+def test_formulas_saved_by_libreoffice_are_refused(saved_by_libreoffice):
+    report = saved_by_libreoffice["formulas"]
+    refused = {c.cell: c for f in report.findings if f.code == "FORMULA_IN_INPUT" for c in f.cells}
+    assert set(refused) == {"D7", "E7", "F7"}  # =1+1, =A1 and '[1]表三 依申请公开'!D7 (an external link)
+    assert [report.values[i] for i in ("t3_new_natural", "t3_new_commercial", "t3_new_research")] == [0, 0, 0]
+    assert report.texts["text_overview"] == "原文照录_x000D_字样"  # LibreOffice writes it as _x005F_x000D_
+
+
+def test_a_date_saved_by_libreoffice_is_refused(saved_by_libreoffice):
+    report = saved_by_libreoffice["date"]
+    assert [c.cell for c in finding(report, "DATE_IN_NUMBER").cells] == ["G7"]
+    assert "2025-01-05" in finding(report, "DATE_IN_NUMBER").message
+
+
+@pytest.mark.parametrize("label, copy, original", [("copied", COPY, T3), ("renamed", T3, "表三(原)")])
+def test_a_filled_copy_saved_by_libreoffice_is_refused(saved_by_libreoffice, label, copy, original):
+    report = saved_by_libreoffice[label]
+    found = finding(report, "SHEET_COPIED")
+    assert {(c.sheet, c.cell) for c in found.cells} == {(copy, "D7"), (copy, "D10")}
+    assert report.where("t3_new_natural") == (original, "D7") and report.values["t3_new_natural"] == 0
