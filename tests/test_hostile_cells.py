@@ -9,18 +9,16 @@ workbook's impossible 下级单位数. Each reads to a finding (or to the right 
 import io
 import re
 import zipfile
-from decimal import Decimal
 
 import openpyxl
 import pytest
 
 from forms import SMALL_TOWN, parse_tables
-from gongkai_xlsx.form import FORM_2021
+from gongkai_xlsx.check.verify import verify_report
 from gongkai_xlsx.normalise import How, parse_number
-from gongkai_xlsx.reader import read_bytes
+from gongkai_xlsx.read.returned import read_bytes
 from gongkai_xlsx.roster import Agency
-from gongkai_xlsx.template import render_template
-from gongkai_xlsx.verify import verify_report
+from gongkai_xlsx.template.render import render_template
 
 AGENCY = Agency("11339999100000235X", "娲城街道办事处", "街道")
 MAIN, T2, T3, T4 = "基本信息及文字", "表二 主动公开", "表三 依申请公开", "表四 复议诉讼"
@@ -324,11 +322,11 @@ def test_one_cell_without_its_address_after_empty_styled_cells_reads_at_its_plac
 # ------------------------------------------------------------------------------------------ 20. consolidated inputs
 @pytest.fixture(scope="module")
 def consolidated() -> bytes:
-    from gongkai_xlsx.consolidate import render_consolidated
-    from gongkai_xlsx.merge import merge_inbox
-
     import tempfile
     from pathlib import Path
+
+    from gongkai_xlsx.consolidate.merge import merge_inbox
+    from gongkai_xlsx.consolidate.workbook import render_consolidated
 
     agencies = [Agency("A1", "甲局", "部门"), Agency("B2", "乙镇", "乡镇")]
     with tempfile.TemporaryDirectory() as folder:

@@ -108,6 +108,21 @@ BLANK_AS_ZERO = code(
 PLACEHOLDER_AS_ZERO = code(
     "PLACEHOLDER_AS_ZERO", N, "{count} 个数字单元格填写了“/”“无”“—”等，已按 0 计（{first}等）。", "没有的请填 0。",
     "{count} numeric cells hold '/', '无' or '—' and count as 0 (e.g. {first}).", "Type 0 instead.")
+FORMULA_IN_INPUT = code(
+    "FORMULA_IN_INPUT", E, "{where}填写的是公式（={formula}），不是{kind}；公式的结果不被采信，此格{counted}。",
+    "输入格只能直接填写{kind}：请删除公式，直接输入{kind}后重新报送。",
+    "{where_en} holds a formula (={formula}), not a typed {kind_en}; its result is not trusted and counts as "
+    "{counted_en}.", "Input cells take typed values only: delete the formula and type the {kind_en}.")
+DATE_IN_NUMBER = code(
+    "DATE_IN_NUMBER", E, "{where}显示为日期或时间（{shown}），不是数字；此格按 0 计。",
+    "输入的内容被当成了日期：请把该单元格的格式设为“常规”或“数值”，重新输入数字（没有请填 0）。",
+    "{where_en} shows a date or time ({shown}), not a number; it counts as 0.",
+    "The entry was taken for a date: format the cell as General or Number and type the number again.")
+IMPLAUSIBLE_UNITS = code(
+    "IMPLAUSIBLE_UNITS", E, "{where}为 {value}，超出一个报送单元可能代表的单位数（至多 {limit}）。",
+    "请核对下级汇总表“明细”工作表的“下级单位数”。",
+    "{where_en} is {value}, more units than one member can stand for (at most {limit}).",
+    "Check 下级单位数 in the 明细 sheet of the lower level's workbook.")
 TOTAL_TYPED_OVER = code(
     "TOTAL_TYPED_OVER", W, "{where}原为自动计算的公式，现被改写为数值 {value}（按公式应为 {expected}）。",
     "请不要改写灰色的合计单元格；使用新下发的模板重新填写，或恢复公式。",
@@ -139,6 +154,16 @@ AGENCY_MISMATCH = code(
 MISSING_IDENTITY = code(
     "MISSING_IDENTITY", W, "未填写{field}。", "请在“基本信息及文字”工作表中填写{field}。",
     "{field_en} is missing.", "Fill it in on the first sheet.")
+SHEET_COPIED = code(
+    "SHEET_COPIED", E, "工作表“{copy}”是“{original}”的副本，其中 {count} 处数字与原表不同（如 {first}）；本工具只读取原表“{original}”。",
+    "请把数字填写在原表“{original}”中，删除副本“{copy}”后重新报送。",
+    "Sheet '{copy}' is a copy of '{original}' and {count} of its numbers differ from the original (e.g. {first}); "
+    "only '{original}' is read.", "Type the numbers into '{original}' and delete the copy.")
+EXTRA_SHEET = code(
+    "EXTRA_SHEET", W, "工作簿中多了工作表“{sheet}”，其中的 {count} 个数字未被读取（如 {first}）。",
+    "本工具只读取模板自带的工作表；如这些数字需要报送，请填入模板的相应位置，否则可删除该工作表。",
+    "The workbook has an extra sheet '{sheet}'; its {count} numbers were not read (e.g. {first}).",
+    "Only the template's own sheets are read: move the numbers there or delete the sheet.")
 CELLS_NOT_FOUND = code(
     "CELLS_NOT_FOUND", E, "找不到 {count} 个数据单元格（{first}等）。", "文件可能不是本年报表式；请用下发的模板重新填写。",
     "{count} data cells could not be found (e.g. {first}).", "Use the issued template.")

@@ -51,7 +51,10 @@ def parse_number(raw: object) -> Parsed:
         return Parsed(None, How.INVALID, raw)
     if isinstance(raw, (int, float, Decimal)):
         return _within_range(Parsed(_decimal(raw), How.NUMBER, raw))
-    text = unicodedata.normalize("NFKC", str(raw))
+    text = str(raw)
+    if _digit_look_alike(text):
+        return Parsed(None, How.INVALID, raw)
+    text = unicodedata.normalize("NFKC", text)
     text = "".join(text.split())  # spaces of any width, line breaks
     if text == "":
         return Parsed(Decimal(0), How.BLANK, raw)
@@ -65,6 +68,12 @@ def parse_number(raw: object) -> Parsed:
         except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
             pass
     return Parsed(None, How.INVALID, raw)
+
+
+def _digit_look_alike(text: str) -> bool:
+    """Whether the text holds a digit that is not a decimal digit: superscripts (5²), subscripts, circled (⑤) or
+    stopped (⒌) digits. NFKC would turn them into plain digits ("5²" into 52); full-width digits stay allowed."""
+    return not text.isascii() and any(ch.isdigit() and not ch.isdecimal() for ch in text)
 
 
 def is_placeholder(text: str) -> bool:

@@ -256,3 +256,38 @@ def split_cell(ref: str) -> tuple[int, int]:
     for ch in letters:
         col = col * 26 + (ord(ch) - 64)
     return int(digits) - 1, col - 1
+
+
+# ------------------------------------------------------------------------------------------ text and number formats
+_XSTRING_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def decode_xstring(text: str) -> str:
+    """Text as OOXML stores it (ST_Xstring) decoded: ``_xHHHH_`` is the character U+HHHH (Excel writes a carriage
+    return pasted from Word as ``_x000D_``), and ``_x005F_`` an underscore, so ``_x005F_x000D_`` stays literal."""
+    if "_x" not in text:
+        return text
+    decoded = _XSTRING_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text)
+    if any("\ud800" <= ch <= "\udfff" for ch in decoded):  # a pair of escaped surrogates is one character
+        decoded = decoded.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return decoded
+
+
+# the built-in number formats that show a date or time: 14–22 and 45–47 everywhere, 27–36 and 50–58 in the East
+# Asian locales (Excel and WPS on Chinese Windows write 年/月/日 and 时/分/秒 formats with these ids)
+DATE_FORMAT_IDS = frozenset([*range(14, 23), *range(45, 48), *range(27, 37), *range(50, 59)])
+_LITERALS = re.compile(r'"[^"]*"|\\.|[_*].')  # quoted text, an escaped character, padding and fill characters
+_ELAPSED = re.compile(r"\[(?:h+|m+|s+)\]", re.IGNORECASE)  # [h]:mm — elapsed time
+_BRACKETS = re.compile(r"\[[^\]]*\]")  # colours, conditions, locales ([Red], [>=100], [$-804], [DBNum1])
+_DATE_TOKEN = re.compile(r"[ymdhsg]|aaa|e(?![+-])", re.IGNORECASE)  # e+/e- is a scientific exponent
+
+
+def is_date_format(code: str) -> bool:
+    """Whether a number format code shows a date or time (y m d h s outside quotes and brackets, 上午/下午 via h,
+    aaa for a weekday, g and e for eras)."""
+    text = _LITERALS.sub("", code)
+    if _ELAPSED.search(text):
+        return True
+    text = _BRACKETS.sub("", text)
+    text = re.sub("general", "", text, flags=re.IGNORECASE)
+    return bool(_DATE_TOKEN.search(text))

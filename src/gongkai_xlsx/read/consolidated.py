@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from .. import findings as F
-from ..normalise import parse_number
-from ..ooxml.workbook import Workbook, a1
+from ..findings import FindingCell
+from ..form.model import ValueKind
+from ..ooxml.workbook import Sheet, Workbook, a1
 from ..report import Report, SourceCell
 from ..template.consolidated_layout import DETAIL_FIRST_ROW, DETAIL_ID_ROW, SHEET_DETAIL
 from .values import normalise_value, year_of
+
+# no member of a consolidation stands for more agencies than this (a province has some tens of thousands)
+MAX_UNITS = 100_000
+
+
+@dataclass(frozen=True)
+class _DetailField:
+    """A 明细 column that is no item of the form, normalised as one."""
+
+    id: str
+    label: str
+    kind: ValueKind = ValueKind.COUNT
+    decimals: int = 0
+
+
+_UNITS = _DetailField("units", "下级单位数")
 
 
 def read_consolidated(workbook: Workbook, report: Report, located) -> None:
@@ -50,10 +68,9 @@ def read_consolidated(workbook: Workbook, report: Report, located) -> None:
             raw = sheet.at(row, columns[key]) if key in columns else None
             return "" if raw is None or raw.value is None else str(raw.value)
 
-        units = parse_number(sheet.at(row, columns["units"]).value if "units" in columns and
-                             sheet.at(row, columns["units"]) else 1).value or 1
+        units = _member_units(report, sheet, columns["units"], row) if "units" in columns else 1
         report.members.append({"code": text("code"), "name": text("name"), "category": text("category"),
-                               "parent": text("parent"), "units": int(units), "values": values})
+                               "parent": text("parent"), "units": units, "values": values})
         row += 1
     report.values = {item.id: sum(member["values"].get(item.id, 0) for member in report.members)
                      for item in form.items}
@@ -65,3 +82,27 @@ def read_consolidated(workbook: Workbook, report: Report, located) -> None:
     report.agency_name = report.stamp.get("agency_name", "")
     report.agency_code = report.stamp.get("agency_code", "")
     report.year = year_of(report.stamp.get("year"))
+
+
+def _member_units(report: Report, sheet: Sheet, col: int, row: int) -> int:
+    """A 明细 row's 下级单位数: a typed whole number from 0 to :data:`MAX_UNITS`. Anything else is a finding
+    (negative, fractional, not a number, a formula, implausibly large) and the row stands for itself alone."""
+    ref = a1(row, col)
+    number = sheet.whole_number(ref)
+    if number is not None and number <= MAX_UNITS:
+        return number
+    raw = sheet.get(ref)
+    if raw is None or (raw.formula is None and (raw.value is None or str(raw.value).strip() == "")):
+        return 1  # not recorded: the member itself
+    before = len(report.findings)
+    source = SourceCell(SHEET_DETAIL, ref, raw.value, raw.formula)
+    value = normalise_value(report, _UNITS, source, raw, [], [])
+    if len(report.findings) > before:
+        return 1
+    if value > MAX_UNITS:
+        report.findings.append(F.IMPLAUSIBLE_UNITS([FindingCell(SHEET_DETAIL, ref, "units", value)],
+                                                   where=f"“{SHEET_DETAIL}”工作表 {ref} 单元格（{_UNITS.label}）",
+                                                   where_en=f"{SHEET_DETAIL}!{ref} (units)", value=value,
+                                                   limit=f"{MAX_UNITS:,}"))
+        return 1
+    return value if isinstance(value, int) and value >= 0 else 1

@@ -9,6 +9,8 @@ is then what the rules see). Values are normalised here, once, each change recor
 from __future__ import annotations
 
 import hashlib
+import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 from .. import findings as F
@@ -16,7 +18,8 @@ from ..errors import InputError
 from ..findings import Finding, FindingCell
 from ..form import CURRENT_FORM, Form
 from ..ooxml.package import UnreadableFile
-from ..ooxml.workbook import Workbook, a1, load_workbook, read_bounded
+from ..normalise import How, parse_number
+from ..ooxml.workbook import RawCell, Workbook, a1, load_workbook, read_bounded
 from ..report import Provenance, Report
 from ..template.consolidated_layout import SHEET_DETAIL
 from ..template.layout import SHEET_STAMP, layout_fingerprint_of, layout_for
@@ -81,6 +84,8 @@ def read_bytes(data: bytes, path: str = "<memory>", *, form: Form = CURRENT_FORM
     read_meta_and_texts(workbook, report, located)
     if report.origin != "labels":
         _check_template(workbook, report, form)
+    if report.origin == "template":
+        _check_other_sheets(workbook, report, form, located)
     return report
 
 
@@ -129,6 +134,77 @@ def _check_template(workbook: Workbook, report: Report, form: Form) -> None:
         if workbook.is_protected(sheet_layout.name) is False:
             report.findings.append(F.PROTECTION_REMOVED([FindingCell(sheet_layout.name, None, None)],
                                                         sheet=sheet_layout.name))
+
+
+# ------------------------------------------------------------------------------------------ sheets of the office's own
+@lru_cache(maxsize=8)
+def _form_sheets(form: Form) -> tuple[frozenset, dict[str, frozenset]]:
+    """The template's sheets that hold no data (guide, stamp), and each data sheet's label texts."""
+    layout = layout_for(form)
+    data_sheets = {sheet for sheet, _, _ in layout.positions.values()}
+    labels = {sheet.name: frozenset(" ".join(cell.text.split()) for cell in sheet.cells
+                                    if cell.text and len(cell.text.strip()) > 1)
+              for sheet in layout.sheets if sheet.name in data_sheets}
+    others = frozenset(sheet.name for sheet in layout.sheets if sheet.name not in data_sheets) | {SHEET_STAMP}
+    return others, labels
+
+
+def _check_other_sheets(workbook: Workbook, report: Report, form: Form, located) -> None:
+    """Numbers on a sheet the values were not read from. A copy of a data sheet (the workbook's structure is not
+    protected, so 表三 can be copied, and the copy filled while the original stays zero) whose numbers differ
+    from the original's is an error; numbers on any other sheet of the office's own are a warning (unread)."""
+    read_from = {where[0] for where in located.values()}
+    others, labels = _form_sheets(form)
+    candidates = [name for name in workbook.sheet_parts if name not in read_from and name not in others]
+    if not candidates:  # the common case: the template's own sheets, read where they were issued
+        return
+    positions = layout_for(form).positions
+    original_of: dict[str, str] = {}  # template sheet → the sheet its values were read from (renamed or not)
+    for key, (sheet_name, _, _) in located.items():
+        if key in positions:
+            original_of.setdefault(positions[key][0], sheet_name)
+    for name in candidates:
+        sheet = workbook.sheet(name)
+        if sheet is None:
+            continue
+        cells = sheet.cells
+        texts = {" ".join(raw.value.split()) for raw in cells.values() if isinstance(raw.value, str)}
+        copied = next((issued for issued, own in labels.items()
+                       if len(own & texts) >= min(5, len(own)) or _first_word(issued) in _first_word(name)), None)
+        numbers = [(ref, number) for ref, raw in cells.items() if (number := _typed_number(raw))]
+        differing = []
+        if copied is not None:
+            original = workbook.sheet(original_of.get(copied, copied))
+            differing = [(ref, number) for ref, number in numbers
+                         if original is None or _typed_number(original.get(ref)) != number]
+        if differing:
+            report.findings.append(F.SHEET_COPIED(
+                [FindingCell(name, ref, None, _plain_number(number)) for ref, number in differing[:50]], copy=name,
+                original=original_of.get(copied, copied), count=len(differing), first=f"{name}!{differing[0][0]}"))
+        elif numbers:  # a backup copy holding what the original holds, or a sheet of the office's own
+            report.findings.append(F.EXTRA_SHEET(
+                [FindingCell(name, ref, None, _plain_number(number)) for ref, number in numbers[:50]], sheet=name,
+                count=len(numbers), first=f"{name}!{numbers[0][0]}"))
+
+
+def _first_word(sheet_name: str) -> str:
+    """A sheet name's first word (表三 of 表三 依申请公开), NFKC: what the name of a copy keeps."""
+    words = unicodedata.normalize("NFKC", sheet_name).split()
+    return words[0] if words else sheet_name
+
+
+def _typed_number(raw: RawCell | None):
+    """A cell's typed non-zero number (a number, or a number typed as text), else None; formulas do not count."""
+    if raw is None or raw.formula is not None or raw.error or isinstance(raw.value, bool):
+        return None
+    parsed = parse_number(raw.value)
+    if parsed.how not in (How.NUMBER, How.TEXT_NUMBER) or not parsed.value:
+        return None
+    return parsed.value
+
+
+def _plain_number(number):
+    return int(number) if number == number.to_integral_value() else float(number)
 
 
 def file_fingerprint(workbook: Workbook, form: Form) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from .. import findings as F
@@ -47,7 +47,7 @@ def read_values(workbook: Workbook, report: Report, located: dict[str, tuple[str
         raw = sheet.get(ref) if sheet else None
         source = SourceCell(sheet_name, ref, raw.value if raw else None, raw.formula if raw else None)
         sources[item.id] = source
-        value = normalise_value(report, item, source, raw, blanks, placeholders)
+        value = normalise_value(report, item, source, raw, blanks, placeholders, typed=not item.computed)
         if item.computed and not trust_totals:
             typed_totals[item.id] = (value, source)
         else:
@@ -93,12 +93,26 @@ def _value_plan(form: Form, located: dict[str, tuple[str, int, int]]) -> list[tu
     return remember(_PLANS, id(located), (located, plan))[1]
 
 
-def normalise_value(report: Report, item, source: SourceCell, raw: RawCell | None, blanks, placeholders):
-    if raw is not None and type(raw.value) is int and 0 <= raw.value < TOO_LARGE and not raw.error:
+def normalise_value(report: Report, item, source: SourceCell, raw: RawCell | None, blanks, placeholders, *,
+                    typed: bool = True):
+    """The cell's value as a number, each change or problem a finding. ``typed``: an input cell, which must hold
+    a typed value (a total's formula is recomputed from the inputs instead)."""
+    if (raw is not None and type(raw.value) is int and 0 <= raw.value < TOO_LARGE and not raw.error
+            and raw.formula is None and not raw.date):
         return raw.value  # a whole number typed as a number, nothing to normalise
     cell = FindingCell(source.sheet, source.cell, item.id, None if raw is None else _jsonable(raw.value))
     where = _where(item.label, source)
     where_en = f"{source.sheet}!{source.cell} ({item.id})"
+    if raw is not None and typed and raw.formula is not None:
+        # never its cached result: stale, forged or fetched (WEBSERVICE, another workbook); even =1+1 is refused,
+        # not evaluated (README, FORMULA_IN_INPUT: a second formula engine is not worth saving a retyped number)
+        report.findings.append(F.FORMULA_IN_INPUT([cell], where=where, where_en=where_en,
+                                                  formula=_short(raw.formula), kind="数字", kind_en="number",
+                                                  counted="按 0 计", counted_en="0"))
+        return 0
+    if raw is not None and raw.date and not raw.error:
+        report.findings.append(F.DATE_IN_NUMBER([cell], where=where, where_en=where_en, shown=_shown_date(raw.value)))
+        return 0
     if raw is not None and raw.error:
         report.findings.append(F.NOT_A_NUMBER([cell], where=where, where_en=where_en, raw=raw.error))
         return 0
@@ -128,6 +142,22 @@ def normalise_value(report: Report, item, source: SourceCell, raw: RawCell | Non
     return as_count(value)
 
 
+def _short(formula: str, limit: int = 60) -> str:
+    formula = " ".join(formula.split())
+    return formula if len(formula) <= limit else formula[:limit - 1] + "…"
+
+
+def _shown_date(value: object) -> str:
+    """A date cell's value as a spreadsheet shows it (an Excel serial as an ISO date, and time if any)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            moment = datetime(1899, 12, 30) + timedelta(days=value)
+        except (OverflowError, ValueError):
+            return str(value)
+        return moment.date().isoformat() if moment.time() == datetime.min.time() else moment.isoformat(" ", "minutes")
+    return str(value)
+
+
 def _where(label: str, source: SourceCell) -> str:
     return f"“{source.sheet}”工作表 {source.cell} 单元格（{label}）"
 
@@ -150,7 +180,7 @@ def read_meta_and_texts(workbook: Workbook, report: Report, located) -> None:
     form = report.form
     for meta in form.meta:
         where = located.get(meta.id)
-        value = _cell_value(workbook, where)
+        value = _typed_value(workbook, report, where, meta.id, meta.label)
         if where:
             report.sources[meta.id] = SourceCell(where[0], a1(*where[1:]), value)
         text = _meta_text(meta.id, value)
@@ -164,7 +194,7 @@ def read_meta_and_texts(workbook: Workbook, report: Report, located) -> None:
             report.meta[meta.id] = text
     for section in form.texts:
         where = located.get(section.id)
-        value = _cell_value(workbook, where)
+        value = _typed_value(workbook, report, where, section.id, section.heading)
         if where:
             report.sources[section.id] = SourceCell(where[0], a1(*where[1:]), value)
         report.texts[section.id] = "" if value is None else str(value)
@@ -190,12 +220,23 @@ def read_meta_and_texts(workbook: Workbook, report: Report, located) -> None:
                                                       field_en=META_LABELS_EN[meta_id]))
 
 
-def _cell_value(workbook: Workbook, where) -> object:
+def _typed_value(workbook: Workbook, report: Report, where, key: str, label: str) -> object:
+    """An identity or text cell's typed value; a formula there is a finding and reads as blank (its cached result,
+    a fetched text or a computed year, is not what the office typed)."""
     if not where:
         return None
     sheet = workbook.sheet(where[0])
     raw = sheet.at(*where[1:]) if sheet else None
-    return None if raw is None else raw.value
+    if raw is None:
+        return None
+    if raw.formula is not None:
+        source = SourceCell(where[0], a1(*where[1:]), raw.value, raw.formula)
+        report.findings.append(F.FORMULA_IN_INPUT(
+            [FindingCell(source.sheet, source.cell, key, _jsonable(raw.value))], where=_where(label, source),
+            where_en=f"{source.sheet}!{source.cell} ({key})", formula=_short(raw.formula), kind="内容",
+            kind_en="value", counted="按空白计", counted_en="blank"))
+        return None
+    return raw.value
 
 
 def _meta_text(meta_id: str, value: object) -> str:
