@@ -13,13 +13,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from .package import (
+    DATE_FORMAT_IDS,
     MAX_FILE_BYTES,
     Package,
     UnreadableFile,
     attribute,
     child,
     children,
-    DATE_FORMAT_IDS,
     classify_ole,
     decode_xstring,
     is_date_format,

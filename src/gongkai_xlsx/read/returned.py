@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from functools import lru_cache
 from pathlib import Path
 
 from .. import findings as F
@@ -137,27 +136,32 @@ def _check_template(workbook: Workbook, report: Report, form: Form) -> None:
 
 
 # ------------------------------------------------------------------------------------------ sheets of the office's own
-@lru_cache(maxsize=8)
-def _form_sheets(form: Form) -> tuple[frozenset, dict[str, frozenset]]:
-    """The template's sheets that hold no data (guide, stamp), and each data sheet's label texts."""
-    layout = layout_for(form)
-    data_sheets = {sheet for sheet, _, _ in layout.positions.values()}
-    labels = {sheet.name: frozenset(" ".join(cell.text.split()) for cell in sheet.cells
-                                    if cell.text and len(cell.text.strip()) > 1)
-              for sheet in layout.sheets if sheet.name in data_sheets}
-    others = frozenset(sheet.name for sheet in layout.sheets if sheet.name not in data_sheets) | {SHEET_STAMP}
-    return others, labels
+_FORM_SHEETS: dict[str, tuple[frozenset, frozenset, dict[str, frozenset]]] = {}
+
+
+def _form_sheets(form: Form) -> tuple[frozenset, frozenset, dict[str, frozenset]]:
+    """The template's sheet names, those of them that hold no data (guide, stamp), and each data sheet's label
+    texts; per form version (hashing a whole form is not cheap)."""
+    if form.version not in _FORM_SHEETS:
+        layout = layout_for(form)
+        data_sheets = {sheet for sheet, _, _ in layout.positions.values()}
+        labels = {sheet.name: frozenset(" ".join(cell.text.split()) for cell in sheet.cells
+                                        if cell.text and len(cell.text.strip()) > 1)
+                  for sheet in layout.sheets if sheet.name in data_sheets}
+        issued = frozenset(sheet.name for sheet in layout.sheets) | {SHEET_STAMP}
+        _FORM_SHEETS[form.version] = issued, issued - data_sheets, labels
+    return _FORM_SHEETS[form.version]
 
 
 def _check_other_sheets(workbook: Workbook, report: Report, form: Form, located) -> None:
     """Numbers on a sheet the values were not read from. A copy of a data sheet (the workbook's structure is not
     protected, so 表三 can be copied, and the copy filled while the original stays zero) whose numbers differ
     from the original's is an error; numbers on any other sheet of the office's own are a warning (unread)."""
+    issued, others, labels = _form_sheets(form)
+    if all(name in issued for name in workbook.sheet_parts):
+        return  # the common case: the template's own sheets and no other (a renamed one is another)
     read_from = {where[0] for where in located.values()}
-    others, labels = _form_sheets(form)
     candidates = [name for name in workbook.sheet_parts if name not in read_from and name not in others]
-    if not candidates:  # the common case: the template's own sheets, read where they were issued
-        return
     positions = layout_for(form).positions
     original_of: dict[str, str] = {}  # template sheet → the sheet its values were read from (renamed or not)
     for key, (sheet_name, _, _) in located.items():
