@@ -18,7 +18,7 @@ from gongkai_xlsx.check.verify import verify_submission
 from gongkai_xlsx.cli import app
 from gongkai_xlsx.form import FORM_2021
 from gongkai_xlsx.importer import import_report
-from gongkai_xlsx.publish import document_for, publish_paths, render_docx, render_html
+from gongkai_xlsx.publish import PublishedFile, document_for, publish_paths, render_docx, render_html
 from gongkai_xlsx.publish.content import table3_grid, table4_grid
 from gongkai_xlsx.publish.overview import check_text, draft_overview
 from gongkai_xlsx.read.intake import collect
@@ -187,7 +187,7 @@ def test_pdf_without_libreoffice_is_a_clear_message_and_the_rest_is_written(tmp_
     outcome = runner.invoke(app, ["publish", str(INBOX / "085_娲城街道办事处.eml"), "-o", str(tmp_path / "out"),
                                   "--format", "docx,html,pdf"])
     assert outcome.exit_code == 1
-    assert "未找到 LibreOffice" in outcome.output
+    assert "未找到 LibreOffice" in outcome.output and "其余格式（docx、html）已生成" in outcome.output
     assert sorted(p.suffix for p in (tmp_path / "out").iterdir()) == [".docx", ".html"]
 
 
@@ -280,3 +280,31 @@ def test_the_html_is_self_contained_and_office_text_stays_text():
     # semantic tables: header cells, spans as in the national layout
     assert tree.xpath("//table//thead//th[@rowspan='3'][@colspan='3']")
     assert tree.xpath("//table//th[@scope='row'][@rowspan='22']")
+
+
+def test_an_empty_text_part_is_published_as_a_heading_and_named_in_the_notes():
+    report = _seed_report()
+    report.texts["text_problems"] = "  \n"
+    entry = PublishedFile("x", "written")
+    document = document_for(report, entry=entry)
+    assert entry.notes == ["“五、存在的主要问题及改进情况”没有文字，公开前请补写。"]
+    headings = [b.text for b in document.blocks if b.kind == "heading"]
+    assert headings == list(FORM_2021.section_headings)
+
+
+@pytest.mark.libreoffice
+def test_pdf_through_libreoffice(tmp_path):
+    from libreoffice import find_soffice, in_ci
+
+    if find_soffice() is None:
+        if in_ci():
+            pytest.fail("LibreOffice is required in CI")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    result = publish_paths([INBOX / "085_娲城街道办事处.eml"], tmp_path, formats="pdf")
+    assert result.pdf_error is None and [Path(p).suffix for p in result.files[0].outputs] == [".pdf"]
+    pdf = Path(result.files[0].outputs[0])
+    assert pdf.read_bytes().startswith(b"%PDF") and not list(tmp_path.glob("*.docx"))
+    import subprocess
+
+    text = "".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
+    assert "娲城街道办事处2025年政府信息公开工作年度报告" in text and FORM_2021.table3.balance_note in text

@@ -412,6 +412,8 @@ def publish(
         for finding in shown + entry.text_findings:
             label, style = SEVERITY_STYLE[finding.severity.value]
             out.print(f"  [{style}]{label}[/] {finding.code}：{escape(finding.message)}", highlight=False)
+        for note in entry.notes:
+            out.print(f"  [cyan]提示[/] {escape(note)}", highlight=False)
         if entry.overview_draft:
             out.print(f"  概述段落（可保留或修改）：{escape(entry.overview_draft)}", highlight=False)
         for path in entry.outputs:

@@ -57,6 +57,7 @@ class PublishedFile:
     text_findings: list[Finding] = field(default_factory=list)  # numbers in 一、总体情况 that disagree with the tables
     overview_draft: str | None = None
     message: str = ""  # why it was refused or could not be read
+    notes: list[str] = field(default_factory=list)  # what to finish before publishing (an empty text part)
 
     @property
     def errors(self) -> list[Finding]:
@@ -68,7 +69,7 @@ class PublishedFile:
             "year": self.year, "outputs": self.outputs, "message": self.message,
             "findings": [f.as_dict() for f in self.findings],
             "text_findings": [f.as_dict() for f in self.text_findings],
-            "overview_draft": self.overview_draft,
+            "overview_draft": self.overview_draft, "notes": self.notes,
         }
 
 
@@ -168,7 +169,9 @@ def publish_paths(paths: list[str | os.PathLike], out_dir: str | os.PathLike, *,
                 for entry, source in to_convert:
                     entry.outputs.append(str(made[source]))
             except PdfUnavailable as error:
-                result.pdf_error, result.pdf_hint = error.message, error.hint
+                others = [f for f in formats if f != "pdf"]
+                result.pdf_error = error.message + (f"其余格式（{'、'.join(others)}）已生成。" if others else "")
+                result.pdf_hint = error.hint
     result.seconds = time.perf_counter() - started
     return result
 
@@ -184,6 +187,9 @@ def document_for(report: Report, submission: Submission | None = None, entry: Pu
     if entry is not None:
         entry.overview_draft = overview
         entry.text_findings = check_text(report, overview or "")
+        entry.notes = [f"“{section.heading}”没有文字，公开前请补写。" for section in report.form.texts
+                       if not report.texts.get(section.id, "").strip()
+                       and not (overview and section.id == "text_overview")]
     return agency_document(report, draft=draft, overview_draft=overview)
 
 

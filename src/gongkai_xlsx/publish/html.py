@@ -99,4 +99,5 @@ def _table(grid: Grid):
                 cells.append(E.TH(cell.text, scope=scope, **attributes))
         (head if index < grid.header_rows else body).append(E.TR(*cells))
     parts = ([E.THEAD(*head)] if head else []) + [E.TBODY(*body)]
-    return E.TABLE(*parts)
+    # border="1" as well as the CSS: a CMS editor that strips <style> (many do) still shows a ruled table
+    return E.TABLE(*parts, border="1")

@@ -35,7 +35,7 @@ def convert_to_pdf(documents: list[Path], out_dir: Path) -> dict[Path, Path]:
         return {}
     soffice = find_soffice()
     if soffice is None:
-        raise PdfUnavailable("未找到 LibreOffice（soffice），无法生成 PDF；Word 和网页版已生成。",
+        raise PdfUnavailable("未找到 LibreOffice（soffice），无法生成 PDF。",
                              hint="请安装 LibreOffice（Debian/Ubuntu：apt-get install libreoffice-writer fonts-noto-cjk；"
                                   "Windows：从 libreoffice.org 安装），或用 Word/WPS 打开 .docx 另存为 PDF。")
     with tempfile.TemporaryDirectory(prefix="gongkai-pdf-") as work:
