@@ -204,44 +204,71 @@ IMPORT_LABEL_VARIANT = code(
     "无需处理；如属错别字，建议发布单位更正原文。",
     "{table_en}: row label '{found}' differs from the form's '{expected}'; read as the latter.", "Nothing to do.")
 IMPORT_TABLE_NOT_FOUND = code(
-    "IMPORT_TABLE_NOT_FOUND", E, "原文中没有读到{table}的数字（表格可能是图片，或没有发布），{table}按 0 计。",
+    "IMPORT_TABLE_NOT_FOUND", E, "原文中没有读到{table}的数字（表格可能是图片，或没有发布），{table}未读入（留空）。",
     "请改用报告的 Word 版或带文字的 PDF，或向发布单位索取数据后手工补录。",
-    "No numbers of {table_en} were found in the source (a picture, or not published); counted as 0.",
+    "No numbers of {table_en} were found in the source (a picture, or not published); left unset.",
     "Use the Word or text PDF version, or enter the table by hand.")
 IMPORT_ROW_NOT_FOUND = code(
-    "IMPORT_ROW_NOT_FOUND", E, "{table}中没有找到“{label}”这一行，其 {count} 个数字未读入，按 0 计。",
+    "IMPORT_ROW_NOT_FOUND", E, "{table}中没有找到“{label}”这一行，其 {count} 个数字未读入（留空）。",
     "请对照原文核实：若原文有这一行，请手工补录这些数字。",
-    "{table_en}: row '{label}' was not found; its {count} numbers count as 0.",
+    "{table_en}: row '{label}' was not found; its {count} numbers are left unset.",
     "Check the source and enter the row by hand if it is there.")
-IMPORT_ROW_BY_POSITION = code(
-    "IMPORT_ROW_BY_POSITION", W, "{table}中没有认出“{label}”这一行的标签，按位置读取了其数字（{values}）。",
-    "请对照原文核实这一行。",
-    "{table_en}: the label of row '{label}' was not recognised; its numbers ({values}) were taken by position.",
-    "Check this row against the source.")
+IMPORT_TABLE_TRUNCATED = code(
+    "IMPORT_TABLE_TRUNCATED", E, "原文在{table}“{label}”之后中断，其后 {count} 行（“{first}”至“{last}”）没有读到，未读入（留空）。",
+    "原文（网页或复制的文字）不完整；请取得完整的报告后重新导入，或手工补录。",
+    "{table_en}: the source ends after row '{label}'; the {count} rows after it ('{first}' to '{last}') are "
+    "left unset.", "The source is incomplete; import the complete report or enter the rest by hand.")
 IMPORT_ROW_INCOMPLETE = code(
-    "IMPORT_ROW_INCOMPLETE", E, "{table}“{label}”这一行应有 {expected} 个数字，只读到 {found} 个（{raw}），未读入，按 0 计。",
+    "IMPORT_ROW_INCOMPLETE", E, "{table}“{label}”这一行应有 {expected} 个数字，只读到 {found} 个（{raw}），未读入（留空）。",
     "请对照原文手工补录这一行。",
-    "{table_en}: row '{label}' needs {expected} numbers but {found} were read ({raw}); counted as 0.",
+    "{table_en}: row '{label}' needs {expected} numbers but {found} were read ({raw}); left unset.",
     "Enter this row by hand from the source.")
+IMPORT_CELL_MISSING = code(
+    "IMPORT_CELL_MISSING", E, "{table}“{label}”这一行应有 {expected} 个数字，原文分格写出的只有 {found} 个（{raw}），"
+    "缺的是哪一格无法确定，这一行未读入（留空）。",
+    "原文已用分隔符分开各格，不能把一个数字拆成几个；请对照原文手工补录这一行。",
+    "{table_en}: row '{label}' needs {expected} numbers; the source's separated cells hold only {found} ({raw}) and "
+    "which cell is missing cannot be told; left unset.", "Enter this row by hand from the source.")
+IMPORT_ROW_TRUNCATED = code(
+    "IMPORT_ROW_TRUNCATED", E, "{table}“{label}”这一行在原文中到此中断，只有前 {found} 个数字（{raw}），其余 {missing} 个未读入（留空）。",
+    "原文（网页或复制的文字）可能不完整；请取得完整的报告后重新导入，或手工补录。",
+    "{table_en}: row '{label}' is cut off in the source after {found} numbers ({raw}); the other {missing} are "
+    "left unset.", "The source looks incomplete; import the complete report or enter the rest by hand.")
+IMPORT_TOTAL_BLANK = code(
+    "IMPORT_TOTAL_BLANK", N, "原文{table}有 {count} 个总计单元格为空或缺失（如“{first}”）；空白不是发布的总计，已按各栏之和计入。",
+    "无需处理；如原文确有总计，请核对。",
+    "{table_en}: {count} total cells are blank or missing in the source (e.g. '{first}'); a blank is not a "
+    "published total, so the sum of the columns was entered.", "Nothing to do.")
 IMPORT_EXTRA_NUMBERS = code(
-    "IMPORT_EXTRA_NUMBERS", W, "{table}“{label}”这一行应有 {expected} 个数字，读到 {found} 个（{raw}），已取前 {expected} 个。",
-    "请对照原文核实这一行。",
-    "{table_en}: row '{label}' needs {expected} numbers but {found} were read ({raw}); the first {expected} were kept.",
-    "Check this row against the source.")
+    "IMPORT_EXTRA_NUMBERS", E, "{table}“{label}”这一行应有 {expected} 个数字，读到 {found} 个（{raw}），无法确定哪些属于这一行，未读入（留空）。",
+    "请对照原文手工补录这一行。",
+    "{table_en}: row '{label}' needs {expected} numbers but {found} were read ({raw}); which belong to the row "
+    "cannot be told; left unset.", "Enter this row by hand from the source.")
+IMPORT_EXTRA_BY_SUMS = code(
+    "IMPORT_EXTRA_BY_SUMS", N, "{table}“{label}”这一行读到 {found} 个数字（{raw}），只有第 {first}–{last} 个满足表内合计关系，已取这 {expected} 个。",
+    "多出的数字多半是转换时混入的表头或编号；如有疑问请对照原文核实。",
+    "{table_en}: row '{label}' has {found} numbers ({raw}); only numbers {first}–{last} satisfy the table's sums "
+    "and were taken.", "Check against the source if in doubt.")
 IMPORT_GLUED_DECODED = code(
     "IMPORT_GLUED_DECODED", N, "原文{table}有 {count} 行的数字连写在一起、没有分隔（如“{example}”），已按表内合计关系拆分。",
     "拆分依据：行合计（总计＝各列之和）、（七）总计＝各项办理结果之和、勾稽关系；有歧义的行另有提示。",
     "{table_en}: {count} rows have their cells run together (e.g. '{example}'); they were split with the table's "
     "sum relations.", "Rows that stay ambiguous are reported separately.")
 IMPORT_GLUED_AMBIGUOUS = code(
-    "IMPORT_GLUED_AMBIGUOUS", W, "原文{table}“{label}”的数字连写为“{raw}”，有多种拆分（{options}），已取 {chosen}。",
-    "表内关系无法确定唯一拆分；请对照原网页或原文件核实这一行。",
-    "{table_en}: row '{label}' reads '{raw}', which splits several ways ({options}); {chosen} was taken.",
-    "Check this row against the original page or file.")
-IMPORT_GLUED_UNDECODABLE = code(
-    "IMPORT_GLUED_UNDECODABLE", E, "原文{table}“{label}”的数字连写为“{raw}”，拆不出满足合计关系的 {expected} 个数字，未读入，按 0 计。",
+    "IMPORT_GLUED_AMBIGUOUS", E, "原文{table}“{label}”的数字连写为“{raw}”，有多种拆分（{options}），表内合计和正文都不能确定是哪一种；{unset}未读入（留空）。",
     "请对照原网页或原文件手工补录这一行。",
-    "{table_en}: row '{label}' reads '{raw}', which does not split into {expected} numbers that add up; counted as 0.",
+    "{table_en}: row '{label}' reads '{raw}', which splits several ways ({options}) and neither the table's sums "
+    "nor the text tell which; the cells they disagree on are left unset.",
+    "Enter these cells by hand from the original page or file.")
+IMPORT_GLUED_BY_TEXT = code(
+    "IMPORT_GLUED_BY_TEXT", N, "原文{table}“{label}”的数字连写为“{raw}”，按“一、总体情况”中写明的数字拆为 {chosen}。",
+    "无需处理；如有疑问请对照原网页或原文件核实。",
+    "{table_en}: row '{label}' reads '{raw}'; split as {chosen} by the numbers section 1 states.",
+    "Nothing to do.")
+IMPORT_GLUED_UNDECODABLE = code(
+    "IMPORT_GLUED_UNDECODABLE", E, "原文{table}“{label}”的数字连写为“{raw}”，拆不出满足合计关系的 {expected} 个数字，未读入（留空）。",
+    "请对照原网页或原文件手工补录这一行。",
+    "{table_en}: row '{label}' reads '{raw}', which does not split into {expected} numbers that add up; left unset.",
     "Enter this row by hand from the source.")
 IMPORT_OTHER_SINGLE_ROW = code(
     "IMPORT_OTHER_SINGLE_ROW", W, "表三“（六）其他处理”只有一行（2019 年试行表式的写法），其数字（{values}）已全部计入“3.其他”。",
@@ -263,8 +290,9 @@ IMPORT_NOT_IN_SOURCE = code(
     "The source ({version} format) lacks {count} columns of the current format ({list_en}); counted as 0.",
     "Ask the publishing office for these numbers.")
 IMPORT_YEAR_UNKNOWN = code(
-    "IMPORT_YEAR_UNKNOWN", W, "没能从原文中认出报告年度。", "请在导入时指定年度（--year）。",
-    "The report year could not be recognised in the source.", "Give the year explicitly (--year).")
+    "IMPORT_YEAR_UNKNOWN", W, "没能从原文中认出报告年度（标题和统计期限都没有写明年度）。", "请用 --year 指定年度后再导入。",
+    "The report year could not be recognised in the source (neither the title nor the period states it).",
+    "Give the year with --year and import again.")
 IMPORT_YEAR_DIFFERS = code(
     "IMPORT_YEAR_DIFFERS", W, "原文的报告年度是 {found} 年，与指定的 {expected} 年不一致；已按 {expected} 年导入。",
     "请确认导入的是 {expected} 年度的报告。",

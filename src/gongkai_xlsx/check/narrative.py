@@ -54,7 +54,7 @@ PATTERNS = (
     _p("received_n_first", rf"(?:受理|收到|接收|新收)(?:了)?{_FILL}{_N}件(?:政府信息公开|依申请公开)?申请",
        ((_t3("new"),), (_t3("new"), _t3("carry_in"))), "表三“一、本年新收政府信息公开申请数量”总计",
        "t3_new_total"),
-    _p("handled", rf"(?:办结|答复)(?:了)?(?:依申请公开|政府信息公开申请|申请)?{_FILL}{_N}件",
+    _p("handled", rf"(?<!公开)(?<!处理)(?:办结|答复)(?:了)?(?:依申请公开|政府信息公开申请|申请)?{_FILL}{_N}件",
        ((_t3("total"),),), "表三“（七）总计”总计", "t3_total_total"),
     _p("carried_in", rf"上年度?结转(?:的)?(?:申请)?{_FILL}{_N}件",
        ((_t3("carry_in"),),), "表三“二、上年结转政府信息公开申请数量”总计", "t3_carry_in_total"),
@@ -65,15 +65,17 @@ PATTERNS = (
     _p("open_partial", rf"予以公开(?:及|和|与|、)部分公开(?:的)?{_FILL}{_N}件",
        ((_t3("open"), _t3("partial")),), "表三“（一）予以公开”与“（二）部分公开”总计之和",
        "t3_open_total + t3_partial_total"),
-    _p("open", rf"(?:^|[,;:.])(?:其中)?:?予以公开(?:的)?{_N}件", ((_t3("open"),),), "表三“（一）予以公开”总计",
-       "t3_open_total"),
-    _p("deny", rf"(?:^|[,;:.])(?:其中)?:?不予公开(?:的)?{_N}件", (_group("deny_"),), "表三“（三）不予公开”各项总计之和",
+    _p("open", rf"(?:^|[,;:.。])(?:其中)?:?(?:予以公开|同意公开)(?:答复)?(?:的)?{_N}件", ((_t3("open"),),),
+       "表三“（一）予以公开”总计", "t3_open_total"),
+    _p("partial", rf"(?:^|[,;:.。])(?:其中)?:?部分(?:同意)?公开(?:答复)?(?:的)?{_N}件", ((_t3("partial"),),),
+       "表三“（二）部分公开”总计", "t3_partial_total"),
+    _p("deny", rf"(?:^|[,;:.。])(?:其中)?:?不予公开(?:答复)?(?:的)?{_N}件", (_group("deny_"),), "表三“（三）不予公开”各项总计之和",
        "sum of t3_deny_*_total"),
-    _p("unable", rf"(?:^|[,;:.])(?:其中)?:?无法提供(?:的)?{_N}件", (_group("unable_"),), "表三“（四）无法提供”各项总计之和",
+    _p("unable", rf"(?:^|[,;:.。])(?:其中)?:?无法提供(?:的)?{_N}件", (_group("unable_"),), "表三“（四）无法提供”各项总计之和",
        "sum of t3_unable_*_total"),
-    _p("noproc", rf"(?:^|[,;:.])(?:其中)?:?不予处理(?:的)?{_N}件", (_group("noproc_"),), "表三“（五）不予处理”各项总计之和",
+    _p("noproc", rf"(?:^|[,;:.。])(?:其中)?:?不予处理(?:的)?{_N}件", (_group("noproc_"),), "表三“（五）不予处理”各项总计之和",
        "sum of t3_noproc_*_total"),
-    _p("other", rf"(?:^|[,;:.])(?:其中)?:?其他处理(?:的)?{_N}件", (_group("other_"),), "表三“（六）其他处理”各项总计之和",
+    _p("other", rf"(?:^|[,;:.。])(?:其中)?:?其他处理(?:的)?{_N}件", (_group("other_"),), "表三“（六）其他处理”各项总计之和",
        "sum of t3_other_*_total"),
     _p("review", rf"行政复议(?:案件|申请)?{_FILL}{_N}件", ((T4.item_id("review", "total"),),),
        "表四“行政复议｜总计”", "t4_review_total"),
@@ -137,6 +139,18 @@ def check_overview(text: str, values: dict, read: set[str]) -> tuple[list[Claim]
             cells, sentence=claim.sentence, number=claim.number, where=claim.where, where_en=claim.where_en,
             value=_plain(claim.table_value)))
     return claims, findings
+
+
+def stated_values(text: str) -> dict[str, set[int]]:
+    """Numbers the overview states for single cells of the tables (item id → the numbers stated for it)."""
+    compact, _ = _compact(text)
+    stated: dict[str, set[int]] = {}
+    for pattern in PATTERNS:
+        if len(pattern.readings) != 1 or len(pattern.readings[0]) != 1:
+            continue
+        for match in pattern.regex.finditer(compact):
+            stated.setdefault(pattern.readings[0][0], set()).add(_int(match.group(1)))
+    return stated
 
 
 def _breakdown(compact: str, cmap: list[int], pos: int, kind: str):

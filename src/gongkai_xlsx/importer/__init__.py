@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import findings as F
-from ..check.narrative import Claim, check_overview
+from ..check.narrative import Claim, check_overview, stated_values
 from ..errors import InputError
 from ..findings import Finding
 from ..form import FORM_2021
@@ -49,6 +49,11 @@ class ImportResult:
     claims: list[Claim] = field(default_factory=list)  # numbers of 一、总体情况 checked against the tables
     variant: str = ""  # how the file was read, e.g. "pdf-tables" or "pdf-layout"
     seconds: float = 0.0
+
+    @property
+    def needs_year(self) -> bool:
+        """The source states no year (title and period) and none was given: the year must be given (--year)."""
+        return self.report.year is None
 
     @property
     def kind(self) -> str:
@@ -168,11 +173,6 @@ def _interpret(document: Document) -> _Interpretation:
         region = sections.region(key)
         return Stream(linear, *region, numbering=numbering) if region else None
 
-    reader = TableReader()
-    reader.table2(stream("t2"))
-    reader.table3(stream("t3", numbering=True))
-    reader.table4(stream("t4"))
-    reading = reader.finish()
     texts: dict[str, str] = {}
     for text_id, key in TEXT_SECTIONS:
         region = sections.region(key)
@@ -180,6 +180,17 @@ def _interpret(document: Document) -> _Interpretation:
             continue
         text = paragraphs(linear.raw[region[0]:region[1]], reflow=document.reflow)
         texts[text_id] = cut_trailing_junk(text) if key == "other" else text
+    # numbers the overview states for single cells: the only evidence besides the form's sums for a split
+    reader = TableReader(stated=stated_values(texts.get("text_overview", "")))
+    t2_heading = sections.found.get("t2")
+    before = None
+    if t2_heading is not None and not t2_heading.fallback:
+        overview = sections.found.get("overview")
+        before = Stream(linear, overview.end if overview else 0, t2_heading.start)
+    reader.table2(stream("t2"), before)
+    reader.table3(stream("t3", numbering=True))
+    reader.table4(stream("t4"))
+    reading = reader.finish()
     agency, year = identity(linear, sections)
     for key in ("overview", "t2", "t3", "t4", "problems", "other"):
         if key not in sections.found:
@@ -201,10 +212,12 @@ def _no_tables(best: _Interpretation, path: Path) -> InputError:
 def _result(best: _Interpretation, data: bytes, path: Path, year: int | None, agency: Any) -> ImportResult:
     reading = best.reading
     findings = list(best.findings)
+    # a cell the source did not give is unset (None), never a 0 nobody published; an item the form has and the
+    # 2019 format lacks is 0 (said by IMPORT_NOT_IN_SOURCE)
     values: dict[str, Any] = {}
     for item in FORM_2021.items:
         default = Decimal(0) if item.kind is ValueKind.AMOUNT else 0
-        values[item.id] = reading.values.get(item.id, default)
+        values[item.id] = reading.values.get(item.id, default if item.id in reading.absent else None)
     sources: dict[str, SourceCell] = dict(reading.sources)
     texts = {text_id: best.texts.get(text_id, "") for text_id, _ in TEXT_SECTIONS}
     for text_id, key in TEXT_SECTIONS:

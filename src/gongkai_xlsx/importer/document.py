@@ -19,6 +19,7 @@ from ..normalise import QUOTES, WHITESPACE, is_placeholder, norm_char
 class Cell:
     text: str
     col: int  # grid column where the cell starts (for value columns and blank cells)
+    value: bool | None = None  # known to be a value cell (or not); None: decided by the table's columns
 
 
 @dataclass
@@ -117,8 +118,8 @@ def linearise(document: Document) -> Linear:
             if index:
                 parts.append("\t")
                 offset += 1
-            spans.append(CellSpan(offset, offset + len(text), cell.col, line.table,
-                                  start is not None and cell.col >= start))
+            value_column = cell.value if cell.value is not None else start is not None and cell.col >= start
+            spans.append(CellSpan(offset, offset + len(text), cell.col, line.table, value_column))
             parts.append(text)
             offset += len(text)
         parts.append("\n")
@@ -135,23 +136,75 @@ PAGE_FOOTER = re.compile(
 
 
 def text_lines(text: str, *, table_base: int = 0) -> list[Line]:
-    """Lines of plain text; runs of tab-separated lines become table rows (one table per run)."""
+    """Lines of plain text; runs of tab-separated or ``|``-separated lines become table rows (one table per run).
+
+    A ``|`` row (``| 12 | | | | | | 12 |`` or ``规章 | 0 | 0 | 0 |``) has a cell between each pair of bars, a blank
+    cell included: the separators give the column positions. Pages converted one cell per line (``0 |``, a bare
+    ``|`` for a blank cell, ``||`` closing a row) are joined back into rows, a row starting at each label cell.
+    """
     lines: list[Line] = []
     table = table_base
     in_table = False
+    pending: Line | None = None  # a row being rebuilt from one-cell-per-line text
     for line in text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n"):
         if PAGE_FOOTER.match(line):
             continue
-        if "\t" in line.strip("\n") and line.strip():
-            if not in_table:
-                table += 1
-                in_table = True
-            cells = [Cell(part, col) for col, part in enumerate(line.split("\t"))]
-            lines.append(Line(cells=cells, table=table))
-        else:
-            in_table = False
+        bar_cells = _bar_cells(line) if "\t" not in line else None
+        if bar_cells is None and not ("\t" in line and line.strip()):
+            in_table, pending = False, None
             lines.append(Line(text=line))
+            continue
+        if not in_table:
+            table += 1
+            in_table = True
+        if bar_cells is None:
+            pending = None
+            lines.append(Line(cells=[Cell(part, col) for col, part in enumerate(line.split("\t"))], table=table))
+            continue
+        if len(bar_cells) > 1 and not line.replace("|", "").replace("｜", "").strip():
+            pending = None  # "||", "|||": the cells a colspan covers, closing a row converted one cell per line
+            continue
+        if len(bar_cells) == 1:  # one cell per line: "0 |", a bare "|" for a blank cell
+            cells = [_bar_cell(c) for c in bar_cells]
+            if pending is None or any(c.value is False for c in cells):
+                pending = Line(cells=[], table=table)
+                lines.append(pending)
+            for cell in cells:
+                cell.col = len(pending.cells)
+                pending.cells.append(cell)
+            continue
+        pending = None
+        cells = [_bar_cell(c) for c in bar_cells]
+        for col, cell in enumerate(cells):
+            cell.col = col
+        lines.append(Line(cells=cells, table=table))
     return lines
+
+
+_BAR = re.compile(r"[|｜]")
+
+
+def _bar_cells(line: str) -> list[str] | None:
+    """The cells of a ``|``-separated line, or None when the line is not one (no bar at its start or end and
+    fewer than two bars: a sentence that happens to hold a bar)."""
+    stripped = line.strip()
+    if not stripped or not _BAR.search(stripped):
+        return None
+    starts, ends = _BAR.match(stripped[0]) is not None, _BAR.match(stripped[-1]) is not None
+    if not (starts or ends) and len(_BAR.findall(stripped)) < 2:
+        return None
+    parts = _BAR.split(stripped)
+    if ends:
+        parts = parts[:-1]  # nothing after the closing bar
+    if starts and any(p.strip() for p in parts):
+        parts = parts[1:]  # nothing before the opening bar of a "| a | b |" row (a bare "|" is one blank cell)
+    return parts
+
+
+def _bar_cell(text: str) -> Cell:
+    text = text.strip()
+    value = not text or is_number_text(text) or is_placeholder(text)
+    return Cell(text, 0, value)
 
 
 def decode_text(data: bytes, declared: str | None = None) -> str:

@@ -171,34 +171,69 @@ def _squash(line: str) -> str:
 
 
 # ------------------------------------------------------------------------------------------ identity
-TITLE = re.compile(r"(20\d{2})\s*年\s*度?\s*(?:的\s*)?政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?年\s*度\s*报\s*告")
-PERIOD = re.compile(r"(20\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*(?:至|到|—|-)\s*(20\d{2})\s*年\s*12\s*月\s*31\s*日")
+_REPORT = r"政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?(?:年\s*度\s*报\s*告|(?:工\s*作\s*)?情\s*况\s*(?:的\s*)?报\s*告)"
+# "<机关>2024年度政府信息公开工作年度报告", "<机关>关于2022年度政府信息公开情况的报告"
+TITLE = re.compile(r"(20\d{2})\s*年\s*度?\s*(?:的\s*)?" + _REPORT)
+# "2024年<机关>政府信息公开工作年度报告", "2019年<机关>政府信息公开年度报告（表格部分）"
+TITLE_YEAR_FIRST = re.compile(r"(?m)^[ \t\u3000]*(?:关于)?(20\d{2})\s*年\s*度?\s*([^\n。，,；;:：]{2,40}?)" + _REPORT)
+PERIOD = re.compile(r"(20\d{2})\s*年\s*(?:度\s*)?(?:0?1\s*月\s*0?1\s*日|1\s*月\s*1\s*日)\s*(?:起)?\s*(?:至|到|—|-|－|～|~)\s*"
+                    r"(?:(20\d{2})\s*年\s*)?12\s*月\s*31\s*日")
 SEPARATORS = re.compile(r"[\s>›»|｜_/]+")
 NOT_AGENCY = re.compile(r"首页|当前位置|栏目|年报|发布时间|来源|字体|打印|分享|浏览|正文")
+# words of a sentence, not of a title: an agency is never taken from "根据《条例》规定，现公布区统计局…"
+SENTENCE = re.compile(r"[，,。；;！？《》]|根据|现公布|现将|特编制|本报告|规定|要求|如下")
+FURNITURE = re.compile(r"网站|门户|信息公开|政务公开|索引号|发布|日期|分类")
 
 
 def identity(linear: Linear, sections: Sections) -> tuple[str, int | None]:
-    """(agency name, year) from the title; the year also from the statistical period."""
+    """(agency name, year) from the title; the year also from the statistical period.
+
+    A title may put the year first ("2024年<机关>…年度报告"), be "<机关>关于2022年度政府信息公开情况的报告", or be
+    broken over two lines. The agency comes only from a title line, never from a sentence.
+    """
     raw = linear.raw
     head_end = max(sections.preamble_end(), 200)
+    window = raw[:min(len(raw), head_end + 200)]
     agency, year = "", None
-    match = TITLE.search(raw, 0, min(len(raw), head_end + 200))
-    if match:
+    first = TITLE_YEAR_FIRST.search(window)
+    match = TITLE.search(window)
+    if first and (match is None or first.start() <= match.start()):
+        year = int(first.group(1))
+        agency = _clean_agency(first.group(2))
+    elif match:
         year = int(match.group(1))
         line_start = raw.rfind("\n", 0, match.start()) + 1
-        agency = _clean_agency(raw[line_start:match.start()])
+        prefix = raw[line_start:match.start()]
+        prefix = re.sub(r"关于\s*$", "", prefix)
+        agency = _clean_agency(prefix)
+        if agency and not SENTENCE.search(prefix):
+            agency = _title_continues(raw, line_start, agency)
         back = line_start - 1
         tries = 0
-        while not agency and back > 0 and tries < 4:
+        while not agency and not SENTENCE.search(prefix) and back > 0 and tries < 4:
             prev_start = raw.rfind("\n", 0, back) + 1
             agency = _clean_agency(raw[prev_start:back])
             back = prev_start - 1
             tries += 1
     if year is None:
         period = PERIOD.search(raw, 0, min(len(raw), head_end + 2000))
-        if period and period.group(1) == period.group(2):
+        if period and period.group(2) in (None, period.group(1)):
             year = int(period.group(1))
     return agency, year
+
+
+def _title_continues(raw: str, line_start: int, agency: str) -> str:
+    """A title broken over two lines ("淮安市洪泽区" / "人民政府2024年度…"): the line just before, when it is a short
+    line of a title (Chinese characters only, not a sentence, not page furniture), is the first part of the name."""
+    if line_start < 2 or len(agency) > 12:
+        return agency
+    prev_start = raw.rfind("\n", 0, line_start - 1) + 1
+    previous = raw[prev_start:line_start - 1].strip()
+    if (previous and len(previous) <= 20 and re.fullmatch(r"[\u4e00-\u9fff（）()]+", previous)
+            and not NOT_AGENCY.search(previous) and not FURNITURE.search(previous)
+            and not SENTENCE.search(previous)):
+        return previous + agency
+    return agency
 
 
 def _clean_agency(text: str) -> str:
@@ -207,6 +242,8 @@ def _clean_agency(text: str) -> str:
         return ""
     name = re.sub(r"^(?:标题|题目|名称|文章标题)\s*[:：]\s*", "", chunks[-1])
     name = name.strip("《》“”\"'：:（）() ")
+    if SENTENCE.search(name) or SENTENCE.search(text.split(chunks[-1])[0] if chunks[-1] in text else ""):
+        return ""
     if not re.search(r"[\u4e00-\u9fff]", name) or len(name) > 40 or NOT_AGENCY.search(name):
         return ""
     return name

@@ -19,6 +19,9 @@ from .document import QUOTES, WHITESPACE, Linear
 NUM, BLANK, MARK = "num", "blank", "mark"
 
 NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+# column names a conversion gives a table (数据1…数据6, 列1, Column1): digits that are not data
+HEADER_NUMBERING = re.compile(r"(?:数据|列|栏|字段|column|col)\s*\d{1,2}", re.IGNORECASE)
+HEADER_WORD = re.compile(r"(?<!无)(?:数据|字段)$")
 TEXT_MARK = re.compile(r"(?<!\S)(?:[/\\]|[-—–−]{1,2})(?!\S)")
 
 
@@ -28,6 +31,7 @@ class Token:
     text: str  # the number as written (digits normalised to ASCII), the placeholder, or "" for a blank cell
     start: int  # offsets in the linear text
     end: int
+    in_cell: bool = False  # the source put it in a cell of its own (a table cell, or between separators)
 
     @property
     def glued_piece(self) -> str | None:
@@ -66,6 +70,7 @@ class Stream:
         norm = linear.norm
         tokens: list[Token] = []
         in_cell = bytearray(b - a)
+        header = bytearray(b - a)
         starts = [span.start for span in linear.cells]
         first = bisect.bisect_left(starts, a)
         for span in linear.cells[first:]:
@@ -76,16 +81,21 @@ class Stream:
             text = linear.raw[span.start:span.end]
             if not text.strip():
                 if span.value_column:
-                    tokens.append(Token(BLANK, "", span.start, span.start))
+                    tokens.append(Token(BLANK, "", span.start, span.start, True))
             elif is_placeholder(text):
-                tokens.append(Token(MARK, text.strip(), span.start, span.end))
+                tokens.append(Token(MARK, text.strip(), span.start, span.end, True))
+            elif HEADER_NUMBERING.fullmatch(text.strip()):  # 数据1…数据6, 列1: a conversion's column names
+                for i in range(span.start, min(span.end, b)):
+                    header[i - a] = 1
         taken = bytearray(b - a)
         for token in tokens:
             for i in range(token.start, token.end):
                 taken[i - a] = 1
         for match in NUMBER.finditer(norm, a, b):
             s, e = match.span()
-            if taken[s - a]:
+            if taken[s - a] or header[s - a]:
+                continue
+            if HEADER_WORD.search(norm, max(a, s - 3), s):  # "数据1 数据2 …" outside cells
                 continue
             text = match.group()
             before = norm[s - 1] if s > 0 else ""
@@ -102,7 +112,7 @@ class Stream:
             if s >= 1 and norm[s - 1] in "-−+" and (s < 2 or norm[s - 2] in " \t\n"):
                 s -= 1  # a signed number (本年增/减 of the 2019 format)
                 text = norm[s].replace("−", "-") + text
-            tokens.append(Token(NUM, text, s, e))
+            tokens.append(Token(NUM, text, s, e, bool(in_cell[s - a])))
         for match in TEXT_MARK.finditer(norm, a, b):
             s, e = match.span()
             if not in_cell[s - a]:

@@ -19,6 +19,7 @@ Mapping decisions:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -67,8 +68,10 @@ class Reading:
     sources: dict[str, SourceCell] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     blanks: list[FindingCell] = field(default_factory=list)
+    blank_totals: list[FindingCell] = field(default_factory=list)  # totals the source left blank: recomputed
     marks: list[FindingCell] = field(default_factory=list)
     unmapped: list[tuple[str, str, Number]] = field(default_factory=list)  # (row, column, value)
+    absent: set[str] = field(default_factory=set)  # items the source's format has no cell for (0, said so)
     rows_expected: int = 0
     rows_read: int = 0
     format_version: str = "2021"
@@ -171,9 +174,11 @@ def detect_format(stream: Stream | None) -> str:
 class TableReader:
     """Reads the three tables into one :class:`Reading`; call table2, table3, table4, then finish."""
 
-    def __init__(self) -> None:
+    def __init__(self, stated: dict[str, set[int]] | None = None) -> None:
         self.reading = Reading()
         self.glued_rows: dict[str, list[tuple[str, str]]] = {}
+        self.stated = stated or {}  # numbers the overview states, by item id: evidence for a run-together split
+        self.stream: Stream | None = None
 
     # -------------------------------------------------------------- anchors and segments
     @staticmethod
@@ -199,19 +204,44 @@ class TableReader:
 
     # -------------------------------------------------------------- one row
     def read_row(self, table: str, spec: RowSpec, tokens: list[Token], **options) -> None:
-        """Read one row's numbers and store them; an ambiguous split of run-together digits is a finding."""
+        """Read one row's numbers and store them; an ambiguous split of run-together digits is refused."""
         values, used, candidates = self.row_values(table, spec, tokens, **options)
         if values is None:
             return
         raw = " ".join(t.text for t in tokens if t.kind == NUM)
         if len(candidates) > 1:
-            self.ambiguous(table, spec, raw, candidates, tuple(values))
+            agreeing = self.by_text(spec, candidates)
+            if len(agreeing) == 1:
+                values = list(agreeing[0])
+                self.add(F.IMPORT_GLUED_BY_TEXT, table, spec, cells=self.cells(spec), raw=raw.replace(" ", ""),
+                         chosen="|".join(str(v) for v in values))
+            else:  # only the cells every remaining split agrees on are read
+                values = [column[0] if len(set(column)) == 1 else None for column in zip(*agreeing)]
+                self.ambiguous(table, spec, raw, agreeing, values)
+                if all(v is None for v in values):
+                    return
         self.store(table, spec, values, used, raw)
         self.reading.rows_read += 1
 
-    def row_values(self, table: str, spec: RowSpec, tokens: list[Token], groups=None, prefer=None
-                   ) -> tuple[list[Number] | None, list[Token] | None, list[glued.Split]]:
-        """(values, the tokens they came from or None when split from run-together digits, the split candidates)."""
+    def by_text(self, spec: RowSpec, candidates: list[glued.Split]) -> list[glued.Split]:
+        """The splits that agree with the numbers the overview states for the row's cells. A stated number that no
+        split has is no evidence (the text disagrees with the table, which is reported as such)."""
+        for index, target in enumerate(spec.targets):
+            stated = self.stated.get(target) if target else None
+            if stated:
+                agreeing = [c for c in candidates if c[index] in stated]
+                if agreeing:
+                    candidates = agreeing
+        return candidates
+
+    def row_values(self, table: str, spec: RowSpec, tokens: list[Token], groups=None, prefer=None,
+                   at_end: bool = False) -> tuple[list[Number | None] | None, list[Token | None] | None,
+                                                  list[glued.Split]]:
+        """(values, the tokens they came from or None when split from run-together digits, the split candidates).
+
+        A value is None when the source ends before its cell (``at_end``: the row runs to the end of its table).
+        A row that cannot be read exactly is a finding and (None, None, []).
+        """
         values = [t for t in tokens if t.kind in (NUM, BLANK, MARK)]
         count = spec.count
         while len(values) > count and values[-1].kind == BLANK:
@@ -220,13 +250,30 @@ class TableReader:
             values.pop(0)
         raw = " ".join(t.text or "□" for t in values) or "—"
         if len(values) > count:
-            self.add(F.IMPORT_EXTRA_NUMBERS, table, spec, expected=count, found=len(values), raw=raw)
-            values = values[:count]
+            window = self.window_by_sums(values, count, groups)
+            if window is None:
+                self.add(F.IMPORT_EXTRA_NUMBERS, table, spec, cells=self.cells(spec), expected=count,
+                         found=len(values), raw=raw)
+                return None, None, []
+            self.add(F.IMPORT_EXTRA_BY_SUMS, table, spec, expected=count, found=len(values), raw=raw,
+                     first=window + 1, last=window + count)
+            values = values[window:window + count]
+        amounts = [target is not None and FORM_2021.item(target).kind is ValueKind.AMOUNT for target in spec.targets]
         if len(values) == count:
-            amounts = [target is not None and FORM_2021.item(target).kind is ValueKind.AMOUNT for target in spec.targets]
-            return [token_value(t, amount=a) for t, a in zip(values, amounts)], values, []
+            used: list[Token | None] = list(values)
+            return self.with_totals(table, spec, [token_value(t, amount=a) for t, a in zip(values, amounts)],
+                                    used, groups), used, []
         pieces = [t.glued_piece for t in values]
+        if values and self.separated(values):
+            # the source separates its cells: a missing one is missing, not digits to split
+            if at_end:
+                return self.truncated(table, spec, values, amounts, groups, raw)
+            self.add(F.IMPORT_CELL_MISSING, table, spec, cells=self.cells(spec), expected=count,
+                     found=len(values), raw=raw)
+            return None, None, []
         if any(p is not None and not p.isdigit() for p in pieces) or sum(len(p or "0") for p in pieces) < count:
+            if at_end and values:
+                return self.truncated(table, spec, values, amounts, groups, raw)
             self.add(F.IMPORT_ROW_INCOMPLETE, table, spec, cells=self.cells(spec), expected=count,
                      found=len(values), raw=raw)
             return None, None, []
@@ -240,9 +287,81 @@ class TableReader:
         self.glued_rows.setdefault(table, []).append((spec.label, raw))
         return list(candidates[0]), None, candidates
 
-    def store(self, table: str, spec: RowSpec, values: list[Number], tokens: list[Token] | None, raw: str) -> None:
+    def separated(self, values: list[Token]) -> bool:
+        """Whether the row's cells are separated in the source: in cells of their own (table cells, ``|``), or
+        apart from the label by a space in plain text. Run-together digits (web crawls) follow the label directly
+        ("规范性文件693665"); a row of a single run of digits may always be split."""
+        if len(values) == 1:
+            return False
+        if any(t.in_cell or t.kind != NUM for t in values):
+            return True
+        before = self.stream.linear.raw[values[0].start - 1] if values[0].start > 0 else " "
+        return before.isspace()
+
+    @staticmethod
+    def window_by_sums(values: list[Token], count: int, groups) -> int | None:
+        """Where the row's ``count`` numbers start among too many, when the form's sums tell: the windows whose
+        group totals add up must all hold the same numbers (the last such window is taken). None otherwise."""
+        if not groups:
+            return None
+        numbers = [token_value(t) for t in values]
+        fitting = []
+        for start in range(len(values) - count + 1):
+            window = numbers[start:start + count]
+            offset, ok = 0, True
+            for size in groups:
+                group = window[offset:offset + size]
+                ok = ok and sum(group[:-1]) == group[-1]
+                offset += size
+            if ok:
+                fitting.append(start)
+        if not fitting or len({tuple(numbers[i:i + count]) for i in fitting}) != 1:
+            return None
+        return fitting[-1]
+
+    def with_totals(self, table: str, spec: RowSpec, values: list[Number | None], tokens: list[Token | None],
+                    groups) -> list[Number | None]:
+        """A blank (or missing) total cell is not a published total: the sum of its group's cells is entered."""
+        if not groups:
+            return values
+        offset = 0
+        for size in groups:
+            last = offset + size - 1
+            token = tokens[last]
+            if (token is None or token.kind == BLANK) and spec.targets[last] is not None \
+                    and all(v is not None for v in values[offset:last]):
+                values[last] = sum(values[offset:last])
+                tokens[last] = Token(NUM, "", token.start if token else 0, token.start if token else 0)
+                self.reading.blank_totals.append(FindingCell(table, None, spec.targets[last], values[last]))
+            offset += size
+        return values
+
+    def truncated(self, table: str, spec: RowSpec, values: list[Token], amounts: list[bool], groups, raw: str):
+        """A row cut off by the end of its table: the cells it has are read, the others are left unset (a missing
+        total is the sum of its columns)."""
+        count = spec.count
+        used: list[Token | None] = list(values) + [None] * (count - len(values))
+        numbers: list[Number | None] = [token_value(t, amount=a) for t, a in zip(values, amounts)]
+        numbers += [None] * (count - len(values))
+        numbers = self.with_totals(table, spec, numbers, used, groups)
+        missing = sum(1 for v in numbers if v is None)
+        if missing and self.stream.linear.raw[self.stream.end:].strip():
+            # the document goes on after this table: a cell is missing, not cut off, and which one is not known
+            self.add(F.IMPORT_CELL_MISSING, table, spec, cells=self.cells(spec), expected=count,
+                     found=len(values), raw=raw)
+            return None, None, []
+        if missing:
+            self.add(F.IMPORT_ROW_TRUNCATED, table, spec,
+                     cells=[FindingCell(None, None, t, None) for t, v in zip(spec.targets, numbers)
+                            if t and v is None], found=len(values), raw=raw, missing=missing)
+        return numbers, used, []
+
+    def store(self, table: str, spec: RowSpec, values: list[Number | None], tokens: list[Token | None] | None,
+              raw: str) -> None:
         for index, (target, value) in enumerate(zip(spec.targets, values)):
             token = tokens[index] if tokens else None
+            if value is None:  # not in the source: left unset
+                continue
             if target is None:
                 header = spec.headers[index] if index < len(spec.headers) else ""
                 self.reading.unmapped.append((spec.label, header, value))
@@ -266,16 +385,23 @@ class TableReader:
     def cells(spec: RowSpec) -> list[FindingCell]:
         return [FindingCell(None, None, t, None) for t in spec.targets if t]
 
-    def ambiguous(self, table: str, spec: RowSpec, raw: str, candidates: list[glued.Split], chosen: glued.Split
-                  ) -> None:
+    def ambiguous(self, table: str, spec: RowSpec, raw: str, candidates: list[glued.Split],
+                  values: list[Number | None] | None = None) -> None:
+        """An error for a run-together row that no evidence splits one way; ``values`` holds the cells all the
+        splits agree on (those are read), None for the others (left unset)."""
         options = "；".join("|".join(str(v) for v in c) for c in candidates[:4])
         if len(candidates) > 4:
             options += f"；等 {len(candidates)} 种"
-        self.add(F.IMPORT_GLUED_AMBIGUOUS, table, spec, cells=self.cells(spec), raw=raw.replace(" ", ""),
-                 options=options, chosen="|".join(str(v) for v in chosen))
+        values = values or [None] * spec.count
+        cells = [FindingCell(None, None, t, None) for t, v in zip(spec.targets, values) if t and v is None]
+        self.add(F.IMPORT_GLUED_AMBIGUOUS, table, spec, cells=cells, raw=raw.replace(" ", ""), options=options,
+                 unset="、".join(FORM_2021.item(c.item).col_label for c in cells))
 
     # -------------------------------------------------------------- 表二
-    def table2(self, stream: Stream | None) -> None:
+    def table2(self, stream: Stream | None, before: Stream | None = None) -> None:
+        """表二 from its part of the document; ``before`` is the text ahead of its heading, where a table row of
+        表二 may stand when the page puts the heading below the table's first rows."""
+        self.stream = stream
         version = detect_format(stream)
         self.reading.format_version = version
         specs = T2_2019 if version == "2019" else T2_2021
@@ -288,18 +414,41 @@ class TableReader:
                 pos = anchor.keyword_end
             elif any(spec.targets):
                 missing.append(spec)
+        early = self.rows_in_cells(before, missing) if before is not None and anchors else []
         if not anchors:
             self.add(F.IMPORT_TABLE_NOT_FOUND, T2, None, cells=[FindingCell(T2, None, None, None)])
             return
         for spec in missing:
-            self.add(F.IMPORT_ROW_NOT_FOUND, T2, spec, cells=self.cells(spec), count=spec.count)
-        for anchor, tokens, _ in self.segments(stream, anchors):
-            spec = anchor.spec
-            prefer = _prefer_in_force if spec.key in ("rule", "norm") else glued.balanced
-            self.read_row(T2, spec, tokens, prefer=prefer)
+            if not any(anchor.spec is spec for anchor in early):
+                self.add(F.IMPORT_ROW_NOT_FOUND, T2, spec, cells=self.cells(spec), count=spec.count)
+        for part, found in ((before, early), (stream, anchors)):
+            self.stream = part
+            segments = self.segments(part, found) if found else []
+            for index, (anchor, tokens, _) in enumerate(segments):
+                prefer = _prefer_in_force if anchor.spec.key in ("rule", "norm") else glued.balanced
+                self.read_row(T2, anchor.spec, tokens, prefer=prefer, at_end=index == len(segments) - 1)
+        self.stream = stream
+
+    def rows_in_cells(self, stream: Stream, specs: list[RowSpec]) -> list[Anchor]:
+        """Rows of ``specs`` found in ``stream`` only as table rows: the label in a table cell, and the numbers up
+        to the next line in cells of their own (a sentence that names 行政许可 is not a row)."""
+        anchors = []
+        for spec in specs:
+            pos = 0
+            while (anchor := self.find(stream, spec, pos)) is not None:
+                pos = anchor.keyword_end
+                offset = stream.raw_offset(anchor.start)
+                line_end = stream.linear.raw.find("\n", offset)
+                tokens = stream.tokens_between(offset, line_end if line_end >= 0 else stream.end)
+                if _in_a_cell(stream, offset) and tokens and all(t.in_cell for t in tokens):
+                    anchors.append(anchor)
+                    break
+        anchors.sort(key=lambda a: a.start)
+        return anchors
 
     # -------------------------------------------------------------- 表三
     def table3(self, stream: Stream | None) -> None:
+        self.stream = stream
         self.reading.rows_expected += len(T3_SPECS)
         found, order = self._t3_anchors(stream) if stream else ({}, [])
         if not found:
@@ -307,16 +456,24 @@ class TableReader:
             return
         specs = {**T3_BY_KEY, "other_single": OTHER_SINGLE}
         rows, used_tokens, candidates, raws = self._t3_rows(stream, found, order, specs)
+        cut = self.cut_after(stream, found, order)
         for key in order:
-            if key not in rows and key not in found:
+            if key not in rows and key not in found and key not in cut:
                 self.add(F.IMPORT_ROW_NOT_FOUND, T3, specs[key], cells=self.cells(specs[key]), count=T3_WIDTH)
+        if cut:
+            last = max((k for k in found), key=order.index)
+            self.add(F.IMPORT_TABLE_TRUNCATED, T3, specs[last],
+                     cells=[c for k in cut for c in self.cells(specs[k])], count=len(cut),
+                     first=specs[cut[0]].label, last=specs[cut[-1]].label)
         if candidates:  # run-together rows with several splits: the column relations decide
             fixed = {k: tuple(v) for k, v in rows.items() if k not in candidates}
             chosen, valid = glued.resolve_jointly(candidates, fixed, lambda r: _t3_consistent(r, specs))
             for key, split in chosen.items():
-                rows[key] = list(split)
-                if valid != 1:
-                    self.ambiguous(T3, specs[key], raws[key], sorted(candidates[key], key=glued.balanced), split)
+                if valid == 1:
+                    rows[key] = list(split)
+                else:  # no evidence picks one split: the row is refused, not guessed
+                    del rows[key]
+                    self.ambiguous(T3, specs[key], raws[key], sorted(candidates[key], key=glued.balanced))
         for key in order:
             if key in rows:
                 self.store(T3, specs[key], list(rows[key]), used_tokens.get(key), raws.get(key, ""))
@@ -328,6 +485,14 @@ class TableReader:
             self.reading.findings.append(F.IMPORT_OTHER_SINGLE_ROW(
                 self.cells(OTHER_SINGLE), values=" ".join(str(v) for v in rows["other_single"])))
             self.reading.rows_read += 2  # the single row stands for the three current ones
+
+    @staticmethod
+    def cut_after(stream: Stream, found: dict[str, Anchor], order: list[str]) -> list[str]:
+        """The rows after the last one found when the document itself ends inside the table (a truncated copy)."""
+        if stream.linear.raw[stream.end:].strip():
+            return []
+        last = max(order.index(k) for k in found)
+        return order[last + 1:]
 
     def _t3_anchors(self, stream: Stream) -> tuple[dict[str, Anchor], list[str]]:
         """The rows found, by key, and the row order (with one ``other_single`` row for a 2019-style （六）)."""
@@ -364,7 +529,8 @@ class TableReader:
         return found, order
 
     def _t3_rows(self, stream: Stream, found: dict[str, Anchor], order: list[str], specs: dict[str, RowSpec]):
-        """Each found row's values (a row after an unrecognised label also takes that row's numbers by position)."""
+        """Each found row's values. A row whose label was not recognised is not found: its numbers are not given to
+        a neighbour by position (they make the row before it too long, which the form's sums may sort out)."""
         rows: dict[str, list[Number]] = {}
         used_tokens: dict[str, list[Token] | None] = {}
         candidates: dict[str, list[glued.Split]] = {}
@@ -374,22 +540,9 @@ class TableReader:
             key = anchor.spec.key
             self.label_variant(stream, anchor, tokens, label_start,
                                segments[index + 1][2] if index + 1 < len(segments) else stream.end)
-            missing = []
-            for k in order[order.index(key) + 1:]:
-                if k in found:
-                    break
-                missing.append(k)
             value_tokens = [t for t in tokens if t.kind in (NUM, BLANK, MARK)]
-            if missing and len(value_tokens) == T3_WIDTH * (1 + len(missing)):
-                for n, k in enumerate([key] + missing):
-                    part = value_tokens[T3_WIDTH * n:T3_WIDTH * (n + 1)]
-                    rows[k] = [token_value(t) for t in part]
-                    used_tokens[k] = part
-                    raws[k] = " ".join(t.text or "□" for t in part)
-                    if n:
-                        self.add(F.IMPORT_ROW_BY_POSITION, T3, specs[k], cells=self.cells(specs[k]), values=raws[k])
-                continue
-            values, used, cands = self.row_values(T3, anchor.spec, tokens, groups=(T3_WIDTH,), prefer=glued.balanced)
+            values, used, cands = self.row_values(T3, anchor.spec, tokens, groups=(T3_WIDTH,), prefer=glued.balanced,
+                                                  at_end=index == len(segments) - 1)
             if values is None:
                 continue
             rows[key] = values
@@ -413,6 +566,7 @@ class TableReader:
 
     # -------------------------------------------------------------- 表四
     def table4(self, stream: Stream | None) -> None:
+        self.stream = stream
         self.reading.rows_expected += 1
         spec = RowSpec("t4", "行政复议、行政诉讼数据行", "", None, T4_IDS)
         tokens = [t for t in stream.tokens if t.kind in (NUM, BLANK, MARK)] if stream else []
@@ -422,7 +576,7 @@ class TableReader:
         if not tokens:
             self.add(F.IMPORT_TABLE_NOT_FOUND, T4, None, cells=[FindingCell(T4, None, None, None)])
             return
-        self.read_row(T4, spec, tokens, groups=T4_GROUPS, prefer=glued.balanced)
+        self.read_row(T4, spec, tokens, groups=T4_GROUPS, prefer=glued.balanced, at_end=True)
 
     # -------------------------------------------------------------- after all tables
     def finish(self) -> Reading:
@@ -432,6 +586,12 @@ class TableReader:
             example = rows[0][1].replace(" ", "")
             reading.findings.append(F.IMPORT_GLUED_DECODED(cells, table=table, table_en=T_EN[table],
                                                           count=len(rows), example=example))
+        for table in (T3, T4):
+            totals = [c for c in reading.blank_totals if c.sheet == table]
+            if totals:
+                reading.findings.append(F.IMPORT_TOTAL_BLANK(totals, table=table, table_en=T_EN[table],
+                                                             count=len(totals),
+                                                             first=FORM_2021.item(totals[0].item).label))
         if reading.blanks:
             first = FORM_2021.item(reading.blanks[0].item).label
             reading.findings.append(F.BLANK_AS_ZERO(reading.blanks, count=len(reading.blanks), first=first))
@@ -441,6 +601,7 @@ class TableReader:
         if reading.format_version == "2019":
             reading.findings.append(F.IMPORT_FORMAT_2019(mapping=MAPPING_2019[0], mapping_en=MAPPING_2019[1]))
             absent = [item_id for spec in T2_2021 for item_id in spec.targets if item_id not in MAPPED_2019]
+            reading.absent.update(absent)
             reading.findings.append(F.IMPORT_NOT_IN_SOURCE(
                 [FindingCell(T2, None, i, None) for i in absent], version="2019", count=len(absent),
                 list="、".join(_short_label(i) for i in absent), list_en=", ".join(absent)))
@@ -450,6 +611,12 @@ class TableReader:
                 [FindingCell(T2, None, None, f"{row}｜{col}={_plain(v)}") for row, col, v in reading.unmapped],
                 count=len(reading.unmapped), list=listed, list_en=listed))
         return reading
+
+
+def _in_a_cell(stream: Stream, offset: int) -> bool:
+    cells = stream.linear.cells
+    i = bisect.bisect_right([c.start for c in cells], offset) - 1
+    return i >= 0 and cells[i].start <= offset < max(cells[i].end, cells[i].start + 1)
 
 
 def _contains_loosely(text: str, label: str, slack: int = 16) -> bool:
