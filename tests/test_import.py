@@ -300,7 +300,7 @@ def test_blank_cells_are_zero_with_a_notice_blank_totals_are_summed_and_nothing_
     assert {c.item for c in slash.cells} == pub.slash
     # "答复 3050 件" agrees with the summed total; no rule fails over a blank total
     assert "IMPORT_TEXT_TABLE_MISMATCH" not in codes(result)
-    from gongkai_xlsx.verify import verify_report
+    from gongkai_xlsx.check.verify import verify_report
     assert not [f for f in verify_report(result.report) if f.severity is Severity.ERROR]
 
 

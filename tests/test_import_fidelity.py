@@ -16,7 +16,7 @@ from test_import_inputs import AGENCIES, Grid, Published, grid_t2, parts, publis
 
 from gongkai_xlsx.form import FORM_2021, Severity
 from gongkai_xlsx.importer import import_report
-from gongkai_xlsx.verify import verify_report
+from gongkai_xlsx.check.verify import verify_report
 
 T3, T4 = FORM_2021.table3, FORM_2021.table4
 NAMES = list(AGENCIES)
@@ -312,3 +312,63 @@ def test_each_number_of_a_results_sentence_is_compared_with_the_row_it_names(tmp
     disagree = import_report(write(tmp_path, "d.txt", to_tab_text(pub_of("08_hongze_2024.txt", wrong))))
     (mismatch,) = [f for f in disagree.findings if f.code == "IMPORT_TEXT_TABLE_MISMATCH"]
     assert "（二）部分公开" in mismatch.message and mismatch.cells[1].item == "t3_partial_total"
+
+
+# ------------------------------------------------------------------------------------------ 7. findings kept
+def _import_to_workbook(tmp_path, text: str, name: str = "r.txt"):
+    from typer.testing import CliRunner
+
+    from gongkai_xlsx.cli import app
+
+    source = write(tmp_path, name, text)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["import-report", str(source), "-o", str(out), "--json", "--force"])
+    return result, out / f"{source.stem}_导入.xlsx"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_workbook_from_an_import_that_left_cells_unread_never_verifies_ok(tmp_path, name):
+    from gongkai_xlsx.check.verify import verify_file, verify_paths
+    from gongkai_xlsx.consolidate.merge import merge_inbox
+    from gongkai_xlsx.read.returned import read_file
+
+    pub = pub_of(name)
+    text = to_bar_text(pub, "pipes")
+    cut = text[:text.index("4.保护第三方合法权益") + len("4.保护第三")]
+    result, workbook = _import_to_workbook(tmp_path, cut)
+    assert result.exit_code == 1, result.output
+    imported = {f["code"] for f in __import__("json").loads(result.stdout)["reports"][0]["findings"]}
+    report = read_file(workbook)
+    # the empty cells are unset again (not 0), the import's findings come back with the workbook
+    assert report.values["t3_carry_out_total"] is None and report.values["t3_new_total"] == pub.values["t3_new_total"]
+    assert {"IMPORT_TABLE_TRUNCATED", "IMPORT_TABLE_NOT_FOUND"} <= {f.code for f in report.findings}
+    verdict = verify_file(workbook)
+    assert verdict.status == "errors" and {f.code for f in verdict.findings} == imported
+    assert not [f for f in verdict.findings if f.rule]  # no rule over the rows never read
+    assert verify_paths([workbook]).files[0].status == "errors"
+    merged = merge_inbox([workbook], year=pub.year)
+    assert [e.status for e in merged.entries] == ["invalid_excluded"]
+
+
+def test_a_clean_import_verifies_ok_and_a_removed_record_is_an_error(tmp_path):
+    import zipfile
+
+    from gongkai_xlsx.check.verify import verify_file
+
+    pub = pub_of("06_huaian_2024.txt")
+    result, workbook = _import_to_workbook(tmp_path, to_tab_text(pub))
+    assert result.exit_code == 0 and verify_file(workbook).status == "ok"
+    cut = to_bar_text(pub, "pipes")
+    result, workbook = _import_to_workbook(tmp_path, cut[:cut.index("三、收到和处理")], "cut.txt")
+    assert verify_file(workbook).status == "errors"
+    # the record taken out of the workbook: its count of errors in the document properties still tells
+    with zipfile.ZipFile(workbook) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    parts["xl/workbook.xml"] = re.sub(rb'<definedName name="stamp_import_record"[^<]*</definedName>', b"",
+                                      parts["xl/workbook.xml"])
+    stripped = tmp_path / "stripped.xlsx"
+    with zipfile.ZipFile(stripped, "w", zipfile.ZIP_DEFLATED) as archive:
+        for n, data in parts.items():
+            archive.writestr(n, data)
+    verdict = verify_file(stripped)
+    assert verdict.status == "errors" and "IMPORT_RECORD_MISSING" in {f.code for f in verdict.findings}

@@ -306,6 +306,11 @@ IMPORT_AGENCY_DIFFERS = code(
     "请确认导入的是该机关的报告。",
     "The title names '{found}', not the given '{expected}'; imported as '{expected}'.",
     "Make sure this is that agency's report.")
+IMPORT_RECORD_MISSING = code(
+    "IMPORT_RECORD_MISSING", E, "这是从公开年报导入的工作簿，导入时记录了 {count} 个错误，但这份记录已不在工作簿中。",
+    "请用 import-report 从原文重新导入，不要使用改动过的导入工作簿。",
+    "This workbook was imported from a published report whose import recorded {count} errors, but the record is "
+    "no longer in the workbook.", "Import the report again from its source.")
 IMPORT_TEXT_TABLE_MISMATCH = code(
     "IMPORT_TEXT_TABLE_MISMATCH", W, "“一、总体情况”中写道：“{sentence}”，其中的 {number} 与表格中的{where}（{value}）不一致。",
     "请核对正文与表格，更正有误的一处；如口径不同（只统计本级、含上年结转等），请在正文中写明。",

@@ -147,7 +147,8 @@ def verify_report(report: Report, *, previous: Report | Mapping | None = None,
         from .narrative import check_overview
 
         # only cells the source really had: a table published as an image is not a table of zeros
-        found += check_overview(report.texts.get("text_overview", ""), report.values, set(report.sources))[1]
+        read = {key for key in report.sources if key not in unread}
+        found += check_overview(report.texts.get("text_overview", ""), report.values, read)[1]
     return found
 
 

@@ -80,7 +80,8 @@ def import_reports(files: list[Path], out_dir: Path, *, year: int | None = None,
             try:
                 write_atomically(target, render_template(
                     year=report.year, agency=Agency(report.agency_code or "", report.agency_name or path.stem),
-                    values=report.values, texts=report.texts, origin="imported", totals_as_values=True))
+                    values=report.values, texts=report.texts, origin="imported", totals_as_values=True,
+                    import_findings=report.findings))
             except OSError as exc:
                 raise GongkaiError(f"无法写入 {target}：{exc.strerror or exc}",
                                    hint="请检查输出目录是否存在、是否有写入权限、磁盘是否已满。") from None

@@ -22,9 +22,16 @@ from ..ooxml.workbook import RawCell, Workbook, a1, load_workbook, read_bounded
 from ..report import Provenance, Report
 from ..template.consolidated_layout import SHEET_DETAIL
 from ..template.layout import SHEET_STAMP, layout_fingerprint_of, layout_for
-from ..template.stamp import NAME_PREFIX, PROPERTY_PREFIX, STAMP_FIELDS
+from ..template.stamp import (
+    IMPORT_ERRORS,
+    IMPORT_RECORD,
+    NAME_PREFIX,
+    PROPERTY_PREFIX,
+    STAMP_FIELDS,
+    read_import_record,
+)
 from .consolidated import read_consolidated
-from .values import read_meta_and_texts, read_values
+from .values import _cell_text as cell_text, read_meta_and_texts, read_values
 
 
 # ------------------------------------------------------------------------------------------ entry points
@@ -74,6 +81,8 @@ def read_bytes(data: bytes, path: str = "<memory>", *, form: Form = CURRENT_FORM
         read_consolidated(workbook, report, located)
         return report
     read_values(workbook, report, located)
+    if report.origin == "imported":
+        _read_import_record(workbook, report)
     if report.origin == "labels":
         from .labels import identity_from_title
 
@@ -102,6 +111,32 @@ def _read_stamp(workbook: Workbook, report: Report) -> None:
                 if cell is not None and cell.value is not None:
                     stamp[key] = str(cell.value)
     report.stamp = stamp
+
+
+def _read_import_record(workbook: Workbook, report: Report) -> None:
+    """An imported workbook's record of its import: its findings are the report's again, and the cells the source
+    did not give are unset (None), not the empty cells' 0. A record that was removed is an error of its own."""
+    record = None
+    where = workbook.resolve_name(NAME_PREFIX + IMPORT_RECORD)
+    if where and where[0] == SHEET_STAMP:
+        sheet = workbook.sheet(SHEET_STAMP)
+        cell = sheet.at(*where[1:]) if sheet else None
+        if cell is not None and isinstance(cell.value, str):
+            record = read_import_record(cell.value)
+    if record is None:
+        errors = report.stamp.get(IMPORT_ERRORS)
+        if errors and errors != "0":
+            report.findings.append(F.IMPORT_RECORD_MISSING(count=errors))
+        return
+    findings, unset = record
+    unset_ids = {item for item in unset if item in report.values}
+    for item in unset_ids:
+        report.values[item] = None
+    for index, finding in enumerate(report.findings):  # the empty cells of unset items are not blanks typed as 0
+        if finding.code == "BLANK_AS_ZERO" and unset_ids:
+            kept = [c for c in finding.cells if c.item not in unset_ids]
+            report.findings[index] = F.BLANK_AS_ZERO(kept, count=len(kept), first=cell_text(kept[0], report.form)) if kept else None
+    report.findings[:] = [f for f in report.findings if f is not None] + findings
 
 
 def _locate_by_names(workbook: Workbook, form: Form) -> dict[str, tuple[str, int, int]]:

@@ -11,7 +11,7 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -23,7 +23,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from .. import __version__
 from ..files import write_atomically
-from ..form import CURRENT_FORM, Form
+from ..findings import Finding
+from ..form import CURRENT_FORM, Form, Severity
 from ..roster import Agency
 from .layout import (
     SHEET_STAMP,
@@ -36,7 +37,7 @@ from .layout import (
     quote_sheet,
     wrapped_lines,
 )
-from .stamp import GENERATOR, NAME_PREFIX, PROPERTY_PREFIX, Stamp
+from .stamp import GENERATOR, IMPORT_ERRORS, IMPORT_RECORD, NAME_PREFIX, PROPERTY_PREFIX, Stamp, import_record
 
 DEFAULT_PASSWORD = "gongkai"
 """Sheet protection guards against accidents, not people; the password is documented in the README."""
@@ -114,6 +115,7 @@ def render_template(
     totals_as_values: bool = False,
     annotations: Mapping[str, str] | None = None,
     front_sheet: "FrontSheet | None" = None,
+    import_findings: "Sequence[Finding] | None" = None,
 ) -> bytes:
     """The template workbook as bytes.
 
@@ -123,6 +125,8 @@ def render_template(
     are written as the numbers given in ``values``, exactly as published, so the checks can catch a
     published total that does not add up. ``annotations`` (item, identity or text id → comment) highlights
     those cells and comments them; ``front_sheet`` adds a first sheet (the findings of a feedback copy).
+    ``import_findings`` (an imported report's findings) are kept in the stamp with the items left unset (a value
+    of None, written as an empty cell), so that reading the workbook repeats them.
     """
     layout = layout_for(form)
     stamp = make_stamp(form, year, agency, origin)
@@ -130,8 +134,10 @@ def render_template(
     meta_values: dict[str, Any] = {**(meta or {}), "meta_year": year}
     if agency:
         meta_values.update(meta_agency=agency.name, meta_code=agency.code)
-    if totals_as_values:
-        complete = {item.id: (values or {}).get(item.id, 0) or 0 for item in form.items}
+    if totals_as_values:  # a cell the source did not give (None) stays empty, never a 0 nobody published
+        given = values or {}
+        complete = {item.id: None if item.id in given and given[item.id] is None else given.get(item.id, 0) or 0
+                    for item in form.items}
     else:
         complete = form.complete_values(values or {})
     ctx = Context(form, complete, dict(texts or {}), meta_values)
@@ -151,12 +157,18 @@ def render_template(
     })
     for key, value in stamp.as_dict().items():
         workbook.set_custom_property(PROPERTY_PREFIX + key, value)
+    record = None
+    if import_findings is not None:
+        unset = [item.id for item in form.items if complete.get(item.id, 0) is None]
+        record = import_record(list(import_findings), unset)
+        errors = sum(1 for f in import_findings if f.severity is Severity.ERROR)
+        workbook.set_custom_property(PROPERTY_PREFIX + IMPORT_ERRORS, str(errors))
     formats = Formats(workbook)
     if front_sheet is not None:
         _write_front_sheet(workbook, front_sheet, formats, password)
     for sheet in layout.sheets:
         write_sheet(workbook, sheet, formats, ctx, locked_meta, password, totals_as_values, annotations or {})
-    _write_stamp_sheet(workbook, stamp, password)
+    _write_stamp_sheet(workbook, stamp, password, record)
     workbook.set_calc_mode("auto")
     workbook.close()
     return buffer.getvalue()
@@ -302,7 +314,9 @@ def _write_cell(workbook, ws, sheet: SheetLayout, cell: Cell, formats: Formats, 
     fmt = formats.get(style, locked)
     if cell.rowspan > 1 or cell.colspan > 1:
         ws.merge_range(cell.row, cell.col, cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1, "", fmt)
-    if cell.formula is not None and cell.item is not None and totals_as_values:
+    if cell.item is not None and totals_as_values and ctx.values.get(cell.item, 0) is None:
+        ws.write_blank(cell.row, cell.col, None, fmt)  # not in the source: left empty
+    elif cell.formula is not None and cell.item is not None and totals_as_values:
         ws.write_number(cell.row, cell.col, float(ctx.values.get(cell.item, 0) or 0), fmt)
     elif cell.formula is not None:
         value = cell.cached(ctx) if cell.cached else 0
@@ -340,11 +354,12 @@ def _cached(value: Any) -> Any:
     return value
 
 
-def _write_stamp_sheet(workbook, stamp: Stamp, password: str) -> None:
+def _write_stamp_sheet(workbook, stamp: Stamp, password: str, record: str | None = None) -> None:
     ws = workbook.add_worksheet(SHEET_STAMP)
     ws.write_string(0, 0, "key")
     ws.write_string(0, 1, "value")
-    for row, (key, value) in enumerate(stamp.as_dict().items(), start=1):
+    entries = list(stamp.as_dict().items()) + ([(IMPORT_RECORD, record)] if record is not None else [])
+    for row, (key, value) in enumerate(entries, start=1):
         ws.write_string(row, 0, key)
         ws.write_string(row, 1, value)
         workbook.define_name(NAME_PREFIX + key, f"={quote_sheet(SHEET_STAMP)}!$B${row + 1}")

@@ -15,6 +15,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from typing import Any
+
+from ..findings import Finding, FindingCell
+from ..form.rules import Severity
 
 STAMP_FIELDS = ("form_version", "form_basis", "year", "template_id", "generator", "generator_version",
                 "agency_code", "agency_name", "fingerprint", "origin")
@@ -38,6 +42,63 @@ class Stamp:
 
     def as_dict(self) -> dict[str, str]:
         return {key: str(value) for key, value in asdict(self).items()}
+
+
+# ------------------------------------------------------------------------------------------ an import's record
+# A workbook written from a published report keeps what the import noticed (cells not read, ambiguous splits,
+# truncated tables …) in its stamp: one more _stamp row and stamp_ name, and the number of its errors as a custom
+# property (a record removed from the workbook is then noticed). Reading such a workbook repeats the findings.
+IMPORT_RECORD = "import_record"
+IMPORT_ERRORS = "import_errors"
+_RECORD_LIMIT = 32000  # a cell holds 32,767 characters
+
+
+def import_record(findings: list[Finding], unset: list[str]) -> str:
+    """The import's findings and the item ids it left unset, as the text kept in the stamp."""
+    def encode(finding: Finding, english: bool) -> dict[str, Any]:
+        out: dict[str, Any] = {"code": finding.code, "severity": finding.severity.value, "message": finding.message,
+                               "hint": finding.hint,
+                               "cells": [[c.sheet, c.cell, c.item, _jsonable(c.value)] for c in finding.cells]}
+        if english:
+            out.update(message_en=finding.message_en, hint_en=finding.hint_en)
+        return out
+
+    for english in (True, False):
+        text = json.dumps({"version": 1, "unset": list(unset), "findings": [encode(f, english) for f in findings]},
+                          ensure_ascii=False, separators=(",", ":"))
+        if len(text) <= _RECORD_LIMIT:
+            return text
+    # very many findings: the errors first, then as many others as fit
+    ordered = sorted(findings, key=lambda f: f.severity is not Severity.ERROR)
+    kept: list[dict[str, Any]] = []
+    for finding in ordered:
+        kept.append(encode(finding, False))
+        text = json.dumps({"version": 1, "unset": list(unset), "findings": kept}, ensure_ascii=False,
+                          separators=(",", ":"))
+        if len(text) > _RECORD_LIMIT:
+            kept.pop()
+            break
+    return json.dumps({"version": 1, "unset": list(unset), "findings": kept}, ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def read_import_record(text: str) -> tuple[list[Finding], list[str]] | None:
+    """The findings and unset item ids of :func:`import_record`; None when the text is not such a record."""
+    try:
+        record = json.loads(text)
+        findings = [Finding(code=str(f["code"]), severity=Severity(f["severity"]), message=str(f["message"]),
+                            hint=str(f.get("hint", "")),
+                            cells=tuple(FindingCell(*cell[:4]) for cell in f.get("cells", [])),
+                            message_en=str(f.get("message_en", "")), hint_en=str(f.get("hint_en", "")))
+                    for f in record["findings"]]
+        unset = [str(item) for item in record.get("unset", [])]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return findings, unset
+
+
+def _jsonable(value: Any) -> Any:
+    return value if value is None or isinstance(value, (int, float, str, bool)) else str(value)
 
 
 _DOLLARS = re.compile(r"\$")
