@@ -308,3 +308,16 @@ def test_pdf_through_libreoffice(tmp_path):
 
     text = "".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
     assert "娲城街道办事处2025年政府信息公开工作年度报告" in text and FORM_2021.table3.balance_note in text
+
+
+def test_control_characters_in_office_text_do_not_stop_publishing():
+    """A cell's _x000B_ escape or text pasted from Word brings characters XML cannot hold."""
+    report = _seed_report()
+    report.texts["text_overview"] = "第一段\x0b第二段\x00，含\x1f控制字符\ufffe。"
+    report.meta["meta_contact"] = "张\x01三"
+    document = document_for(report)
+    overview = [b.text for b in document.blocks if b.kind == "paragraph"][1:3]
+    assert overview == ["第一段", "第二段，含控制字符。"]
+    assert "填报人：张三" in document.blocks[0].text
+    render_docx(document)
+    assert "第二段，含控制字符。" in render_html(document).decode("utf-8")

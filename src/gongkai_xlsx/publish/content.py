@@ -8,6 +8,7 @@ spans exactly as the national Word template merges them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -155,10 +156,19 @@ def table4_grid(form: Form, values: dict) -> Grid:
 
 
 # ------------------------------------------------------------------------------------------ text
+# characters XML 1.0 cannot hold (a cell's _x000B_ escape, text pasted from Word): Word and HTML writers refuse them
+_NOT_XML = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")  # Word's manual line break is \x0b
+
+
+def printable(text: str) -> str:
+    """Text as it can be written into .docx and .html: line breaks made \\n, characters XML forbids removed."""
+    return _NOT_XML.sub("", _BREAKS.sub("\n", text or ""))
+
+
 def paragraphs(text: str) -> list[str]:
     """An office's text as paragraphs: one per non-blank line, surrounding spaces removed."""
-    return [line.strip() for line in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-            if line.strip()]
+    return [line.strip() for line in printable(text).split("\n") if line.strip()]
 
 
 def report_title(form: Form, agency: str, year: int) -> str:
@@ -195,6 +205,14 @@ def agency_document(report: Report, *, draft: str | None = None, overview_draft:
             document.blocks.append(Block("paragraph", overview_draft))
         for paragraph in paragraphs(report.texts.get(texts[heading], "")):
             document.blocks.append(Block("paragraph", paragraph))
+    return _printable(document)
+
+
+def _printable(document: PublishedDocument) -> PublishedDocument:
+    """Every text of the document (names and contact details too) free of characters XML forbids."""
+    document.title, document.agency = printable(document.title), printable(document.agency)
+    document.blocks = [Block(b.kind, printable(b.text).replace("\n", " ") if b.text else b.text, b.grid)
+                       for b in document.blocks]
     return document
 
 
@@ -243,7 +261,7 @@ def consolidated_document(report: Report, coverage: Coverage, indicators: list[I
             document.blocks.append(Block("table", grid=tables[heading]))
         else:
             document.blocks.append(Block("note", TEXT_NOTE))
-    return document
+    return _printable(document)
 
 
 TEXT_NOTE = "（本部分由汇总单位撰写；各单位报送的文字见汇总工作簿“文字”工作表。）"
