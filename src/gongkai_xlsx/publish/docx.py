@@ -248,8 +248,10 @@ def _table(word, grid: Grid) -> None:
                 target = target.merge(cells[r + cell.rowspan - 1][c + cell.colspan - 1])
             paragraph = target.paragraphs[0]
             paragraph._p.style = style_ids[cell.role]
-            # the table stays on one page where it fits (a 表二 block caption is never left alone at a page end)
-            paragraph.paragraph_format.keep_with_next = r + cell.rowspan < len(grid.rows)
+            # a table (a 表二 block: caption, header and rows) stays on one page where it fits; a caption or a header
+            # is never left alone at the foot of a page
+            below = r + cell.rowspan
+            paragraph.paragraph_format.keep_with_next = below < len(grid.rows) and grid.rows[below][0].role != "caption"
             run = paragraph.add_run(cell.text)
             if size is not None:
                 run.font.size = size
