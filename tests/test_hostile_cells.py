@@ -154,6 +154,13 @@ def test_a_number_format_is_no_date(num_fmt_id, format_code):
     assert "DATE_IN_NUMBER" not in codes(report) and report.values["t3_new_natural"] == 6
 
 
+def test_a_zero_under_a_date_format_is_still_zero():
+    # a format applied over a range reaches the template's zeros too; nobody types a date that is 0
+    data, style = with_style(CLEAN, 14)
+    report = read_bytes(with_cell(T3, "I7", f'<c r="I7" s="{style}"><v>0</v></c>', data), "zero.xlsx")
+    assert "DATE_IN_NUMBER" not in codes(report) and report.values["t3_new_other_org"] == 0
+
+
 def test_a_date_typed_as_a_date_cell_is_an_error():
     report = read_bytes(with_cell(T3, "D7", '<c r="D7" s="15" t="d"><v>2025-01-05T00:00:00</v></c>'), "d.xlsx")
     assert "DATE_IN_NUMBER" in codes(report) and report.values["t3_new_natural"] == 0

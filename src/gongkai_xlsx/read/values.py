@@ -110,7 +110,7 @@ def normalise_value(report: Report, item, source: SourceCell, raw: RawCell | Non
                                                   formula=_short(raw.formula), kind="数字", kind_en="number",
                                                   counted="按 0 计", counted_en="0"))
         return 0
-    if raw is not None and raw.date and not raw.error:
+    if raw is not None and raw.date and not raw.error and raw.value != 0:  # 0 is 0 in any format (never typed as a date)
         report.findings.append(F.DATE_IN_NUMBER([cell], where=where, where_en=where_en, shown=_shown_date(raw.value)))
         return 0
     if raw is not None and raw.error:
