@@ -372,3 +372,25 @@ def test_a_clean_import_verifies_ok_and_a_removed_record_is_an_error(tmp_path):
             archive.writestr(n, data)
     verdict = verify_file(stripped)
     assert verdict.status == "errors" and "IMPORT_RECORD_MISSING" in {f.code for f in verdict.findings}
+
+
+def test_import_report_without_a_year_says_needs_year_not_unreadable(tmp_path):
+    import json
+
+    pub = pub_of("06_huaian_2024.txt")
+    pub.preamble = ""
+    text = retitle(to_tab_text(pub), "淮安市人民政府政府信息公开工作年度报告")
+    result, workbook = _import_to_workbook(tmp_path, text)
+    assert result.exit_code == 1, result.output  # not 2: nothing is wrong with the file
+    (entry,) = json.loads(result.stdout)["reports"]
+    assert entry["status"] == "needs_year" and "--year" in entry["hint"] and "没有写明报告年度" in entry["message"]
+    assert entry["agency"] == "淮安市人民政府" and not workbook.exists()
+    from typer.testing import CliRunner
+
+    from gongkai_xlsx.cli import app
+
+    shown = CliRunner().invoke(app, ["import-report", str(tmp_path / "r.txt"), "-o", str(tmp_path / "o2")])
+    assert shown.exit_code == 1 and "需指定年度" in shown.output and "无法导入" not in shown.output
+    given = CliRunner().invoke(app, ["import-report", str(tmp_path / "r.txt"), "-o", str(tmp_path / "o3"),
+                                     "--year", "2024"])
+    assert given.exit_code == 0, given.output

@@ -302,7 +302,8 @@ def import_report_command(
     """导入已公开的年报（文本、HTML、Word、PDF），按原样（含总计）写入模板格式的工作簿并校验。
 
     Import published reports into workbooks of the template, totals exactly as published, and verify them.
-    Exit code 0: no errors; 1: some report has errors (e.g. a published total that does not add up); 2: unreadable.
+    Exit code 0: no errors; 1: some report has errors (e.g. a published total that does not add up) or states
+    no year (give --year); 2: unreadable.
     """
     from .importer.batch import import_reports
 
@@ -316,6 +317,11 @@ def import_report_command(
         name = imported.path.name
         if imported.status == "unreadable":
             rows.append((name, "", "", "无法导入", imported.message + " " + imported.hint))
+            continue
+        if imported.status == "needs_year":
+            rows.append((name, imported.agency, "—", f"{imported.format_version}版", "需指定年度（--year）"))
+            if not as_json:
+                out.print(f"  {escape(name)}：{escape(imported.message)}{escape(imported.hint)}", highlight=False)
             continue
         rows.append((name, imported.agency, str(imported.year), f"{imported.format_version}版",
                      f"{len(imported.findings)} 个问题（错误 {imported.errors}）→ {imported.output.name}"))

@@ -23,7 +23,7 @@ class ImportedFile:
     """One published report of the batch: imported and written to ``output``, or refused (``message``, ``hint``)."""
 
     path: Path
-    status: str  # "ok" | "errors" | "unreadable"
+    status: str  # "ok" | "errors" | "needs_year" (read, but the source states no year: give --year) | "unreadable"
     output: Path | None = None
     agency: str = ""
     year: int | None = None
@@ -40,6 +40,10 @@ class ImportedFile:
     def as_dict(self) -> dict:
         if self.status == "unreadable":
             return {"path": str(self.path), "status": self.status, "message": self.message, "hint": self.hint}
+        if self.status == "needs_year":
+            return {"path": str(self.path), "status": self.status, "message": self.message, "hint": self.hint,
+                    "agency": self.agency, "format_version": self.format_version,
+                    "seconds": round(self.seconds, 3), "findings": [f.as_dict() for f in self.findings]}
         return {"path": str(self.path), "status": self.status, "output": str(self.output), "agency": self.agency,
                 "year": self.year, "format_version": self.format_version, "seconds": round(self.seconds, 3),
                 "findings": [f.as_dict() for f in self.findings]}
@@ -53,14 +57,19 @@ class ImportBatch:
 
     @property
     def exit_code(self) -> int:
-        """0: no errors; 1: some report has errors (e.g. a published total that does not add up); 2: unreadable."""
+        """0: no errors; 1: some report has errors (e.g. a published total that does not add up) or needs --year;
+        2: unreadable."""
         if any(f.status == "unreadable" for f in self.files):
             return 2
-        return 1 if any(f.status == "errors" for f in self.files) else 0
+        return 1 if any(f.status in ("errors", "needs_year") for f in self.files) else 0
 
     def as_dict(self) -> dict:
         """The JSON document of ``import-report --json``."""
         return {"reports": [f.as_dict() for f in self.files]}
+
+
+NEEDS_YEAR = "原文的标题和统计期限都没有写明报告年度，未写入工作簿（表格已读到）。"
+NEEDS_YEAR_HINT = "请用 --year 指定年度后再导入，例如：gongkai-xlsx import-report {name} -o <输出目录> --year 2024"
 
 
 def import_reports(files: list[Path], out_dir: Path, *, year: int | None = None, agency: str | None = None,
@@ -72,9 +81,12 @@ def import_reports(files: list[Path], out_dir: Path, *, year: int | None = None,
         try:
             imported = import_report(path, year=year, agency=agency)
             report = imported.report
-            if report.year is None:
-                raise GongkaiError(f"{path.name}：无法识别报告年度。", hint="请用 --year 指定。")
             found = verify_report(report)
+            if imported.needs_year:  # its tables were read; only the year is missing, which the user can give
+                batch.files.append(ImportedFile(
+                    path, "needs_year", None, report.agency_name, None, imported.format_version, imported.seconds,
+                    found, message=NEEDS_YEAR, hint=NEEDS_YEAR_HINT.format(name=path.name)))
+                continue
             if target.exists() and not force:
                 raise GongkaiError(f"输出文件已存在：{target}", hint="请换一个输出目录，或加 --force 覆盖。")
             try:

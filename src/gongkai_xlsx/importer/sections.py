@@ -176,6 +176,8 @@ _REPORT = r"政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?(?:年\s*度\s*
 TITLE = re.compile(r"(20\d{2})\s*年\s*度?\s*(?:的\s*)?" + _REPORT)
 # "2024年<机关>政府信息公开工作年度报告", "2019年<机关>政府信息公开年度报告（表格部分）"
 TITLE_YEAR_FIRST = re.compile(r"(?m)^[ \t\u3000]*(?:关于)?(20\d{2})\s*年\s*度?\s*([^\n。，,；;:：]{2,40}?)" + _REPORT)
+# a title that names no year ("<机关>政府信息公开工作年度报告" on a line of its own): the agency still
+TITLE_NO_YEAR = re.compile(r"(?m)^[ \t\u3000]*([^\n]{2,40}?)" + _REPORT + r"[ \t\u3000]*$")
 PERIOD = re.compile(r"(20\d{2})\s*年\s*(?:度\s*)?(?:0?1\s*月\s*0?1\s*日|1\s*月\s*1\s*日)\s*(?:起)?\s*(?:至|到|—|-|－|～|~)\s*"
                     r"(?:(20\d{2})\s*年\s*)?12\s*月\s*31\s*日")
 SEPARATORS = re.compile(r"[\s>›»|｜_/]+")
@@ -215,6 +217,10 @@ def identity(linear: Linear, sections: Sections) -> tuple[str, int | None]:
             agency = _clean_agency(raw[prev_start:back])
             back = prev_start - 1
             tries += 1
+    if first is None and match is None:
+        bare = TITLE_NO_YEAR.search(window)
+        if bare:
+            agency = _clean_agency(bare.group(1))
     if year is None:
         period = PERIOD.search(raw, 0, min(len(raw), head_end + 2000))
         if period and period.group(2) in (None, period.group(1)):
