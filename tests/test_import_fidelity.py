@@ -394,3 +394,24 @@ def test_import_report_without_a_year_says_needs_year_not_unreadable(tmp_path):
     given = CliRunner().invoke(app, ["import-report", str(tmp_path / "r.txt"), "-o", str(tmp_path / "o3"),
                                      "--year", "2024"])
     assert given.exit_code == 0, given.output
+
+
+def test_compare_repeats_what_the_import_of_either_report_noticed(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from gongkai_xlsx.cli import app
+
+    pub = pub_of("06_huaian_2024.txt")
+    text = to_bar_text(pub, "pipes")
+    cut = text[:text.index("三、收到和处理")]
+    result, workbook = _import_to_workbook(tmp_path, cut)
+    source = tmp_path / "r.txt"
+    compared = CliRunner().invoke(app, ["compare", str(workbook), str(source), "--json"])
+    document = json.loads(compared.stdout)
+    assert compared.exit_code == 0 and document["same"] is True  # unset on both sides: the same, not 0 against 0
+    for side in ("a", "b"):
+        assert "IMPORT_TABLE_NOT_FOUND" in {f["code"] for f in document["import_findings"][side]}
+    shown = CliRunner().invoke(app, ["compare", str(workbook), str(source)])
+    assert "IMPORT_TABLE_NOT_FOUND" in shown.output and workbook.name in shown.output

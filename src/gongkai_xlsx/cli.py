@@ -370,10 +370,16 @@ def compare(
         for header in ("编号", "项目", first.name, second.name):
             table.add_column(escape(header))
         for d in result.differences:
-            table.add_row(*_cells(d.item, d.label, d.a, d.b))
+            table.add_row(*_cells(d.item, d.label, "（未读入）" if d.a is None else d.a,
+                                  "（未读入）" if d.b is None else d.b))
         out.print(table)
     if result.texts_changed:
         out.print("文字部分不同：" + "、".join(result.texts_changed))
+    for side, found in result.import_findings.items():  # what the import of either report noticed, again
+        name = (first if side == "a" else second).name
+        for finding in found:
+            label, style = SEVERITY_STYLE[finding.severity.value]
+            out.print(f"  {escape(name)} [{style}]{label}[/] {finding.code}：{escape(finding.message)}", highlight=False)
     if result.same:
         out.print("两份报表的全部数值和文字一致。")
     raise typer.Exit(code)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..errors import InputError
+from ..findings import Finding
 from ..report import Report
 from ..roster import normalise_text
 
@@ -18,8 +19,8 @@ from ..roster import normalise_text
 class Difference:
     item: str
     label: str
-    a: int | Decimal
-    b: int | Decimal
+    a: int | Decimal | None  # None: a cell an import left unset
+    b: int | Decimal | None
     where_a: str  # sheet!cell in A, when known
     where_b: str
 
@@ -36,13 +37,25 @@ class Comparison:
     def same(self) -> bool:
         return not (self.differences or self.texts_changed or self.identity)
 
+    @property
+    def import_findings(self) -> dict[str, list[Finding]]:
+        """What the import of either report noticed (a published report, or a workbook written by import-report
+        that keeps its import's findings): cells left unset, ambiguous splits, truncated tables …"""
+        return {side: list(report.findings) for side, report in (("a", self.a), ("b", self.b))
+                if report.origin == "imported" and report.findings}
+
     def as_dict(self) -> dict:
         """The JSON document of ``compare --json``."""
         return {
             "same": self.same, "identity": self.identity, "texts_changed": self.texts_changed,
-            "differences": [{"item": d.item, "label": d.label, "a": str(d.a), "b": str(d.b), "where_a": d.where_a,
-                             "where_b": d.where_b} for d in self.differences],
+            "differences": [{"item": d.item, "label": d.label, "a": _text(d.a), "b": _text(d.b),
+                             "where_a": d.where_a, "where_b": d.where_b} for d in self.differences],
+            "import_findings": {side: [f.as_dict() for f in found] for side, found in self.import_findings.items()},
         }
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)  # None: a cell the import left unset
 
 
 def load_report(path: str | os.PathLike) -> Report:
