@@ -24,6 +24,7 @@ Input: a JSON list of jobs, or ``{"jobs": [...]}``. Each job (only ``path`` is r
      "rename_sheets": [["old", "new"], ...],       # as the sheet tab's Rename (LibreOffice moves the names)
      "copy_sheets": [["sheet", "copy's name"], ...],  # as Move or Copy Sheet ▸ Copy, placed last
      "formulas": [["sheet", "A1", "=1+1"], ...],   # cell.setFormula (English function names, API grammar)
+     "array_formulas": [["sheet", "A1:C1", "=..."], ...],  # one array formula over the range (setArrayFormula)
      "number_formats": [["sheet", "A1", "YYYY-MM-DD"], ...],  # a cell's number format code (after writing)
      "protect": {"sheet name": "password"},        # "*" = every sheet; protect again after writing
      "save_as": "out.xlsx" | "out.ods" | "out.xls" | "out.pdf", "save_filter": "optional filter name",
@@ -581,6 +582,8 @@ def run_job(office: Office, job: dict) -> dict:
         book.write(writes)
         for sheet_name, address, formula in job.get("formulas") or []:
             book.cell([sheet_name, address]).setFormula(formula)
+        for sheet_name, cells, formula in job.get("array_formulas") or []:
+            book.sheet(sheet_name).getCellRangeByName(cells).setArrayFormula(formula)
         for sheet_name, address, code in job.get("number_formats") or []:
             formats, locale = doc.getNumberFormats(), uno.createUnoStruct("com.sun.star.lang.Locale")
             key = formats.queryKey(code, locale, False)

@@ -91,6 +91,22 @@ def test_a_shared_formula_in_input_cells_is_refused_in_every_cell_that_shares_it
     assert refused == {"D7", "E7"}
 
 
+@pytest.mark.parametrize("master", [
+    '<c r="D7" s="15"><f t="array" ref="D7:F7">{1,2,3}</f><v>1</v></c>',
+    '<c r="D7" s="15"><f t="dataTable" ref="D7:F7" dt2D="0" dtr="1" r1="A1"/><v>1</v></c>',
+])
+def test_cells_an_array_formula_or_data_table_fills_are_refused_though_they_hold_a_bare_value(master):
+    # only the first cell of the range has the <f>; the others look exactly like typed numbers
+    def change(xml):
+        xml = cell_replaced(xml, "D7", master)
+        return cell_replaced(cell_replaced(xml, "E7", '<c r="E7" s="15"><v>2</v></c>'), "F7", '<c r="F7" s="15"><v>3</v></c>')
+
+    report = read_bytes(rewritten(CLEAN, {PARTS[T3]: change}), "array.xlsx")
+    refused = {c.cell for f in report.findings if f.code == "FORMULA_IN_INPUT" for c in f.cells}
+    assert refused == {"D7", "E7", "F7"}
+    assert [report.values[f"t3_new_{c}"] for c in ("natural", "commercial", "research")] == [0, 0, 0]
+
+
 def test_a_formula_in_the_amount_and_in_table_4_is_refused_too():
     data = with_cell(T2, "B17", '<c r="B17" s="15"><f>1/3</f><v>0.333333</v></c>',
                      extra={PARTS[T4]: lambda xml: cell_replaced(xml, "A7", '<c r="A7" s="15"><f>2*3</f><v>6</v></c>')})
@@ -396,6 +412,7 @@ def saved_by_libreoffice(libreoffice, tmp_path_factory):
     external = f"='{other.as_uri()}'#$'{T3}'.D7"
     jobs = {
         "formulas": {"formulas": [[T3, "D7", "=1+1"], [T3, "E7", "=A1"], [T3, "F7", external]],
+                     "array_formulas": [[T3, "D8:F8", "={4;5;6}"]],
                      "set_cells": [[MAIN, "A13", "原文照录_x000D_字样"]]},
         "date": {"set_cells": [[T3, "G7", 45662]], "number_formats": [[T3, "G7", "YYYY-MM-DD"]]},
         "copied": {"copy_sheets": [[T3, COPY]], "set_cells": [[COPY, "D7", 12], [COPY, "D10", 12]]},
@@ -412,7 +429,8 @@ def saved_by_libreoffice(libreoffice, tmp_path_factory):
 def test_formulas_saved_by_libreoffice_are_refused(saved_by_libreoffice):
     report = saved_by_libreoffice["formulas"]
     refused = {c.cell: c for f in report.findings if f.code == "FORMULA_IN_INPUT" for c in f.cells}
-    assert set(refused) == {"D7", "E7", "F7"}  # =1+1, =A1 and '[1]表三 依申请公开'!D7 (an external link)
+    # =1+1, =A1, '[1]表三 依申请公开'!D7 (an external link), and {=…} over D8:F8 (E8 and F8 hold bare values)
+    assert set(refused) == {"D7", "E7", "F7", "D8", "E8", "F8"}
     assert [report.values[i] for i in ("t3_new_natural", "t3_new_commercial", "t3_new_research")] == [0, 0, 0]
     assert report.texts["text_overview"] == "原文照录_x000D_字样"  # LibreOffice writes it as _x005F_x000D_
 

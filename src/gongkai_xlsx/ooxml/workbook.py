@@ -46,9 +46,13 @@ class Sheet:
     the reader needs ~300 of them)."""
 
     def __init__(self, name: str, elements: dict, strings, ns: str, protected: bool,
-                 dates: frozenset = frozenset()) -> None:
+                 dates: frozenset = frozenset(), spans: tuple = ()) -> None:
         self.name = name
         self._dates = dates  # the style indexes (s="…") that show a number as a date or time
+        # (first row, first col, last row, last col, formula) of array formulas and data tables: the cells they
+        # fill other than the first hold a bare value, yet are computed
+        self._spans = spans
+        self._unusual = bool(dates or spans)  # the fast path's one check for both
         self.protected = protected
         self._elements = elements  # A1 address → <c> element with content
         self._strings = strings
@@ -67,8 +71,8 @@ class Sheet:
         element = self._elements.get(ref)
         if element is None or len(element) != 1 or element.get("t") not in (None, "n"):
             return None
-        if self._dates and element.get("s") in self._dates:
-            return None  # a date such as 45662: the slow path says so
+        if self._unusual and (element.get("s") in self._dates or self._spanned(ref) is not None):
+            return None  # a date such as 45662, or a value an array formula put there: the slow path says so
         value = element[0]
         text = value.text
         if value.tag != self._v_tag or not text or not text.isdigit() or not text.isascii() or len(text) > 15:
@@ -84,6 +88,19 @@ class Sheet:
         for node in element:  # at most three children, <f> first: cheaper than find()
             if node.tag == self._f_tag:
                 return node.text or self.get(ref).formula or None  # no text: a shared formula's dependent cell
+        return self._spanned(ref) if self._spans else None
+
+    def _spanned(self, ref: str) -> str | None:
+        """The formula of the array formula or data table whose range holds this cell, if any."""
+        if not self._spans:
+            return None
+        try:
+            row, col = split_cell(ref)
+        except ValueError:
+            return None
+        for first_row, first_col, last_row, last_col, formula in self._spans:
+            if first_row <= row <= last_row and first_col <= col <= last_col:
+                return formula
         return None
 
     def get(self, ref: str) -> RawCell | None:
@@ -117,6 +134,8 @@ class Sheet:
                 master = self._shared_masters().get(formula_element.get("si") or "")
                 if master:
                     formula = _translate_shared(master, ref)
+        if formula is None and self._spans:
+            formula = self._spanned(ref)
         raw = RawCell(None, formula, date=kind == "d" or bool(self._dates and cell.get("s") in self._dates))
         if kind == "s":
             try:
@@ -466,7 +485,8 @@ def _date_styles(package: Package, part: str) -> frozenset:
 
 def _parse_sheet(package: Package, name: str, part: str, strings, dates: frozenset = frozenset()) -> Sheet:
     data = package.read(part)
-    root = _parse_cut(package, part, sheet_data_only(data))
+    cut = sheet_data_only(data)
+    root = _parse_cut(package, part, cut)
     elements = None
     if root is not None:
         ns = _namespace(root)
@@ -480,7 +500,32 @@ def _parse_sheet(package: Package, name: str, part: str, strings, dates: frozens
         elements = _cells_by_address(data_element, ns)
         if elements is None:
             elements = _cells_by_position(data_element, ns)
-    return Sheet(name, elements, strings, ns, protected, dates)
+    # array formulas and data tables declare their range with ref="…" on the first cell's <f>, as shared formulas
+    # do; within <sheetData> nothing else has it. One byte search: a template has none (Excel's shared formulas
+    # do, and then the formula cells are looked at)
+    probe = cut if cut is not None else data
+    spans = _formula_spans(elements, ns) if b"ref=" in probe else ()
+    return Sheet(name, elements, strings, ns, protected, dates, spans)
+
+
+def _formula_spans(elements: dict, ns: str) -> tuple:
+    """The ranges that array formulas and data tables fill: (first row, first col, last row, last col, formula)."""
+    spans = []
+    f_tag = ns + "f"
+    for element in elements.values():
+        formula = element.find(f_tag)
+        if formula is None or formula.get("t") not in ("array", "dataTable") or not formula.get("ref"):
+            continue
+        corners = formula.get("ref").replace("$", "").upper().split(":")
+        try:
+            (first_row, first_col), (last_row, last_col) = split_cell(corners[0]), split_cell(corners[-1])
+        except ValueError:
+            continue
+        text = formula.text or ""
+        shown = "{=" + text + "}" if formula.get("t") == "array" else f"TABLE({text})"
+        spans.append((min(first_row, last_row), min(first_col, last_col), max(first_row, last_row),
+                      max(first_col, last_col), shown))
+    return tuple(spans)
 
 
 def _cells_by_address(data_element, ns: str) -> dict | None:
