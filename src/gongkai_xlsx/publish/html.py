@@ -26,14 +26,16 @@ p{margin:.3em 0;text-indent:2em;text-align:justify}
 p.note{color:#555;font-size:.95em}
 p.unit{text-indent:0;text-align:right;font-size:.85em;margin:.2em 0}
 .table{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:.4em 0 1em}
-table{border-collapse:collapse;margin:0 auto;font-family:"SimSun","宋体","Songti SC","Noto Serif CJK SC",serif;
+table{width:100%;border-collapse:collapse;margin:0 auto;font-family:"SimSun","宋体","Songti SC","Noto Serif CJK SC",serif;
 font-size:13px;line-height:1.4}
 th,td{border:1px solid #333;padding:.3em .4em;vertical-align:middle}
 th{font-weight:bold;text-align:center;background:#f4f4f4}
 th.label{font-weight:normal;text-align:left;background:#fff}
 td{text-align:center;white-space:nowrap;font-variant-numeric:tabular-nums}
 .t3 th.label{min-width:4em}
-.t4 th{min-width:2.2em}
+.t3 thead th,.t4 th{min-width:2.4em}
+h2,p.unit{break-after:avoid;page-break-after:avoid}
+tr{break-inside:avoid;page-break-inside:avoid}
 .draft-banner{text-indent:0;text-align:center;color:#b00;border:2px solid #d00;padding:.5em;font-weight:bold;
 font-family:"SimHei","黑体",sans-serif}
 body.draft::before{content:"草稿";position:fixed;top:40%;left:0;right:0;text-align:center;font-size:9em;
