@@ -316,3 +316,16 @@ IMPORT_TEXT_TABLE_MISMATCH = code(
     "请核对正文与表格，更正有误的一处；如口径不同（只统计本级、含上年结转等），请在正文中写明。",
     "Section 1 says '{sentence}': {number} differs from {where_en} in the tables ({value}).",
     "Check the text against the tables and correct one of them, or state the different scope in the text.")
+
+# ------------------------------------------------------------------------------------------ the inbox as a whole
+ATTACHMENT_NOT_A_REPORT = code(
+    "ATTACHMENT_NOT_A_REPORT", N, "附件（非报表）：{name}（{reason}）",
+    "已列出，不计入报送；如果这是该单位唯一的附件，请向其索取填写好的 Excel 模板或年报的 Word 版。",
+    "Attachment, not a report: {name} ({reason_en})",
+    "Listed, not counted; if it is the office's only attachment, ask for the filled template or the Word report.")
+PUBLISHED_DIFFERS = code(
+    "PUBLISHED_DIFFERS", W, "已公开的年报与报送的工作簿不一致：{label}（{item}）年报为 {published}，工作簿为 {submitted}。",
+    "公开的年报应与报送的报表一致：请核对后更正年报或工作簿（汇总按工作簿计）。",
+    "The published report differs from the submitted workbook: {item} is {published} in the report, "
+    "{submitted} in the workbook.",
+    "The published report must say what the workbook says: correct one of them (the workbook is counted).")

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from .. import findings as F
@@ -25,7 +28,11 @@ from ..read.returned import read_bytes, read_file, read_previous
 from ..report import Report
 
 PARALLEL_THRESHOLD = 60
+_EPOCH = datetime.min.replace(tzinfo=timezone.utc)
 SKIPPED_PREFIXES = ("~$", ".")  # Office lock files and hidden files are not submissions
+# a file named like a spreadsheet that is not one is unreadable (the office must resend it); any other file
+# that is not a workbook may be the published report (Word, PDF, HTML, text), else an attachment beside it
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlsb", ".xlt", ".et", ".ett", ".ods", ".csv")
 
 
 @dataclass
@@ -34,7 +41,7 @@ class FileResult:
 
     path: str
     sha256: str
-    status: str  # "ok" | "errors" | "unreadable"
+    status: str  # "ok" | "errors" | "unreadable" | "attachment" (a file beside the report that is not one)
     findings: list[Finding] = field(default_factory=list)
     report: Report | None = None
 
@@ -61,6 +68,7 @@ class FileResult:
             "status": self.status,
             "agency": agency,
             "year": report.year if report else None,
+            "origin": report.origin if report else None,  # "imported": read from a published report
             "findings": [finding.as_dict(lang) for finding in self.findings],
         }
 
@@ -77,6 +85,8 @@ class VerifyResult:
             "ok": sum(1 for f in self.files if f.status == "ok"),
             "errors": sum(1 for f in self.files if f.status == "errors"),
             "unreadable": sum(1 for f in self.files if f.status == "unreadable"),
+            "attachments": sum(1 for f in self.files if f.status == "attachment"),
+            "imported": sum(1 for f in self.files if f.report is not None and f.report.origin == "imported"),
             "findings": {severity.value: sum(1 for f in self.files for x in f.findings if x.severity is severity)
                          for severity in Severity},
             "skipped": self.skipped,
@@ -88,7 +98,9 @@ class VerifyResult:
 
     @property
     def exit_code(self) -> int:
-        """0: no file has an error; 1: some file has errors; 2: some input could not be read at all."""
+        """0: no file has an error; 1: some file has errors; 2: some input could not be read at all.
+
+        Attachments that are not reports (a cover letter, a scanned PDF, a photo) never change it."""
         if any(f.status == "unreadable" for f in self.files):
             return 2
         return 1 if any(f.status == "errors" for f in self.files) else 0
@@ -203,9 +215,37 @@ def verify_submission(submission: Submission, *, year: int | None = None,
         report = read_bytes(data, submission.name)
         return _verified(submission, report, year, previous_by_code)
     except UnreadableFile as error:
+        if error.reason == "not_a_workbook" and not submission.filename.lower().endswith(SPREADSHEET_SUFFIXES):
+            return _document(submission, data, year, previous_by_code)
         return FileResult(submission.name, hashlib.sha256(data).hexdigest(), "unreadable", [unreadable_finding(error)])
     except Exception as error:  # noqa: BLE001 - see unexpected_finding
         return FileResult(submission.name, hashlib.sha256(data).hexdigest(), "unreadable", [unexpected_finding(error)])
+
+
+def _document(submission: Submission, data: bytes, year: int | None,
+              previous_by_code: Mapping[str, Mapping] | None) -> FileResult:
+    """A submission that is not a workbook: the published report (Word, text-layer PDF, HTML, text), read by the
+    importer and verified like a workbook; else an attachment that is not a report, listed with a notice."""
+    from .importer import import_report
+
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        with tempfile.TemporaryDirectory(prefix="gongkai-") as folder:
+            # the importer reads files; the suffix (sanitised) tells it an HTML page from text
+            suffix = "".join(c for c in Path(submission.filename).suffix.lower() if c.isascii() and c.isalnum())
+            path = Path(folder) / f"attachment.{suffix[:8] or 'bin'}"
+            path.write_bytes(data)
+            imported = import_report(path)
+    except InputError as error:
+        reason, reason_en = error.message, "not a workbook nor a readable published report"
+    except Exception as error:  # noqa: BLE001 - a document no reader foresaw is still only an attachment
+        reason, reason_en = f"读取时遇到未预料的内容（{type(error).__name__}）", f"unexpected content ({type(error).__name__})"
+    else:
+        report = imported.report
+        report.provenance.path = submission.name
+        return _verified(submission, report, year, previous_by_code)
+    finding = F.ATTACHMENT_NOT_A_REPORT(name=submission.filename, reason=reason.rstrip("。"), reason_en=reason_en)
+    return FileResult(submission.name, digest, "attachment", [finding])
 
 
 def _verified(submission: Submission, report: Report, year: int | None,
@@ -254,7 +294,43 @@ def verify_submissions(submissions: Sequence[Submission], *, year: int | None = 
             results.append(verify_submission(submission, year=year, previous_by_code=previous_by_code))
             if progress:
                 progress(1)
+    compare_published(submissions, results)
     return results
+
+
+def compare_published(submissions: Sequence[Submission], results: Sequence[FileResult]) -> None:
+    """A published report sent by an agency that also sent a workbook is compared with that workbook cell by
+    cell: each differing item is a ``PUBLISHED_DIFFERS`` warning on the report (the workbook is what counts).
+
+    The workbook compared is the one from the same e-mail or archive, else the agency's latest."""
+    from .compare import compare_reports
+    from .roster import normalise_text
+
+    def key(report: Report) -> tuple[str, int | None]:
+        return normalise_text(report.agency_name), report.year
+
+    workbooks: dict[tuple[str, int | None], list[tuple[Submission, FileResult]]] = {}
+    for submission, result in zip(submissions, results):
+        report = result.report
+        if report is not None and report.origin != "imported" and report.agency_name:
+            workbooks.setdefault(key(report), []).append((submission, result))
+    for submission, result in zip(submissions, results):
+        report = result.report
+        if report is None or report.origin != "imported" or not report.agency_name:
+            continue
+        candidates = workbooks.get(key(report))
+        if not candidates:
+            continue
+        same_mail = [c for c in candidates if c[0].source == submission.source]
+        _, workbook = max(same_mail or candidates, key=lambda c: (c[0].received or c[0].file_time or _EPOCH,
+                                                                  c[1].sha256))
+        comparison = compare_reports(workbook.report, report)
+        for difference in comparison.differences:
+            sheet, cell = report.where(difference.item)
+            result.findings.append(F.PUBLISHED_DIFFERS(
+                [FindingCell(sheet, cell, difference.item, _jsonable(difference.b)),
+                 FindingCell(*workbook.report.where(difference.item), difference.item, _jsonable(difference.a))],
+                label=difference.label, item=difference.item, published=difference.b, submitted=difference.a))
 
 
 class _AnyCode(dict):

@@ -31,6 +31,8 @@ STATUS_ZH = {
     "unknown_agency": "名册外单位",
     "unreadable": "无法读取",
     "wrong_year": "年度不符(未计入)",
+    "published": "已公开年报(已与工作簿比对)",  # the agency's workbook counts; its published report was compared
+    "attachment": "附件（非报表）",
 }
 COUNTED = ("included", "invalid_included")
 
@@ -168,6 +170,9 @@ def _decide(merged: MergeResult) -> None:
     by_agency: dict[str, list[Entry]] = {}
     index = RosterIndex(merged.roster) if merged.roster is not None else None
     for entry in merged.entries:
+        if entry.result.status == "attachment":
+            entry.status = "attachment"
+            continue
         if entry.result.status == "unreadable" or entry.report is None:
             entry.status = "unreadable"
             continue
@@ -181,7 +186,21 @@ def _decide(merged: MergeResult) -> None:
             continue
         entry.agency = agency
         by_agency.setdefault(agency.code or normalise_text(agency.name), []).append(entry)
+    if merged.roster is None:
+        # without a roster a published report (its title names the agency, no code) joins the workbook of the
+        # agency of that name
+        by_name = {normalise_text(e.agency.name): key for key, entries in by_agency.items() for e in entries
+                   if not imported(e) and e.agency.name}
+        for key in [k for k, entries in by_agency.items() if all(imported(e) for e in entries)]:
+            target = by_name.get(key)
+            if target is not None and target != key:
+                by_agency[target].extend(by_agency.pop(key))
     for key, entries in by_agency.items():
+        if any(not imported(e) for e in entries):
+            # the workbook counts; a published report beside it was compared with it (PUBLISHED_DIFFERS)
+            for entry in [e for e in entries if imported(e)]:
+                entry.status = "published"
+            entries = [e for e in entries if not imported(e)]
         entries.sort(key=recency)
         latest = entries[-1]
         for older in entries[:-1]:
@@ -193,6 +212,11 @@ def _decide(merged: MergeResult) -> None:
             latest.status = "included"
         if latest.status in COUNTED:
             merged.members.append(Member(latest.agency, latest))
+    # an attachment that is not a report is listed under the agency whose e-mail or archive it came in
+    agency_of_source = {e.submission.source: e.agency for e in merged.entries if e.agency is not None}
+    for entry in merged.entries:
+        if entry.status == "attachment":
+            entry.agency = agency_of_source.get(entry.submission.source)
     order = {agency.code: index for index, agency in enumerate(merged.roster or [])}
     merged.members.sort(key=lambda m: (order.get(m.agency.code, len(order)), m.agency.code, m.agency.name))
     if merged.roster is not None:
@@ -202,6 +226,11 @@ def _decide(merged: MergeResult) -> None:
         values = member.values
         member.row = [values.get(item_id, 0) for item_id in item_ids]
     merged.totals = dict(zip(item_ids, column_sums([member.row for member in merged.members], len(item_ids))))
+
+
+def imported(entry: Entry) -> bool:
+    """Whether the submission was read from a published report (Word, PDF, HTML, text), not a workbook."""
+    return entry.report is not None and entry.report.origin == "imported"
 
 
 def column_sums(rows: list[list], width: int) -> list:

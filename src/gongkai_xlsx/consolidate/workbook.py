@@ -296,6 +296,21 @@ def status_rows(result: MergeResult) -> list[tuple]:
 
 
 def _note(entry: Entry) -> str:
+    from .merge import imported
+
+    note = _status_note(entry)
+    if imported(entry):
+        note = "由年报导入" + (f"；{note}" if note else "")
+    return note
+
+
+def _status_note(entry: Entry) -> str:
+    if entry.status == "published":
+        differing = sum(1 for f in entry.result.findings if f.code == "PUBLISHED_DIFFERS")
+        return (f"与报送的工作簿有 {differing} 项不一致（汇总按工作簿计）" if differing
+                else "与报送的工作簿一致（汇总按工作簿计）")
+    if entry.status == "attachment":
+        return entry.result.findings[0].message if entry.result.findings else ""
     if entry.status == "superseded":
         return f"已被更新版本替代：{entry.superseded_by}"
     if entry.status == "unreadable":

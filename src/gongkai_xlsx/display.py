@@ -1,0 +1,138 @@
+"""What the command line prints: one sanitiser for every string that comes from data, and streams that never
+crash on the console they write to.
+
+File names, attachment names, e-mail senders, roster names and office text are data. Printed raw they could
+move the cursor, retitle the window or plant a hyperlink (ESC and OSC-8 sequences), and text such as
+``[/]`` or ``汇总[final].xlsx`` must never be read as rich markup. :func:`clean` makes a string safe to show;
+:func:`plain` turns it into a rich ``Text`` (never parsed as markup). :func:`prepare_streams` makes stdout and
+stderr degrade characters a GBK console cannot encode instead of raising ``UnicodeEncodeError``, and stands in
+for a closed stream.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import json
+import os
+import re
+import sys
+from typing import Any, TextIO
+
+from rich.text import Text
+
+# ESC sequences: CSI (ESC [ … final byte), OSC (ESC ] … BEL or ESC \ — OSC-8 hyperlinks, window titles), other
+# two-byte escapes; the 8-bit forms CSI (U+009B) and OSC (U+009D) too.
+_ESCAPES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"           # CSI
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC up to its terminator (or the end)
+    r"|\x1b[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?"     # DCS, SOS, PM, APC strings
+    r"|\x1b[ -/]*[0-~]?"                           # any other escape
+)
+# C0 and C1 controls, DEL, and the bidirectional overrides that make text read other than it is stored
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# characters our own messages use that some consoles (GBK) cannot show, and what stands in for them
+_FALLBACKS = {"›": ">", "✓": "√", "✗": "×", "…": "...", "→": "->", "—": "-", "·": "-"}
+
+
+def clean(value: object, *, newlines: bool = False) -> str:
+    """``value`` as text that is safe to print: escape sequences removed, other control characters shown as
+    U+FFFD, line breaks kept only when ``newlines`` (a name is one line); tabs become a space."""
+    text = "" if value is None else str(value)
+    text = _ESCAPES.sub("", text)
+    if not newlines:
+        text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    text = text.replace("\t", " ")
+    return _CONTROLS.sub("\ufffd", text)
+
+
+def plain(value: object, style: str = "", *, newlines: bool = False) -> Text:
+    """A rich ``Text`` for data: cleaned, styled as a whole, never parsed as markup."""
+    return Text(clean(value, newlines=newlines), style=style)
+
+
+def join(*parts: Text | str | tuple[Any, str]) -> Text:
+    """A line built from parts: ``Text`` as is, ``str`` as data (cleaned), ``(value, style)`` cleaned and styled."""
+    line = Text()
+    for part in parts:
+        if isinstance(part, Text):
+            line.append_text(part)
+        elif isinstance(part, tuple):
+            line.append(clean(part[0]), style=part[1])
+        else:
+            line.append(clean(part))
+    return line
+
+
+# ------------------------------------------------------------------------------------------ streams
+def _encodes(stream: TextIO | None, text: str) -> bool:
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+        return True
+    except (UnicodeEncodeError, LookupError):
+        return False
+
+
+def utf8_stream(stream: TextIO | None = None) -> bool:
+    """Whether the stream's encoding is a Unicode one (it can take any text)."""
+    stream = sys.stdout if stream is None else stream
+    try:
+        return codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name.startswith("utf")
+    except LookupError:
+        return False
+
+
+def fallback(text: str, stream: TextIO | None = None) -> str:
+    """``text`` with our own typographic characters replaced where the stream cannot encode them."""
+    stream = sys.stdout if stream is None else stream
+    if _encodes(stream, text):
+        return text
+    for char, stand_in in _FALLBACKS.items():
+        if char in text and not _encodes(stream, char):
+            text = text.replace(char, stand_in)
+    return text
+
+
+def prepare_streams() -> None:
+    """Make stdout and stderr safe for any console: characters the encoding cannot take become ``?`` (a GBK
+    console cannot show ``›``), and a closed stream (``>&-``) is replaced by one that discards what is written,
+    so printing never raises."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None or _closed(stream):
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 - lives as long as the process
+            continue
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            try:
+                stream.reconfigure(errors="replace")
+            except (ValueError, io.UnsupportedOperation):  # pragma: no cover - a detached or exotic stream
+                pass
+
+
+def _closed(stream: TextIO) -> bool:
+    try:
+        return stream.closed or (hasattr(stream, "fileno") and not _fd_open(stream.fileno()))
+    except (ValueError, io.UnsupportedOperation, OSError):
+        return False
+
+
+def _fd_open(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+        return True
+    except OSError:
+        return False
+
+
+def stdout_closed() -> bool:
+    """Whether the process was started with stdout closed (``command >&-``)."""
+    return sys.__stdout__ is None or _closed(sys.__stdout__)
+
+
+def json_text(document: Any, stream: TextIO | None = None) -> str:
+    """A JSON document for ``stream``: UTF-8 text where the stream takes Unicode, else every non-ASCII character
+    as a ``\\uXXXX`` escape — valid JSON that any decoder reads back to the same strings, on a GBK console or
+    redirected to a file on Chinese Windows alike."""
+    stream = sys.stdout if stream is None else stream
+    return json.dumps(document, ensure_ascii=not utf8_stream(stream), indent=2) + "\n"
