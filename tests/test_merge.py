@@ -109,7 +109,8 @@ def test_every_input_is_accounted_for_with_one_status(county, merged):
     assert status_of(merged, "示例县民政局") == ["invalid_excluded"]
     assert status_of(merged, "示例县公安局") == ["invalid_excluded"]
     assert status_of(merged, "示例县商务局") == ["wrong_year"]
-    assert [e.status for e in merged.entries if e.submission.member == "年报正文（扫描件）.pdf"] == ["unreadable"]
+    # a scanned PDF beside the workbook is an attachment, not a report: listed, not unreadable
+    assert [e.status for e in merged.entries if e.submission.member == "年报正文（扫描件）.pdf"] == ["attachment"]
     assert [e.report.agency_name for e in merged.entries if e.status == "unknown_agency"] == ["示例县档案馆"]
     # the agency that only sent last year's file has not reported this year
     assert sorted(a.name for a in merged.missing) == ["云台乡人民政府", "示例县商务局", "示例县审计局"]
@@ -172,7 +173,7 @@ def test_the_consolidated_workbook_verifies_clean_and_is_reproducible(merged):
     status_rows = [row for row in workbook[SHEET_STATUS].iter_rows(min_row=2, values_only=True)]
     assert sum(1 for row in status_rows if row[4] == "未报送") == 3
     assert {row[4] for row in status_rows} >= {"已报送·通过", "已报送·有错误(未计入)", "已被更新版本替代", "名册外单位",
-                                               "无法读取", "年度不符(未计入)", "未报送"}
+                                               "附件（非报表）", "年度不符(未计入)", "未报送"}
 
 
 def test_parallel_verification_gives_what_one_process_gives(county):

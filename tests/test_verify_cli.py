@@ -42,7 +42,8 @@ def test_json_output_is_the_documented_contract(tmp_path):
     result = runner.invoke(app, ["verify", str(tmp_path), "--json"])
     document = json.loads(result.stdout)
     (entry,) = document["files"]
-    assert set(entry) == {"path", "sha256", "status", "agency", "year", "findings"}
+    assert set(entry) == {"path", "sha256", "status", "agency", "year", "origin", "findings"}
+    assert entry["origin"] == "template"
     assert entry["status"] == "errors" and entry["year"] == 2025
     assert entry["agency"] == {"name": AGENCY.name, "code": AGENCY.code}
     assert entry["sha256"] == hashlib.sha256((tmp_path / "bad.xlsx").read_bytes()).hexdigest()
@@ -71,7 +72,7 @@ def test_feedback_workbook_is_a_valid_template_with_the_findings(tmp_path):
     result = runner.invoke(app, ["verify", str(bad), "--feedback", str(tmp_path / "fb")])
     assert result.exit_code == 1
     assert bad.read_bytes() == before  # the input is never modified
-    (copy,) = (tmp_path / "fb").iterdir()
+    (copy,) = (tmp_path / "fb").glob("*.xlsx")
     assert copy.name == "bad_校验意见.xlsx"
     report = read_file(copy)
     assert report.stamp["origin"] == "feedback" and report.stamp["agency_code"] == AGENCY.code

@@ -6,21 +6,22 @@ could not be read at all. Messages are Chinese first; nothing here prints a trac
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from . import __version__
+from .display import join, json_text, plain, prepare_streams, stdout_closed
 from .errors import GongkaiError
 from .form import Severity
 from .roster import read_roster
@@ -38,15 +39,31 @@ app = typer.Typer(
     help="政府信息公开工作年度报告（国办公开办函〔2021〕30号）：生成 Excel 模板、校验回收的报表、汇总。\n\n"
          "Government information disclosure annual reports: templates, verification, consolidation.",
 )
-console = Console(stderr=True)
-out = Console()
+# markup and emoji codes off: nothing printed is ever read as markup; data goes through display.plain/join
+console = Console(stderr=True, markup=False, emoji=False, highlight=False)
+out = Console(markup=False, emoji=False, highlight=False)
 
 
 def _fail(error: GongkaiError) -> None:
-    console.print(f"[bold red]错误：[/]{escape(error.message)}")
+    console.print(join(("错误：", "bold red"), error.message))
     if error.hint:
-        console.print(f"[yellow]怎么办：[/]{escape(error.hint)}")
+        console.print(join(("怎么办：", "yellow"), error.hint))
     raise typer.Exit(EXIT_UNUSABLE)
+
+
+def _json(document: object) -> None:
+    """One JSON document on stdout: UTF-8, or ASCII escapes where the console cannot take UTF-8 (display.json_text)."""
+    sys.stdout.write(json_text(document))
+
+
+def _deadline(value: Optional[str]) -> Optional[date]:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        _fail(GongkaiError(f"--deadline 应为日期，如 2026-03-15，不是 {value}。"))
+        return None
 
 
 def _version(value: bool) -> None:
@@ -86,106 +103,112 @@ def template(
         _fail(error)
         return
     if as_json:
-        out.print_json(json.dumps(result.as_dict(), ensure_ascii=False))
+        _json(result.as_dict())
         return
-    table = Table(title=f"{year} 年度模板", show_lines=False)
-    table.add_column("单位")
-    table.add_column("类别")
-    table.add_column("文件")
-    table.add_column("状态")
-    for f in result.files[:30]:
-        table.add_row(*_cells(f.agency.name if f.agency else "（空白模板）", f.agency.category if f.agency else "",
-                      f.path.name, "已生成" if f.status == "written" else "未变化"))
-    if len(result.files) > 30:
-        table.add_row("…", "", f"另有 {len(result.files) - 30} 个文件", "")
+    from .human import compact_table, name_width
+
+    table = compact_table(f"{year} 年度模板")
+    names = [f.agency.name if f.agency else "（空白模板）" for f in result.files[:30]]
+    table.add_column("单位", min_width=name_width(names, out, others=4 + 6 + 2 * 2), overflow="fold")
+    table.add_column("类别", no_wrap=True)
+    table.add_column("状态", no_wrap=True)
+    for name, f in zip(names, result.files[:30]):
+        table.add_row(plain(name), plain(f.agency.category if f.agency else ""),
+                      "已生成" if f.status == "written" else "未变化")
     out.print(table)
-    out.print(f"共 {len(result.files)} 份模板（新生成 {result.written} 份），用时 {result.seconds:.1f} 秒，"
-              f"保存在 {result.out_dir}。工作表保护密码：{password}")
-
-
-SEVERITY_STYLE = {severity.value: (severity.label, style) for severity, style in
-                  ((Severity.ERROR, "bold red"), (Severity.WARNING, "yellow"), (Severity.NOTICE, "cyan"))}
-STATUS_TEXT = {"ok": "[green]通过[/]", "errors": "[bold red]有错误[/]", "unreadable": "[bold red]无法读取[/]"}
+    if len(result.files) > 30:
+        out.print(f"（另有 {len(result.files) - 30} 份，见输出目录）")
+    out.print(join(f"共 {len(result.files)} 份模板（新生成 {result.written} 份），用时 {result.seconds:.1f} 秒，保存在 ",
+                   str(result.out_dir), "（每个单位一个文件，文件名含单位名称和代码）。工作表保护密码：", (password, "bold")))
 
 
 @app.command()
 def verify(
     paths: list[Path] = typer.Argument(..., help="报送的文件或文件夹（递归查找）/ files or folders (searched recursively)."),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出到标准输出 / print one JSON object to stdout."),
-    feedback: Optional[Path] = typer.Option(None, "--feedback", help="为有问题的文件生成退回意见工作簿的目录 / "
-                                                                     "folder for feedback workbooks."),
+    feedback: Optional[Path] = typer.Option(None, "--feedback", help="为有问题的文件生成退回意见工作簿（及有错误者的回复邮件草稿 .eml）的目录 / "
+                                                                     "folder for feedback workbooks and reply drafts."),
     previous: Optional[Path] = typer.Option(None, "--previous", help="同一单位上年的报表（或上年汇总表），用于跨年度校验 / "
                                                                      "last year's workbook, for cross-year rules."),
     year: Optional[int] = typer.Option(None, "--year", "-y", min=2021, max=2100,
                                        help="应报年度；年度不符的文件判为错误 / expected reporting year."),
+    deadline: Optional[str] = typer.Option(None, "--deadline", help="回复邮件草稿中写明的改正期限，如 2026-03-15 / "
+                                                                    "the date the drafts ask for corrections by."),
     lang: str = typer.Option("zh", "--lang", help="消息语言 zh 或 en / message language."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="只显示汇总表 / summary table only."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="只显示汇总行和需要处理的文件 / totals and what needs action only."),
 ) -> None:
     """校验回收的报表：逐条规则重新计算，说明每个问题所在的工作表、单元格和改法。
 
-    Verify returned workbooks: recompute every rule, explain each problem by sheet, cell and rule.
+    Verify returned workbooks: recompute every rule, explain each problem by sheet, cell and rule. Published
+    reports (Word, PDF with text, HTML, text) are imported and verified too; other attachments are listed.
     Exit code 0: no errors; 1: some file has errors; 2: some input could not be read (or bad usage).
     """
+    from .check.drafts import write_reply
     from .check.feedback import write_feedback
     from .check.verify import verify_paths
+    from .human import (needs_action, next_steps, published_steps, reply_steps, unreadable_steps, verify_details,
+                        verify_rows, verify_totals)
 
     if lang not in ("zh", "en"):
         _fail(GongkaiError(f"--lang 只能是 zh 或 en，不是 {lang}。"))
+    by_date = _deadline(deadline)
+    drafts = []
     try:
         bar = _progress(0, "校验", quiet=as_json)
         with bar as advance:
             result = verify_paths(paths, previous=previous, year=year, progress=advance,
                                   on_submissions=bar.set_total)
-        written = write_feedback(result.files, feedback) if feedback else []
+        as_of = _as_of(result.files)
+
+        def reply(file_result, workbook: Path) -> None:
+            if file_result.status == "errors":
+                drafts.append(write_reply(file_result, workbook, deadline=by_date, as_of=as_of))
+
+        written = write_feedback(result.files, feedback, on_written=reply) if feedback else []
     except GongkaiError as error:
         _fail(error)
         return
     if as_json:
         document = result.as_dict(lang)
         document["summary"]["feedback"] = [str(p) for p in written]
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        document["summary"]["drafts"] = [d.as_dict() for d in drafts]
+        _json(document)
         raise typer.Exit(result.exit_code)
     english = lang == "en"
-    table = Table(title="校验结果" if not english else "Verification")
-    for header in (("文件", "File"), ("单位", "Agency"), ("年度", "Year"), ("结论", "Status"), ("错误", "Errors"),
-                   ("警告", "Warnings"), ("提示", "Notices")):
-        table.add_column(header[1] if english else header[0])
-    for f in result.files:
-        agency = f.report.agency_name if f.report else ""
-        table.add_row(*_cells(_short_name(f.path), agency, str(f.report.year or "") if f.report else "",
-                              STATUS_TEXT[f.status], f.errors, f.warnings, f.notices))
-    out.print(table)
-    if not quiet:
-        for f in result.files:
-            if not f.findings:
-                continue
-            out.print(f"\n[bold]{escape(f.path)}[/]")
-            for finding in f.findings:
-                label, style = SEVERITY_STYLE[finding.severity.value]
-                if english:
-                    label = finding.severity.value
-                message = finding.message_en if english and finding.message_en else finding.message
-                hint = finding.hint_en if english and finding.hint_en else finding.hint
-                # messages quote office text and scopes like [natural]: never read them as rich markup
-                out.print(f"  [{style}]{label}[/] {finding.code}：{escape(message)}", highlight=False)
-                located = [c for c in finding.cells if c.sheet and c.cell]
-                if located:
-                    cells = "  ".join(f"{c.sheet}!{c.cell}={c.value}" for c in located[:8])
-                    more = f" …（共{len(located)}个）" if len(located) > 8 else ""
-                    out.print(f"      [dim]{'cells' if english else '单元格'}：{escape(cells)}{more}[/]", highlight=False)
-                out.print(f"      [dim]{'fix' if english else '怎么改'}：{escape(hint)}[/]", highlight=False)
     summary = result.summary()
-    if english:
-        out.print(f"\n{summary['files']} files: {summary['ok']} ok, {summary['errors']} with errors, "
-                  f"{summary['unreadable']} unreadable; {summary['seconds']:.1f} s.")
+    if quiet:
+        out.print(verify_totals(summary, english))
+        needs_action(out, result.files)
     else:
-        out.print(f"\n共 {summary['files']} 个文件：通过 {summary['ok']}，有错误 {summary['errors']}，"
-                  f"无法读取 {summary['unreadable']}；用时 {summary['seconds']:.1f} 秒。")
+        out.print(verify_rows(out, result.files, english))
+        verify_details(out, result.files, english)
+        out.print()
+        out.print(verify_totals(summary, english))
     if result.skipped:
         out.print(f"已跳过 {len(result.skipped)} 个临时/隐藏文件（如 ~$ 开头的 Office 锁文件）。")
     if written:
-        out.print(f"已生成 {len(written)} 份退回意见工作簿：{feedback}")
+        out.print(join(f"已生成 {len(written)} 份退回意见工作簿、{len(drafts)} 封回复邮件草稿：", str(feedback)))
+    with_errors = [f for f in result.files if f.status == "errors"]
+    next_steps(out, reply_steps(drafts, with_errors, feedback) + unreadable_steps(result.files)
+               + published_steps(result.files))
     raise typer.Exit(result.exit_code)
+
+
+def _as_of(files) -> datetime:
+    """The newest e-mail date among the returns (else 1 January after the latest year): the drafts' Date, so that
+    their bytes depend on the inbox only."""
+    dates = []
+    for f in files:
+        received = f.report.provenance.received if f.report is not None and f.report.provenance else None
+        if received:
+            try:
+                dates.append(datetime.fromisoformat(received))
+            except ValueError:
+                pass
+    if dates:
+        return max(dates)
+    years = [f.report.year for f in files if f.report is not None and f.report.year]
+    return datetime(max(years, default=2000) + 1, 1, 1)
 
 
 @app.command()
@@ -199,7 +222,10 @@ def merge(
     include_invalid: bool = typer.Option(False, "--include-invalid", help="有错误的报表也计入汇总 / count returns with errors."),
     previous: Optional[Path] = typer.Option(None, "--previous", help="上年汇总表，用于跨年度校验 / last year's consolidated workbook."),
     per_agency_sheets: bool = typer.Option(False, "--per-agency-sheets", help="每个单位一个国家表式工作表 / one sheet per agency."),
-    feedback: Optional[Path] = typer.Option(None, "--feedback", help="为有问题的报表生成退回意见的目录 / feedback folder."),
+    feedback: Optional[Path] = typer.Option(None, "--feedback", help="为有问题的报表生成退回意见、回复邮件草稿（.eml），有名册时"
+                                                                     "在其中的 催报/ 生成催报邮件草稿 / feedback, reply and reminder drafts."),
+    deadline: Optional[str] = typer.Option(None, "--deadline", help="邮件草稿中写明的期限，如 2026-03-15 / "
+                                                                    "the date the drafts ask for returns by."),
     force: bool = typer.Option(False, "--force", help="覆盖已存在的汇总工作簿 / overwrite the output."),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出结果 / print the result as JSON."),
 ) -> None:
@@ -208,15 +234,19 @@ def merge(
     Consolidate an inbox into one workbook. Exit code 0: every roster agency counted and nothing excluded;
     1: written, but something needs attention (missing, excluded, unreadable); 2: bad usage or not written.
     """
+    from .check.drafts import write_reminders, write_reply
     from .check.feedback import write_feedback
     from .consolidate.merge import merge_inbox
-    from .consolidate.workbook import render_consolidated, status_rows
+    from .consolidate.workbook import data_as_of, render_consolidated, status_rows
     from .files import write_atomically
+    from .human import merge_next_steps, merge_rows, merge_totals
     from .read.returned import read_previous
 
     if output.exists() and not force:
         _fail(GongkaiError(f"汇总工作簿已存在：{output}", hint="请换一个文件名，或确认后加 --force 覆盖。"))
+    by_date = _deadline(deadline)
     started = time.perf_counter()
+    drafts, reminders = [], []
     try:
         agencies = read_roster(roster) if roster else None
         previous_report = read_previous(previous, what="上年汇总表") if previous is not None else None
@@ -227,7 +257,20 @@ def merge(
                                  on_submissions=bar.set_total)
         with _working("写出汇总工作簿", quiet=as_json):  # a second or two for 1,000 agencies, after the bar ends
             write_atomically(output, render_consolidated(result, per_agency_sheets=per_agency_sheets))
-        written = write_feedback([e.result for e in result.entries], feedback) if feedback else []
+        written = []
+        if feedback:
+            as_of = data_as_of(result)
+            agency_of = {id(e.result): e.agency for e in result.entries}
+            current = {id(e.result) for e in result.entries if e.status in ("invalid_excluded", "invalid_included")}
+
+            def reply(file_result, workbook: Path) -> None:
+                if id(file_result) in current:  # not a version the office has already replaced
+                    drafts.append(write_reply(file_result, workbook, agency=agency_of.get(id(file_result)),
+                                              deadline=by_date, as_of=as_of))
+
+            written = write_feedback([e.result for e in result.entries], feedback, on_written=reply)
+            if agencies is not None:
+                reminders = write_reminders(chased(result), year, feedback, deadline=by_date, as_of=as_of)
     except GongkaiError as error:
         _fail(error)
         return
@@ -237,33 +280,39 @@ def merge(
         + counts["unknown_agency"]
     code = EXIT_FINDINGS if attention else EXIT_OK
     if as_json:
-        sys.stdout.write(json.dumps({
+        _json({
             "output": str(output), "year": year, "counts": counts,
             "totals": {k: (str(v) if not isinstance(v, int) else v) for k, v in result.totals.items()},
             "status": [{"code": row[0], "name": row[1], "category": row[2], "status": row[3],
-                        "file": row[4].submission.name if row[4] else None} for row in status_rows(result)],
-            "feedback": [str(p) for p in written], "seconds": round(seconds, 3),
-        }, ensure_ascii=False, indent=2) + "\n")
+                        "file": row[4].submission.name if row[4] else None,
+                        "origin": row[4].report.origin if row[4] and row[4].report else None,
+                        "note": row[5]} for row in status_rows(result)],
+            "feedback": [str(p) for p in written], "drafts": [d.as_dict() for d in drafts + reminders],
+            "seconds": round(seconds, 3),
+        })
         raise typer.Exit(code)
-    table = Table(title=f"{unit_name}{year} 年度报送情况")
-    for header in ("单位", "类别", "情况", "文件"):
-        table.add_column(header)
-    rows = status_rows(result)
-    for name_code, name, category, status, entry, note in rows[:60]:
-        table.add_row(*_cells(name or name_code or "", category, status,
-                              _short_name(entry.submission.name) if entry else ""))
-    if len(rows) > 60:
-        table.add_row("…", "", f"另有 {len(rows) - 60} 行，见汇总工作簿“报送情况”", "")
-    out.print(table)
-    out.print(f"名册 {counts['expected']} 个单位：已报送 {counts['received']}，通过并计入 {counts['valid']}，"
-              f"有错误未计入 {counts['invalid_excluded']}，未报送 {counts['missing']}；"
-              f"另有被替代 {counts['superseded']} 份、名册外 {counts['unknown_agency']} 份、年度不符 {counts['wrong_year']} 份、"
-              f"无法读取 {counts['unreadable']} 份。")
-    out.print(f"本年新收申请 {result.totals.get('t3_new_total', 0)} 件（{counts['members']} 个单位合计）。"
-              f"汇总工作簿：{output}（用时 {seconds:.1f} 秒）")
+    out.print(merge_rows(out, result))
+    out.print()
+    for line in merge_totals(result, output, seconds):
+        out.print(line)
     if written:
-        out.print(f"已为 {len(written)} 份有问题的报表生成退回意见：{feedback}")
+        out.print(join(f"已生成 {len(written)} 份退回意见工作簿、{len(drafts)} 封回复邮件草稿、{len(reminders)} 封催报邮件草稿：",
+                       str(feedback)))
+    merge_next_steps(out, result, drafts, reminders, feedback, output)
     raise typer.Exit(code)
+
+
+def chased(result) -> list[tuple[Agency, str]]:
+    """Roster agencies to remind, with why: not reported, or only another year's report."""
+    wrong_year = {e.agency.code: e for e in result.entries if e.status == "wrong_year" and e.agency is not None}
+    found = []
+    for agency in result.missing:
+        entry = wrong_year.get(agency.code)
+        if entry is not None and entry.report is not None:
+            found.append((agency, f"我们收到的是贵单位 {entry.report.year} 年度的报表，尚未收到 {result.year} 年度的报表"))
+        else:
+            found.append((agency, f"尚未收到贵单位 {result.year} 年度政府信息公开工作年度报表"))
+    return found
 
 
 @app.command()
@@ -287,7 +336,7 @@ def export(
     except GongkaiError as error:
         _fail(error)
         return
-    out.print(f"已导出：{path}")
+    out.print(join("已导出：", str(path)))
 
 
 @app.command("import-report")
@@ -326,16 +375,19 @@ def import_report_command(
         rows.append((name, imported.agency, str(imported.year), f"{imported.format_version}版",
                      f"{len(imported.findings)} 个问题（错误 {imported.errors}）→ {imported.output.name}"))
         if not as_json:
+            from .human import SEVERITY_STYLE
+
             for finding in imported.findings:
-                label, style = SEVERITY_STYLE[finding.severity.value]
-                out.print(f"  {escape(name)} [{style}]{label}[/] {finding.code}：{escape(finding.message)}",
-                          highlight=False)
+                out.print(join("  ", name, " ", (finding.severity.label, SEVERITY_STYLE[finding.severity]), " ",
+                               finding.code, "：", finding.message))
     if as_json:
-        sys.stdout.write(json.dumps(batch.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        _json(batch.as_dict())
         raise typer.Exit(code)
-    table = Table(title="导入结果")
+    from .human import compact_table
+
+    table = compact_table("导入结果")
     for header in ("文件", "机关", "年度", "表式", "结果"):
-        table.add_column(header)
+        table.add_column(header, overflow="fold")
     for row in rows:
         table.add_row(*_cells(*row))
     out.print(table)
@@ -361,25 +413,30 @@ def compare(
         return
     code = EXIT_OK if result.same else EXIT_FINDINGS
     if as_json:
-        sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        _json(result.as_dict())
         raise typer.Exit(code)
     for line in result.identity:
-        out.print(f"[yellow]注意：[/]{escape(line)}")
+        out.print(join(("注意：", "yellow"), line))
     if result.differences:
-        table = Table(title=f"数值不同的 {len(result.differences)} 项")
-        for header in ("编号", "项目", first.name, second.name):
-            table.add_column(escape(header))
+        out.print(join("A：", first.name, "\nB：", second.name))
+        from .human import compact_table
+
+        table = compact_table(f"数值不同的 {len(result.differences)} 项")
+        for header in ("编号", "项目", "A", "B"):
+            table.add_column(header, overflow="fold")
         for d in result.differences:
             table.add_row(*_cells(d.item, d.label, "（未读入）" if d.a is None else d.a,
                                   "（未读入）" if d.b is None else d.b))
         out.print(table)
     if result.texts_changed:
-        out.print("文字部分不同：" + "、".join(result.texts_changed))
+        out.print(join("文字部分不同：", "、".join(result.texts_changed)))
+    from .human import SEVERITY_STYLE
+
     for side, found in result.import_findings.items():  # what the import of either report noticed, again
         name = (first if side == "a" else second).name
         for finding in found:
-            label, style = SEVERITY_STYLE[finding.severity.value]
-            out.print(f"  {escape(name)} [{style}]{label}[/] {finding.code}：{escape(finding.message)}", highlight=False)
+            out.print(join("  ", name, " ", (finding.severity.label, SEVERITY_STYLE[finding.severity]), " ",
+                           finding.code, "：", finding.message))
     if result.same:
         out.print("两份报表的全部数值和文字一致。")
     raise typer.Exit(code)
@@ -413,30 +470,31 @@ def publish(
         _fail(error)
         return
     if as_json:
-        sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        _json(result.as_dict())
         raise typer.Exit(result.exit_code)
-    status_text = {"written": "[green]已生成[/]", "draft": "[yellow]已生成草稿[/]", "refused": "[bold red]未生成[/]",
-                   "unreadable": "[bold red]无法读取[/]"}
+    from .human import SEVERITY_STYLE, own_name
+
+    status_text = {"written": ("已生成", "green"), "draft": ("已生成草稿", "yellow"), "refused": ("未生成", "bold red"),
+                   "unreadable": ("无法读取", "bold red")}
     for entry in result.files:
-        out.print(f"{status_text[entry.status]} {escape(_short_name(entry.source))}"
-                  + (f"：{escape(entry.message)}" if entry.message else ""), highlight=False)
+        out.print(join(status_text[entry.status], " ", own_name(entry.source),
+                       *(("：", entry.message) if entry.message else ())))
         shown = entry.errors if entry.status in ("refused", "draft") else []
         for finding in shown + entry.text_findings:
-            label, style = SEVERITY_STYLE[finding.severity.value]
-            out.print(f"  [{style}]{label}[/] {finding.code}：{escape(finding.message)}", highlight=False)
+            out.print(join("  ", (finding.severity.label, SEVERITY_STYLE[finding.severity]), " ", finding.code, "：",
+                           finding.message))
         for note in entry.notes:
-            out.print(f"  [cyan]提示[/] {escape(note)}", highlight=False)
+            out.print(join("  ", ("提示", "cyan"), " ", note))
         if entry.overview_draft:
-            out.print(f"  概述段落（可保留或修改）：{escape(entry.overview_draft)}", highlight=False)
+            out.print(join("  概述段落（可保留或修改）：", entry.overview_draft))
         for path in entry.outputs:
-            out.print(f"  → {escape(path)}", highlight=False)
+            out.print(join("  → ", str(path)))
     if result.pdf_error:
-        console.print(f"[bold red]PDF：[/]{escape(result.pdf_error)}")
-        console.print(f"[yellow]怎么办：[/]{escape(result.pdf_hint)}")
+        console.print(join(("PDF：", "bold red"), result.pdf_error))
+        console.print(join(("怎么办：", "yellow"), result.pdf_hint))
     summary = result.as_dict()["summary"]
-    out.print(f"共 {len(result.files)} 份：已生成 {summary['written']}，草稿 {summary['draft']}，"
-              f"未生成 {summary['refused']}，无法读取 {summary['unreadable']}；输出目录 {escape(str(out_dir))}。",
-              highlight=False)
+    out.print(join(f"共 {len(result.files)} 份：已生成 {summary['written']}，草稿 {summary['draft']}，"
+                   f"未生成 {summary['refused']}，无法读取 {summary['unreadable']}；输出目录 ", str(out_dir), "。"))
     raise typer.Exit(result.exit_code)
 
 
@@ -451,7 +509,7 @@ def samples(
     from .samples import write_samples
 
     written = write_samples(out_dir)
-    out.print(f"已生成 {len(written)} 个样例文件：{out_dir}（说明见 {out_dir / 'README.md'}）")
+    out.print(join(f"已生成 {len(written)} 个样例文件：", str(out_dir), "（说明见 ", str(out_dir / "README.md"), "）"))
 
 
 @app.command()
@@ -472,21 +530,17 @@ def demo(
     result, templates, feedback = demo_run.merged, demo_run.templates, demo_run.feedback
     consolidated, feedback_dir = demo_run.consolidated, demo_run.feedback_dir
     counts = result.counts()
-    out.print(f"[bold]{demo_run.unit_name} {demo_run.year} 年度 · 演示完成[/]（用时 {demo_run.seconds:.1f} 秒）")
-    out.print(f"1. 下发模板：为名册中的 {len(templates.files)} 个单位生成了模板 → {templates.out_dir}/")
-    out.print(f"2. 收集与校验：收件箱中有 {len(result.entries)} 份报送（邮件附件、压缩包），"
-              f"通过 {counts['valid']} 个单位；有错误 {counts['invalid_excluded']} 个；年度不符 {counts['wrong_year']} 份；"
-              f"名册外 {counts['unknown_agency']} 份；无法读取 {counts['unreadable']} 份；被更正版替代 {counts['superseded']} 份。")
-    out.print(f"3. 退回：为 {len(feedback)} 份有问题的报表生成了退回意见（标红并批注问题单元格）→ {feedback_dir}/")
+    out.print(join((f"{demo_run.unit_name} {demo_run.year} 年度 · 演示完成", "bold"), f"（用时 {demo_run.seconds:.1f} 秒）"))
+    out.print(join(f"1. 下发模板：为名册中的 {len(templates.files)} 个单位生成了模板 → ", f"{templates.out_dir}/"))
+    out.print(Text(f"2. 收集与校验：收件箱中有 {len(result.entries)} 份报送（邮件附件、压缩包），"
+                   f"通过 {counts['valid']} 个单位；有错误 {counts['invalid_excluded']} 个；年度不符 {counts['wrong_year']} 份；"
+                   f"名册外 {counts['unknown_agency']} 份；无法读取 {counts['unreadable']} 份；"
+                   f"附件（非报表）{counts['attachment']} 个；被更正版替代 {counts['superseded']} 份。"))
+    out.print(join(f"3. 退回：为 {len(feedback)} 份有问题的报表生成了退回意见（标红并批注问题单元格）→ ", f"{feedback_dir}/"))
     missing = "、".join(a.name for a in result.missing)
-    out.print(f"4. 汇总：{counts['members']} 个单位计入全县汇总，未报送：{missing or '无'} → {consolidated}")
+    out.print(join(f"4. 汇总：{counts['members']} 个单位计入全县汇总，未报送：", missing or "无", " → ", str(consolidated)))
     out.print("请打开：汇总工作簿的“汇总”“报送情况”“校验明细”工作表；退回意见中的任一文件（先看“校验结果”工作表）；"
               "模板目录中的任一模板。")
-
-
-def _short_name(name: str) -> str:
-    """A submission's own file name (an attachment's or archive member's, without its container)."""
-    return Path(name.rsplit(" › ", 1)[-1]).name
 
 
 class _progress:
@@ -529,23 +583,40 @@ def _working(label: str, quiet: bool = False) -> Iterator[None]:
         yield
 
 
-def _cells(*values: object) -> list[str]:
+def _cells(*values: object) -> list[Text]:
     """Table cells from file names, agency names and messages: shown as typed, never read as rich markup."""
-    return [escape(str(value)) for value in values]
+    return [plain(value) for value in values]
 
 
 def main() -> None:
     """Console entry point."""
+    prepare_streams()  # a GBK console, a closed stdout: degrade, never raise
+    if stdout_closed():
+        console.print("错误：标准输出已关闭，结果无处输出。请去掉 >&- 或把输出重定向到文件（> 结果.txt）。")
+        sys.exit(EXIT_UNUSABLE)
     try:
         app()
     except KeyboardInterrupt:
         console.print("已中断。")
         sys.exit(130)
+    except BrokenPipeError:  # `gongkai-xlsx verify … | head`: the reader left; stop quietly
+        _silence_stdout()
+        sys.exit(EXIT_FINDINGS)
     except OSError as error:  # an output folder without write permission, a full disk, a file that vanished
         where = f" {error.filename}" if error.filename else ""
-        console.print(f"[bold red]错误：[/]无法读写文件{escape(where)}：{escape(error.strerror or str(error))}")
-        console.print("[yellow]怎么办：[/]请检查路径是否存在、是否有读写权限、磁盘是否已满，然后重新运行。")
+        console.print(join(("错误：", "bold red"), f"无法读写文件{where}：{error.strerror or error}"))
+        console.print(join(("怎么办：", "yellow"), "请检查路径是否存在、是否有读写权限、磁盘是否已满，然后重新运行。"))
         sys.exit(EXIT_UNUSABLE)
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

@@ -48,7 +48,7 @@ def clean(value: object, *, newlines: bool = False) -> str:
 
 def plain(value: object, style: str = "", *, newlines: bool = False) -> Text:
     """A rich ``Text`` for data: cleaned, styled as a whole, never parsed as markup."""
-    return Text(clean(value, newlines=newlines), style=style)
+    return Text(fallback(clean(value, newlines=newlines)), style=style)
 
 
 def join(*parts: Text | str | tuple[Any, str]) -> Text:
@@ -58,9 +58,9 @@ def join(*parts: Text | str | tuple[Any, str]) -> Text:
         if isinstance(part, Text):
             line.append_text(part)
         elif isinstance(part, tuple):
-            line.append(clean(part[0]), style=part[1])
+            line.append(fallback(clean(part[0])), style=part[1])
         else:
-            line.append(clean(part))
+            line.append(fallback(clean(part, newlines=True)))
     return line
 
 

@@ -307,7 +307,7 @@ def build() -> SampleSet:
     science = by_name["示例县科学技术局"]
     mail("240_示例县科学技术局.eml", science,
          {book(science): current[science.code].workbook(), "年报正文（扫描件）.pdf": _fake_pdf(science.name)}, 240,
-         "示例县科学技术局：附件里除了报表还有一份 PDF（不是工作簿，列为无法读取）")
+         "示例县科学技术局：附件里除了报表还有一份扫描的 PDF（不是报表，列为“附件（非报表）”，不影响校验结论）")
 
     stranger = Agency("12339999MB00000777", "示例县档案馆", "事业单位")
     mail("250_示例县档案馆.eml", stranger, {book(stranger): FilledReturn(stranger, YEAR).workbook()}, 250,

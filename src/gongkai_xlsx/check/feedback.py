@@ -8,6 +8,7 @@ The input file is never touched: the copy is generated anew from the report read
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from ..files import write_atomically
@@ -85,8 +86,11 @@ def _ordered(found: list[Finding]) -> list[Finding]:
 
 
 def write_feedback(results: list[FileResult], out_dir: str | os.PathLike, *,
-                   password: str | None = None) -> list[Path]:
-    """Write a feedback workbook for every readable file with findings; return their paths."""
+                   password: str | None = None,
+                   on_written: Callable[[FileResult, Path], None] | None = None) -> list[Path]:
+    """Write a feedback workbook for every readable file with findings; return their paths.
+
+    ``on_written(result, path)`` is called for each workbook written (the reply drafts go beside them)."""
     written = []
     out = Path(out_dir)
     for result in results:
@@ -99,4 +103,6 @@ def write_feedback(results: list[FileResult], out_dir: str | os.PathLike, *,
             raise ValueError(f"refusing to overwrite the input {path}")
         write_atomically(path, render_feedback(result, password=password))
         written.append(path)
+        if on_written is not None:
+            on_written(result, path)
     return written

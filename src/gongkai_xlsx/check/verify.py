@@ -226,7 +226,7 @@ def _document(submission: Submission, data: bytes, year: int | None,
               previous_by_code: Mapping[str, Mapping] | None) -> FileResult:
     """A submission that is not a workbook: the published report (Word, text-layer PDF, HTML, text), read by the
     importer and verified like a workbook; else an attachment that is not a report, listed with a notice."""
-    from .importer import import_report
+    from ..importer import import_report
 
     digest = hashlib.sha256(data).hexdigest()
     try:
@@ -303,8 +303,8 @@ def compare_published(submissions: Sequence[Submission], results: Sequence[FileR
     cell: each differing item is a ``PUBLISHED_DIFFERS`` warning on the report (the workbook is what counts).
 
     The workbook compared is the one from the same e-mail or archive, else the agency's latest."""
+    from ..roster import normalise_text
     from .compare import compare_reports
-    from .roster import normalise_text
 
     def key(report: Report) -> tuple[str, int | None]:
         return normalise_text(report.agency_name), report.year

@@ -76,7 +76,7 @@ def _render(result: MergeResult, per_agency_sheets: bool) -> bytes:
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                             "strings_to_numbers": False, "strings_to_urls": False})
-    made = _data_as_of(result)
+    made = data_as_of(result)
     workbook.set_properties({"title": f"{result.year}年政府信息公开工作年度报告汇总", "author": GENERATOR,
                              "comments": f"{GENERATOR} {__version__}", "created": made})
     formats = Formats(workbook)
@@ -127,7 +127,7 @@ def _render(result: MergeResult, per_agency_sheets: bool) -> bytes:
     return buffer.getvalue()
 
 
-def _data_as_of(result: MergeResult) -> datetime:
+def data_as_of(result: MergeResult) -> datetime:
     """The newest e-mail date among the inputs: 'as of' for the workbook, and reproducible (no wall clock)."""
     dates = [e.submission.received for e in result.entries if e.submission.received]
     if dates:

@@ -1,0 +1,300 @@
+"""The human output of ``verify`` and ``merge``: one row per return named by its agency, the findings, a totals
+line, and a closing 下一步 block saying what the coordinator does next (who gets which feedback at which address,
+whom to chase, what to pass to the next level).
+
+Everything that comes from data is printed through :mod:`gongkai_xlsx.display` (cleaned, never parsed as
+markup); layouts fit 80 columns: an agency's name is never cut (it wraps only if it is longer than the line).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .display import join, plain
+from .check.drafts import Draft, addresses
+from .form import Severity
+
+SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTICE: "cyan"}
+VERDICT = {"ok": ("通过", "green"), "errors": ("有错误", "bold red"), "unreadable": ("无法读取", "bold red"),
+           "attachment": ("非报表", "dim")}
+VERDICT_EN = {"ok": "ok", "errors": "errors", "unreadable": "unreadable", "attachment": "not a report"}
+# merge statuses, short enough for an 80-column row (the workbook's 报送情况 has the long forms)
+STATUS_SHORT = {"included": ("通过", "green"), "invalid_excluded": ("有错误未计入", "bold red"),
+                "invalid_included": ("有错误已计入", "yellow"), "missing": ("未报送", "bold red"),
+                "superseded": ("被替代", "dim"), "unknown_agency": ("名册外", "yellow"),
+                "unreadable": ("无法读取", "bold red"), "wrong_year": ("年度不符", "bold red"),
+                "published": ("年报已比对", "dim"), "attachment": ("非报表附件", "dim")}
+NO_AGENCY = "（未识别单位）"
+
+
+def own_name(name: str) -> str:
+    """A submission's own file name (an attachment's or archive member's, without its container)."""
+    return Path(name.rsplit(" › ", 1)[-1]).name
+
+
+def name_width(names: Sequence[str], console: Console, others: int) -> int:
+    """The agency column's width: its longest name, as far as the line allows beside ``others`` cells."""
+    longest = max((cell_len(n) for n in names), default=4)
+    return max(8, min(longest, console.width - others))
+
+
+def compact_table(title: str) -> Table:
+    """A table without side borders, gaps of two cells: as much of an 80-column line as possible for names."""
+    return Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True,
+                 title_justify="left")
+
+
+def counts_cell(errors: int, warnings: int, notices: int) -> Text:
+    return Text(f"{errors}/{warnings}/{notices}", style="bold red" if errors else "")
+
+
+# ------------------------------------------------------------------------------------------ verify
+def agency_of(result, siblings: dict[str, str] | None = None) -> str:
+    """The agency a result is about; an attachment that is not a report takes the agency of the return it came
+    with (same e-mail or archive), when ``siblings`` (see :func:`agencies_by_container`) is given."""
+    report = result.report
+    if report is not None and report.agency_name:
+        return report.agency_name
+    return (siblings or {}).get(container(result.path), "") or NO_AGENCY
+
+
+def container(path: str) -> str:
+    """The e-mail or archive a submission came in (its display name without the member), or the file itself."""
+    return path.split(" › ", 1)[0]
+
+
+def agencies_by_container(files: Sequence) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for f in files:
+        if f.report is not None and f.report.agency_name:
+            found.setdefault(container(f.path), f.report.agency_name)
+    return found
+
+
+def verify_rows(console: Console, files: Sequence, english: bool = False) -> Table:
+    """One row per file, named by its agency; the file on a second, dimmed line."""
+    table = compact_table("Verification" if english else "校验结果")
+    siblings = agencies_by_container(files)
+    verdicts = [VERDICT_EN[f.status] if english else VERDICT[f.status][0] for f in files]
+    # beside the name: 年度 (4 cells), 结论, 错/警/提 (8) and the gaps (a padding cell each side and a divider)
+    others = 4 + max(map(cell_len, verdicts), default=4) + 8 + 3 * 2
+    width = name_width([agency_of(f, siblings) for f in files], console, others=others)
+    table.add_column("Agency" if english else "单位", min_width=width, overflow="fold")
+    table.add_column("Year" if english else "年度", no_wrap=True)
+    table.add_column("Status" if english else "结论", no_wrap=True)
+    table.add_column("E/W/N" if english else "错/警/提", justify="right", no_wrap=True)
+    for f in files:
+        word, style = VERDICT[f.status]
+        if english:
+            word = VERDICT_EN[f.status]
+        imported = f.report is not None and f.report.origin == "imported"
+        year = str(f.report.year or "") if f.report else ""
+        name = plain(agency_of(f, siblings), "bold")
+        name.append("\n")
+        name.append_text(plain(("[imported] " if english else "（由年报导入）") + f.path if imported else f.path,
+                               "dim"))
+        table.add_row(name, year, Text(word, style=style), counts_cell(f.errors, f.warnings, f.notices))
+    return table
+
+
+def finding_lines(console: Console, finding, english: bool = False) -> None:
+    label = finding.severity.value if english else finding.severity.label
+    message = finding.message_en if english and finding.message_en else finding.message
+    hint = finding.hint_en if english and finding.hint_en else finding.hint
+    line = join("  ", (label, SEVERITY_STYLE[finding.severity]), " ", (finding.code, "bold"), "：", message)
+    explanation = getattr(finding, "explanation", None)
+    if explanation:
+        line.append_text(join(" ", ("explained" if english else "已说明", "green"), "：", explanation))
+    console.print(line)
+    located = [c for c in finding.cells if c.sheet and c.cell]
+    if located:
+        cells = "  ".join(f"{c.sheet}!{c.cell}={c.value}" for c in located[:8])
+        more = f"（共{len(located)}个）" if len(located) > 8 else ""
+        console.print(join("      ", ("cells: " if english else "单元格：", "dim"), (cells + more, "dim")))
+    console.print(join("      ", ("fix: " if english else "怎么改：", "dim"), (hint, "dim")))
+
+
+def verify_details(console: Console, files: Sequence, english: bool = False) -> None:
+    siblings = agencies_by_container(files)
+    for f in files:
+        if not f.findings:
+            continue
+        console.print()
+        console.print(join((agency_of(f, siblings), "bold"), " · ", f.path))
+        for finding in f.findings:
+            finding_lines(console, finding, english)
+
+
+def verify_totals(summary: dict, english: bool = False) -> Text:
+    if english:
+        return Text(f"{summary['files']} files: {summary['ok']} ok, {summary['errors']} with errors, "
+                    f"{summary['unreadable']} unreadable, {summary['attachments']} attachments that are not reports, "
+                    f"{summary['imported']} read from published reports; {summary['seconds']:.1f} s.")
+    return Text(f"共 {summary['files']} 个文件：通过 {summary['ok']}，有错误 {summary['errors']}，"
+                f"无法读取 {summary['unreadable']}，附件（非报表）{summary['attachments']}，"
+                f"由年报导入 {summary['imported']}；用时 {summary['seconds']:.1f} 秒。")
+
+
+def needs_action(console: Console, files: Sequence) -> None:
+    """For -q: one line per file the coordinator must act on."""
+    for f in files:
+        if f.status not in ("errors", "unreadable"):
+            continue
+        word, style = VERDICT[f.status]
+        console.print(join("  ", (agency_of(f), "bold"), "  ", (word, style),
+                           f"（错误 {f.errors}）" if f.errors else "", "  ", (f.path, "dim")))
+
+
+# ------------------------------------------------------------------------------------------ 下一步
+def _sender(result) -> str:
+    provenance = result.report.provenance if result.report is not None else None
+    found = addresses(provenance.sender if provenance else None)
+    return found[0][1] if found else ""
+
+
+def next_steps(console: Console, steps: list[Text]) -> None:
+    console.print()
+    console.print(Text("下一步", style="bold"))
+    if not steps:
+        steps = [Text("全部通过，没有需要退回或催报的。")]
+    for number, step in enumerate(steps, start=1):
+        console.print(join(f"  {number}. ", step))
+
+
+def reply_steps(drafts: Sequence[Draft], with_errors: Sequence, feedback: Path | None,
+                agency_email: dict[int, str] | None = None) -> list[Text]:
+    """Who gets which feedback at which address; without --feedback, how to make them."""
+    steps: list[Text] = []
+    if drafts:
+        step = join(f"把退回意见发回 {len(drafts)} 个单位：邮件草稿（.eml，已附退回意见）在 ", str(feedback),
+                    "，双击打开、核对后发送：")
+        for draft in drafts:
+            step.append_text(join("\n     ", (draft.agency, "bold"), " → ", _recipients(draft)))
+        steps.append(step)
+    elif with_errors:
+        step = Text(f"{len(with_errors)} 份报表有错误：加 --feedback 退回意见 生成退回意见工作簿和回复邮件草稿，发回：")
+        for result in with_errors:
+            address = _sender(result) or (agency_email or {}).get(id(result), "")
+            step.append_text(join("\n     ", (agency_of(result), "bold"), " → ", address or "（无邮箱）"))
+        steps.append(step)
+    return steps
+
+
+def _recipients(draft: Draft) -> str:
+    if not draft.to:
+        return "没有邮箱（名册中填写 邮箱 或另行联系），草稿未填收件人"
+    return "、".join(draft.to) + (f"（抄送 {'、'.join(draft.cc)}）" if draft.cc else "")
+
+
+def unreadable_steps(files: Sequence) -> list[Text]:
+    broken = [f for f in files if f.status == "unreadable"]
+    if not broken:
+        return []
+    step = Text(f"{len(broken)} 个文件无法读取，请报送单位重新发送：")
+    for f in broken:
+        sender = _sender(f)
+        step.append_text(join("\n     ", (f.path, "bold"), f" → {sender}" if sender else ""))
+    return [step]
+
+
+def published_steps(files: Sequence) -> list[Text]:
+    differing = [f for f in files if any(x.code == "PUBLISHED_DIFFERS" for x in f.findings)]
+    if not differing:
+        return []
+    step = Text("已公开的年报与工作簿不一致（汇总按工作簿计），请单位核对更正：")
+    for f in differing:
+        count = sum(1 for x in f.findings if x.code == "PUBLISHED_DIFFERS")
+        step.append_text(join("\n     ", (agency_of(f), "bold"), f"：{count} 项"))
+    return [step]
+
+
+# ------------------------------------------------------------------------------------------ merge
+def merge_rows(console: Console, result) -> Table:
+    """报送情况: every roster agency and every input, named by agency, with the note on a dimmed second line."""
+    from .consolidate.workbook import status_rows
+
+    rows = status_rows(result)
+    shown = rows[:60]
+    table = compact_table(f"{result.unit_name}{result.year} 年度报送情况")
+    names = [name or code or NO_AGENCY for code, name, *_ in shown]
+    # beside the name: 类别 (4 cells), 情况 (up to 12) and the gaps between columns
+    table.add_column("单位", min_width=name_width(names, console, others=4 + 12 + 2 * 2), overflow="fold")
+    table.add_column("类别", no_wrap=True)
+    table.add_column("情况", no_wrap=True)
+    for name, (code, _, category, status, entry, note) in zip(names, shown):
+        key = entry.status if entry is not None else "missing"
+        word, style = STATUS_SHORT.get(key, (status, ""))
+        cell = plain(name, "bold")
+        if entry is not None and entry.status == "attachment":
+            note = ""  # the status says it; the workbook's 报送情况 has the reason
+        detail = "；".join(x for x in (own_name(entry.submission.name) if entry else "", note) if x)
+        if detail:
+            cell.append("\n")
+            cell.append_text(plain(detail, "dim"))
+        table.add_row(cell, plain(category), Text(word, style=style))
+    if len(rows) > 60:
+        table.caption = f"另有 {len(rows) - 60} 行，见汇总工作簿“报送情况”工作表"
+    return table
+
+
+def merge_totals(result, output: Path, seconds: float) -> list[Text]:
+    counts = result.counts()
+    return [
+        Text(f"名册 {counts['expected']} 个单位：已报送 {counts['received']}，通过并计入 {counts['valid']}，"
+             f"有错误未计入 {counts['invalid_excluded']}，未报送 {counts['missing']}；"
+             f"另有被替代 {counts['superseded']} 份、名册外 {counts['unknown_agency']} 份、年度不符 {counts['wrong_year']} 份、"
+             f"无法读取 {counts['unreadable']} 份、附件（非报表）{counts['attachment']} 个、"
+             f"已与工作簿比对的年报 {counts['published']} 份。"),
+        join(f"本年新收申请 {result.totals.get('t3_new_total', 0)} 件（{counts['members']} 个单位合计）。汇总工作簿：",
+             str(output), f"（用时 {seconds:.1f} 秒）"),
+    ]
+
+
+def merge_next_steps(console: Console, result, drafts: Sequence[Draft], reminders: Sequence[Draft],
+                     feedback: Path | None, output: Path) -> None:
+    entries = result.entries
+    with_errors = [e.result for e in entries if e.status in ("invalid_excluded", "invalid_included")]
+    agency_email = {id(e.result): e.agency.email for e in entries if e.agency is not None and e.agency.email}
+    steps = reply_steps(drafts, with_errors, feedback, agency_email)
+    chase = [a for a in result.missing]
+    if chase:
+        wrong_year = {e.agency.code for e in entries if e.status == "wrong_year" and e.agency is not None}
+        if reminders:
+            step = join(f"催报 {len(chase)} 个单位：催报邮件草稿（附本年度模板）在 ", str(Path(reminders[0].path).parent),
+                        "：")
+            for draft in reminders:
+                step.append_text(join("\n     ", (draft.agency, "bold"), " → ", _recipients(draft)))
+        else:
+            hint = "加 --feedback 退回意见 生成催报邮件草稿" if feedback is None else "名册中填写 邮箱 后可生成催报邮件草稿"
+            step = Text(f"催报 {len(chase)} 个单位（{hint}）：")
+            for agency in chase:
+                why = "（报来的不是本年度）" if agency.code in wrong_year else ""
+                step.append_text(join("\n     ", (agency.name, "bold"), why, " → ", agency.email or "名册中没有邮箱"))
+        steps.append(step)
+    broken = [e for e in entries if e.status == "unreadable"]
+    if broken:
+        step = Text(f"{len(broken)} 个文件无法读取，请报送单位重新发送：")
+        for entry in broken:
+            sender = addresses(entry.submission.sender)
+            step.append_text(join("\n     ", (entry.submission.name, "bold"), f" → {sender[0][1]}" if sender else ""))
+        steps.append(step)
+    strangers = [e for e in entries if e.status == "unknown_agency"]
+    if strangers:
+        step = Text(f"{len(strangers)} 份来自名册外的单位，未计入：请核对名册，或确认是否应由本级汇总：")
+        for entry in strangers:
+            step.append_text(join("\n     ", (agency_of(entry.result), "bold"), "：", (entry.submission.name, "dim")))
+        steps.append(step)
+    steps += published_steps([e.result for e in entries])
+    if not result.unit_name:
+        steps.append(join("汇总工作簿没有写明汇总单位：报送上级前请加 ", ("--unit-name 本级名称 --unit-code 本级代码", "bold"),
+                          " 重新运行（上级汇总时凭此区分各单位，否则两份无名汇总表会被当作同一单位）。"))
+    if not steps:
+        steps.append(join("全部通过并计入。把汇总工作簿报送上级：", str(output)))
+    next_steps(console, steps)
