@@ -26,7 +26,7 @@ from test_import_inputs import Published, seed_sections, to_docx
 from gongkai_xlsx.form import FORM_2021
 from gongkai_xlsx.roster import Agency
 from gongkai_xlsx.samples import email_with
-from gongkai_xlsx.template import render_template
+from gongkai_xlsx.template.render import render_template
 
 EXE = shutil.which("gongkai-xlsx", path=str(Path(sys.executable).parent)) or "gongkai-xlsx"
 YEAR = 2025
@@ -244,7 +244,7 @@ def test_reply_and_reminder_drafts_are_ready_to_send(desk, tmp_path):
     assert reminder["X-Unsent"] == "1" and TAOYUAN.name in reminder["Subject"]
     (template,) = reminder.iter_attachments()
     assert template.get_filename().endswith(".xlsx") and TAOYUAN.name in template.get_filename()
-    from gongkai_xlsx.reader import read_bytes
+    from gongkai_xlsx.read.returned import read_bytes
 
     assert read_bytes(template.get_content(), "t.xlsx").stamp["agency_code"] == TAOYUAN.code
 

@@ -90,16 +90,19 @@ def verify_rows(console: Console, files: Sequence, english: bool = False) -> Tab
     table.add_column("Year" if english else "年度", no_wrap=True)
     table.add_column("Status" if english else "结论", no_wrap=True)
     table.add_column("E/W/N" if english else "错/警/提", justify="right", no_wrap=True)
-    for f in files:
+    named = [agency_of(f, siblings) for f in files]
+    for f, agency in zip(files, named):
         word, style = VERDICT[f.status]
         if english:
             word = VERDICT_EN[f.status]
         imported = f.report is not None and f.report.origin == "imported"
         year = str(f.report.year or "") if f.report else ""
-        name = plain(agency_of(f, siblings), "bold")
-        name.append("\n")
-        name.append_text(plain(("[imported] " if english else "（由年报导入）") + f.path if imported else f.path,
-                               "dim"))
+        name = plain(agency, "bold")
+        # the file on a second line where the coordinator needs it: a problem, an import, an agency named twice
+        if f.status != "ok" or imported or f.warnings or named.count(agency) > 1 or agency == NO_AGENCY:
+            name.append("\n")
+            name.append_text(plain(("[imported] " if english else "（由年报导入）") + f.path if imported else f.path,
+                                   "dim"))
         table.add_row(name, year, Text(word, style=style), counts_cell(f.errors, f.warnings, f.notices))
     return table
 
@@ -137,9 +140,10 @@ def verify_totals(summary: dict, english: bool = False) -> Text:
         return Text(f"{summary['files']} files: {summary['ok']} ok, {summary['errors']} with errors, "
                     f"{summary['unreadable']} unreadable, {summary['attachments']} attachments that are not reports, "
                     f"{summary['imported']} read from published reports; {summary['seconds']:.1f} s.")
+    extra = "".join(f"，{label} {summary[key]}" for key, label in (("attachments", "附件（非报表）"),
+                                                                     ("imported", "其中由年报导入")) if summary[key])
     return Text(f"共 {summary['files']} 个文件：通过 {summary['ok']}，有错误 {summary['errors']}，"
-                f"无法读取 {summary['unreadable']}，附件（非报表）{summary['attachments']}，"
-                f"由年报导入 {summary['imported']}；用时 {summary['seconds']:.1f} 秒。")
+                f"无法读取 {summary['unreadable']}{extra}；用时 {summary['seconds']:.1f} 秒。")
 
 
 def needs_action(console: Console, files: Sequence) -> None:
@@ -149,7 +153,8 @@ def needs_action(console: Console, files: Sequence) -> None:
             continue
         word, style = VERDICT[f.status]
         console.print(join("  ", (agency_of(f), "bold"), "  ", (word, style),
-                           f"（错误 {f.errors}）" if f.errors else "", "  ", (f.path, "dim")))
+                           f"（错误 {f.errors}）" if f.errors else ""))
+        console.print(join("    ", (f.path, "dim")))
 
 
 # ------------------------------------------------------------------------------------------ 下一步
@@ -179,10 +184,11 @@ def reply_steps(drafts: Sequence[Draft], with_errors: Sequence, feedback: Path |
             step.append_text(join("\n     ", (draft.agency, "bold"), " → ", _recipients(draft)))
         steps.append(step)
     elif with_errors:
-        step = Text(f"{len(with_errors)} 份报表有错误：加 --feedback 退回意见 生成退回意见工作簿和回复邮件草稿，发回：")
+        step = Text(f"有错误的 {len(with_errors)} 份报表应退回，发给：")
         for result in with_errors:
             address = _sender(result) or (agency_email or {}).get(id(result), "")
             step.append_text(join("\n     ", (agency_of(result), "bold"), " → ", address or "（无邮箱）"))
+        step.append_text(join("\n     （加 ", ("--feedback 退回意见", "bold"), " 可生成退回意见工作簿和回复邮件草稿）"))
         steps.append(step)
     return steps
 
@@ -235,6 +241,8 @@ def merge_rows(console: Console, result) -> Table:
         if entry is not None and entry.status == "attachment":
             note = ""  # the status says it; the workbook's 报送情况 has the reason
         detail = "；".join(x for x in (own_name(entry.submission.name) if entry else "", note) if x)
+        if key == "included" and not note:
+            detail = ""  # counted as sent: nothing to look at (the workbook's 报送情况 has every file)
         if detail:
             cell.append("\n")
             cell.append_text(plain(detail, "dim"))
@@ -248,10 +256,13 @@ def merge_totals(result, output: Path, seconds: float) -> list[Text]:
     counts = result.counts()
     return [
         Text(f"名册 {counts['expected']} 个单位：已报送 {counts['received']}，通过并计入 {counts['valid']}，"
-             f"有错误未计入 {counts['invalid_excluded']}，未报送 {counts['missing']}；"
-             f"另有被替代 {counts['superseded']} 份、名册外 {counts['unknown_agency']} 份、年度不符 {counts['wrong_year']} 份、"
-             f"无法读取 {counts['unreadable']} 份、附件（非报表）{counts['attachment']} 个、"
-             f"已与工作簿比对的年报 {counts['published']} 份。"),
+             f"有错误未计入 {counts['invalid_excluded']}，未报送 {counts['missing']}。" + (
+                 "另有" + "、".join(f"{label} {counts[key]} 份" for key, label in (
+                     ("superseded", "被替代"), ("unknown_agency", "名册外"), ("wrong_year", "年度不符"),
+                     ("unreadable", "无法读取"), ("attachment", "附件（非报表）"), ("published", "已与工作簿比对的年报"))
+                     if counts[key]) + "。" if any(counts[k] for k in ("superseded", "unknown_agency", "wrong_year",
+                                                                        "unreadable", "attachment", "published"))
+                 else "")),
         join(f"本年新收申请 {result.totals.get('t3_new_total', 0)} 件（{counts['members']} 个单位合计）。汇总工作簿：",
              str(output), f"（用时 {seconds:.1f} 秒）"),
     ]
