@@ -17,13 +17,11 @@ from typing import Optional
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from rich.text import Text
 
 from . import __version__
 from .display import join, json_text, plain, prepare_streams, stdout_closed
 from .errors import GongkaiError
-from .form import Severity
 from .roster import read_roster
 from .template.generate import generate_templates
 from .template.render import DEFAULT_PASSWORD

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import findings as F
+from ..errors import InputError
 from ..findings import Finding, FindingCell
 from ..form import Severity, evaluate
 from ..form.rules import CheckKind, Violation
