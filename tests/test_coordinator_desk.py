@@ -322,3 +322,14 @@ def test_markup_and_escape_sequences_in_names_are_shown_as_typed(desk, tmp_path)
     assert "汇总[final].xlsx" in merged
     template = text(run("template", "-y", str(YEAR), "-o", str(tmp_path / "t2"), "--password", "[/]"))
     assert "[/]" in template
+
+
+def test_the_cli_prints_no_markup_strings():
+    """Data reach the console only through display.plain/join: no rich markup or markup escaping in the CLI's
+    source (the consoles have markup off, so a tag would be printed literally)."""
+    import gongkai_xlsx.cli as cli
+    import gongkai_xlsx.human as human
+
+    for module in (cli, human):
+        source = Path(module.__file__).read_text(encoding="utf-8")
+        assert "[/]" not in source and "escape(" not in source and "print_json" not in source, module.__name__

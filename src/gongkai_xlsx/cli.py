@@ -368,7 +368,7 @@ def import_report_command(
         if imported.status == "needs_year":
             rows.append((name, imported.agency, "—", f"{imported.format_version}版", "需指定年度（--year）"))
             if not as_json:
-                out.print(f"  {escape(name)}：{escape(imported.message)}{escape(imported.hint)}", highlight=False)
+                out.print(join("  ", name, "：", imported.message, imported.hint))
             continue
         rows.append((name, imported.agency, str(imported.year), f"{imported.format_version}版",
                      f"{len(imported.findings)} 个问题（错误 {imported.errors}）→ {imported.output.name}"))
