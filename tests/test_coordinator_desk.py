@@ -293,10 +293,14 @@ def test_every_command_works_on_a_gbk_console_redirected(desk, tmp_path, as_json
             json.loads(result.stdout.decode("gbk"))  # valid, whatever the console's encoding
 
 
-def test_a_closed_stdout_ends_quietly(desk):
-    result = run("verify", str(desk / "收件箱"), shell_suffix=">&-")
-    assert result.returncode != 0
-    assert b"Traceback" not in result.stderr
+@pytest.mark.parametrize("args", [["verify"], ["verify", "--json"], ["compare", "--json"]])
+def test_a_closed_stdout_ends_quietly(desk, args):
+    inputs = [str(desk / "收件箱")] if args[0] == "verify" else [str(desk / "白沙.docx")] * 2
+    (desk / "白沙.docx").write_bytes(report_docx(BAISHA))
+    result = run(args[0], *inputs, *args[1:], shell_suffix=">&-")
+    assert result.returncode == 2
+    assert b"Traceback" not in result.stderr and b"Error" not in result.stderr
+    assert "标准输出已关闭" in result.stderr.decode()
 
 
 def test_markup_and_escape_sequences_in_names_are_shown_as_typed(desk, tmp_path):
