@@ -270,6 +270,39 @@ def test_blank_published_totals_are_summed_not_zero(tmp_path, name, style):
     assert not [f for f in verify_report(result.report) if f.severity is Severity.ERROR]
 
 
+@pytest.mark.parametrize("shape", ["tab", "pdf-layout"])
+@pytest.mark.parametrize("name", NAMES)
+def test_blank_totals_in_tab_text_and_in_a_pdf_without_cells_are_summed(tmp_path, name, shape):
+    from test_import_inputs import to_pdf
+
+    pub = pub_of(name)
+    pub.blank = {t for t in TOTALS if not (pub.other_single and t in ("t3_other_1_total", "t3_other_2_total"))}
+    data = to_tab_text(pub) if shape == "tab" else to_pdf(pub, ruled=False)
+    result = import_report(write(tmp_path, "t." + ("txt" if shape == "tab" else "pdf"), data))
+    if shape == "pdf-layout":
+        assert result.variant == "pdf-layout"  # plain text: the numbers of a row, no cells
+    assert result.report.values == pub.values and errors(result) == []
+    assert {c.item for f in result.findings if f.code == "IMPORT_TOTAL_BLANK" for c in f.cells} == pub.blank
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_blank_column_in_a_pdf_without_cells_is_not_taken_for_a_blank_total(tmp_path, name):
+    from test_import_inputs import to_pdf
+
+    pub = pub_of(name)
+    # no applications from 法律服务机构 (their count moved to 自然人, the totals unchanged), its column left blank in
+    # every row, the totals published: six numbers a row, the last one the total
+    for row in T3.rows:
+        legal, natural = T3.item_id(row.key, "legal"), T3.item_id(row.key, "natural")
+        pub.values[natural] += pub.values[legal]
+        pub.values[legal] = 0
+    pub.blank = {T3.item_id(r.key, "legal") for r in T3.rows}
+    result = import_report(write(tmp_path, "c.pdf", to_pdf(pub, ruled=False)))
+    wrong = {k: (result.report.values[k], v) for k, v in pub.values.items() if result.report.values[k] not in (v, None)}
+    assert wrong == {}  # refused where it cannot be told (a row of zeros is zeros either way), never shifted
+    assert errors(result)
+
+
 # ------------------------------------------------------------------------------------------ truncated copies
 @pytest.mark.parametrize("name", NAMES)
 def test_a_copy_cut_after_table_2_reads_table_2_and_refuses_the_rest(tmp_path, name):

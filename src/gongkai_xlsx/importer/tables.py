@@ -20,6 +20,7 @@ Mapping decisions:
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -264,8 +265,9 @@ class TableReader:
             return self.with_totals(table, spec, [token_value(t, amount=a) for t, a in zip(values, amounts)],
                                     used, groups), used, []
         pieces = [t.glued_piece for t in values]
-        if values and self.separated(values):
-            # the source separates its cells: a missing one is missing, not digits to split
+        if values and self.separated(values) and (not groups or any(t.in_cell or t.kind != NUM for t in values)):
+            # the source separates its cells: a missing one is missing, not digits to split (in plain text, pieces
+            # apart by a space may still hold run-together digits where the form's sums check the split)
             if at_end:
                 return self.truncated(table, spec, values, amounts, groups, raw)
             self.add(F.IMPORT_CELL_MISSING, table, spec, cells=self.cells(spec), expected=count,
@@ -297,6 +299,23 @@ class TableReader:
             return True
         before = self.stream.linear.raw[values[0].start - 1] if values[0].start > 0 else " "
         return before.isspace()
+
+    def total_column_blank(self, rows: list[list[Token]], groups: tuple[int, ...]) -> bool:
+        """Whether rows of plain text (no cells: PDF layout, copied text) leave their total cells blank: every row
+        has exactly one number fewer per group than the form's columns, each apart from the others, and the numbers
+        cannot be the row with another cell blank instead (that reading needs each group's last number to be the
+        sum of the others, which some row contradicts — or every number is 0, when both readings agree)."""
+        rows = [[t for t in row if t.kind in (NUM, BLANK, MARK)] for row in rows]
+        rows = [row for row in rows if row]
+        width = sum(groups) - len(groups)
+        if not rows or any(len(row) != width or any(t.kind != NUM or t.in_cell for t in row) for row in rows):
+            return False
+        if not all(self.separated(row) for row in rows):
+            return False
+        numbers = [[token_value(t) for t in row] for row in rows]
+        if all(v == 0 for row in numbers for v in row):
+            return True
+        return not all(_totals_present(row, groups) for row in numbers)
 
     @staticmethod
     def window_by_sums(values: list[Token], count: int, groups) -> int | None:
@@ -343,6 +362,12 @@ class TableReader:
         used: list[Token | None] = list(values) + [None] * (count - len(values))
         numbers: list[Number | None] = [token_value(t, amount=a) for t, a in zip(values, amounts)]
         numbers += [None] * (count - len(values))
+        if groups and not any(t.in_cell or t.kind != NUM for t in values) and any(numbers[:len(values)]) \
+                and _totals_present(numbers[:len(values)], groups):
+            # plain text: the numbers could as well be the row with another cell blank and its total present
+            self.add(F.IMPORT_CELL_MISSING, table, spec, cells=self.cells(spec), expected=count,
+                     found=len(values), raw=raw)
+            return None, None, []
         numbers = self.with_totals(table, spec, numbers, used, groups)
         missing = sum(1 for v in numbers if v is None)
         if missing and self.stream.linear.raw[self.stream.end:].strip():
@@ -536,6 +561,10 @@ class TableReader:
         candidates: dict[str, list[glued.Split]] = {}
         raws: dict[str, str] = {}
         segments = self.segments(stream, [found[k] for k in order if k in found])
+        if self.total_column_blank([tokens for _, tokens, _ in segments], (T3_WIDTH,)):
+            # plain text (PDF layout) of a page that left the 总计 column blank: each row's numbers are its columns
+            segments = [(anchor, tokens + [Token(BLANK, "", tokens[-1].end, tokens[-1].end)], start)
+                        for anchor, tokens, start in segments]
         for index, (anchor, tokens, label_start) in enumerate(segments):
             key = anchor.spec.key
             self.label_variant(stream, anchor, tokens, label_start,
@@ -576,6 +605,12 @@ class TableReader:
         if not tokens:
             self.add(F.IMPORT_TABLE_NOT_FOUND, T4, None, cells=[FindingCell(T4, None, None, None)])
             return
+        if self.total_column_blank([tokens], T4_GROUPS):
+            groups, out = iter(T4_GROUPS), []
+            for size in T4_GROUPS:
+                part = [tokens.pop(0) for _ in range(size - 1)]
+                out += part + [Token(BLANK, "", part[-1].end, part[-1].end)]
+            tokens = out
         self.read_row(T4, spec, tokens, groups=T4_GROUPS, prefer=glued.balanced, at_end=True)
 
     # -------------------------------------------------------------- after all tables
@@ -611,6 +646,27 @@ class TableReader:
                 [FindingCell(T2, None, None, f"{row}｜{col}={_plain(v)}") for row, col, v in reading.unmapped],
                 count=len(reading.unmapped), list=listed, list_en=listed))
         return reading
+
+
+def _totals_present(numbers: list[Number], groups: tuple[int, ...]) -> bool:
+    """Whether ``numbers`` (one per non-total cell count) can be the row with its totals present and some other
+    cells blank (0): for each way to put the blanks, every group's last number is the sum of its others."""
+    count = sum(groups)
+    lasts, start = set(), 0
+    for size in groups:
+        lasts.add(start + size - 1)
+        start += size
+    others = [i for i in range(count) if i not in lasts]
+    for blanks in itertools.combinations(others, count - len(numbers)):
+        it = iter(numbers)
+        row = [0 if i in blanks else next(it) for i in range(count)]
+        start, ok = 0, True
+        for size in groups:
+            ok = ok and sum(row[start:start + size - 1]) == row[start + size - 1]
+            start += size
+        if ok:
+            return True
+    return False
 
 
 def _in_a_cell(stream: Stream, offset: int) -> bool:
