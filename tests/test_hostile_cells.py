@@ -235,6 +235,13 @@ def test_an_extra_sheet_of_notes_with_numbers_is_a_warning_and_one_with_text_onl
         ws["A1"], ws["B1"] = "政务新媒体", 3
 
     assert finding(read_bytes(edited(CLEAN, notes), "notes.xlsx"), "EXTRA_SHEET").severity.value == "warning"
+
+    def named_like_a_table(wb):  # an office's own table, named after one of ours but no copy of it
+        ws = wb.create_sheet("表二补充")
+        ws["A1"], ws["B1"], ws["B2"] = "政务新媒体发布信息（条）", 1200, 36
+
+    report = read_bytes(edited(CLEAN, named_like_a_table), "own.xlsx")
+    assert "SHEET_COPIED" not in codes(report) and finding(report, "EXTRA_SHEET").cells[0].sheet == "表二补充"
     text_only = read_bytes(edited(CLEAN, lambda wb: wb.create_sheet("说明")["A1"].__setattr__("value", "备注")))
     assert "EXTRA_SHEET" not in codes(text_only) and "SHEET_COPIED" not in codes(text_only)
 

@@ -9,7 +9,6 @@ is then what the rules see). Values are normalised here, once, each change recor
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from pathlib import Path
 
 from .. import findings as F
@@ -208,8 +207,8 @@ def _check_other_sheets(workbook: Workbook, report: Report, form: Form, located)
             continue
         cells = sheet.cells
         texts = {" ".join(raw.value.split()) for raw in cells.values() if isinstance(raw.value, str)}
-        copied = next((issued for issued, own in labels.items()
-                       if len(own & texts) >= min(5, len(own)) or _first_word(issued) in _first_word(name)), None)
+        # a copy keeps the labels, whatever it is called (a name like 表二补充 alone makes no copy)
+        copied = next((issued for issued, own in labels.items() if len(own & texts) >= min(5, len(own))), None)
         numbers = [(ref, number) for ref, raw in cells.items() if (number := _typed_number(raw))]
         differing = []
         if copied is not None:
@@ -224,12 +223,6 @@ def _check_other_sheets(workbook: Workbook, report: Report, form: Form, located)
             report.findings.append(F.EXTRA_SHEET(
                 [FindingCell(name, ref, None, _plain_number(number)) for ref, number in numbers[:50]], sheet=name,
                 count=len(numbers), first=f"{name}!{numbers[0][0]}"))
-
-
-def _first_word(sheet_name: str) -> str:
-    """A sheet name's first word (表三 of 表三 依申请公开), NFKC: what the name of a copy keeps."""
-    words = unicodedata.normalize("NFKC", sheet_name).split()
-    return words[0] if words else sheet_name
 
 
 def _typed_number(raw: RawCell | None):
