@@ -321,3 +321,29 @@ def test_control_characters_in_office_text_do_not_stop_publishing():
     assert "填报人：张三" in document.blocks[0].text
     render_docx(document)
     assert "第二段，含控制字符。" in render_html(document).decode("utf-8")
+
+
+def test_indicators_are_labelled_by_their_row_and_column_and_keep_their_remark(tmp_path):
+    """A 指标 sheet laid out as a table: label, numerator, denominator, the named figure, a remark beside it."""
+    import openpyxl
+    from openpyxl.workbook.defined_name import DefinedName
+
+    book = openpyxl.load_workbook(PREVIOUS)
+    if "指标" in book.sheetnames:
+        del book["指标"]
+    for name in [n for n in book.defined_names if n.startswith("ind_")]:
+        del book.defined_names[name]
+    sheet = book.create_sheet("指标")
+    sheet.append(["指标", None, "分子", "分母", "比率", "样本"])
+    sheet.append(["实质公开率", None, 7, 20, 0.35, "样本少"])
+    sheet.append(["复议纠错率", None, 0, 0, "", None])
+    sheet.append([])
+    sheet.append(["项目", None, "上年", "本年", "增减", "增减率"])
+    sheet.append(["本年新收申请", None, 100, 148, 48, 0.48])
+    for name, ref in (("ind_open_rate", "$E$2"), ("ind_review_corrected_rate", "$E$3"), ("ind_new_yoy", "$F$6")):
+        book.defined_names[name] = DefinedName(name, attr_text=f"'指标'!{ref}")
+    workbook = tmp_path / "table_indicators.xlsx"
+    book.save(workbook)
+    html = Path(publish_paths([workbook], tmp_path / "out", formats="html").files[0].outputs[0]).read_text("utf-8")
+    assert "主要指标（取自汇总工作簿“指标”工作表）：实质公开率 35.0%（样本少）；本年新收申请增减率 48.0%。" in html
+    assert "复议纠错率" not in html  # no value (its denominator is 0): not invented

@@ -266,10 +266,22 @@ def _indicators(workbook) -> list[Indicator]:
         raw = sheet.at(row, col)
         if raw is None or raw.value in (None, "") or raw.error:
             continue
-        label = next((str(c.value) for c in (sheet.at(row, k) for k in range(col - 1, -1, -1))
-                      if c is not None and isinstance(c.value, str) and c.value.strip()), name)
-        found.append(Indicator(name, label.strip(), _indicator_text(name, raw.value)))
+        label = next((text for text in (_text(sheet.at(row, k)) for k in range(col)) if text), name)
+        # the column's own heading (e.g. 增减率 beside 上年/本年/增减) says which figure of the row this is
+        heading = next((text for text in (_text(sheet.at(r, col)) for r in range(row - 1, -1, -1)) if text), "")
+        if heading and heading not in label and heading not in GENERIC_HEADINGS:
+            label += heading
+        mark = _text(sheet.at(row, col + 1))  # a remark beside the figure, e.g. 样本少
+        value = _indicator_text(name, raw.value) + (f"（{mark}）" if mark else "")
+        found.append(Indicator(name, label, value))
     return found
+
+
+GENERIC_HEADINGS = ("比率", "值", "数值", "指标")
+
+
+def _text(cell) -> str:
+    return cell.value.strip() if cell is not None and isinstance(cell.value, str) else ""
 
 
 def _indicator_text(name: str, value) -> str:
