@@ -115,7 +115,7 @@ def _quote(arg: str) -> str:
     return shlex.quote(arg)
 
 
-def text(result: subprocess.CompletedProcess, encoding: str = "utf-8") -> str:
+def text_of(result: subprocess.CompletedProcess, encoding: str = "utf-8") -> str:
     return result.stdout.decode(encoding) + result.stderr.decode(encoding)
 
 
@@ -150,17 +150,17 @@ def test_every_commands_human_output_reads_well(desk, tmp_path, columns):
                        columns=columns),
     }
     for command, result in outputs.items():
-        output = text(result)
+        output = text_of(result)
         assert_readable(output)
         assert result.returncode in (0, 1), f"{command}: {output}"
-    verify_output = text(outputs["verify"])
+    verify_output = text_of(outputs["verify"])
     # rows named by agency first: the verdict is on the agency's line
     assert any(line.lstrip("│┃ ").startswith(WACHENG.name) and "有错误" in line for line in verify_output.splitlines())
     assert any(LONG.name in line and "通过" in line for line in verify_output.splitlines())
 
 
 def test_quiet_prints_the_totals_and_what_needs_action(desk):
-    output = text(run("verify", str(desk / "收件箱"), "-q"))
+    output = text_of(run("verify", str(desk / "收件箱"), "-q"))
     assert_readable(output)
     assert WACHENG.name in output  # has errors
     assert LONG.name not in output  # passed: not listed
@@ -171,7 +171,7 @@ def test_quiet_prints_the_totals_and_what_needs_action(desk):
 def test_the_next_steps_name_who_gets_what(desk, tmp_path):
     result = run("merge", str(desk / "收件箱"), "-y", str(YEAR), "-r", str(desk / "名册.csv"),
                  "-o", str(tmp_path / "汇总.xlsx"), "--feedback", str(tmp_path / "退回"), columns=80)
-    output = text(result)
+    output = text_of(result)
     assert_readable(output)
     steps = output.split("下一步", 1)[1]
     assert "wacheng.office@example.gov.cn" in steps and WACHENG.name in steps  # where the feedback goes
@@ -189,7 +189,7 @@ def test_attachments_that_are_not_reports_never_fail_the_inbox(desk):
         assert by_name[name]["status"] == "attachment"
         assert [f["severity"] for f in by_name[name]["findings"]] == ["notice"]
     assert document["summary"]["unreadable"] == 0 and document["summary"]["attachments"] == 3
-    human = text(run("verify", str(desk / "收件箱")))
+    human = text_of(run("verify", str(desk / "收件箱")))
     assert "附件（非报表）" in human and "年报（盖章版）.pdf" in human
 
 
@@ -293,6 +293,13 @@ def test_every_command_works_on_a_gbk_console_redirected(desk, tmp_path, as_json
             json.loads(result.stdout.decode("gbk"))  # valid, whatever the console's encoding
 
 
+def test_every_commands_help_works_on_a_gbk_console():
+    for command in ("template", "verify", "merge", "export", "import-report", "compare", "publish", "samples", "demo"):
+        result = run(command, "--help", env=GBK)
+        output = result.stdout.decode("gbk")
+        assert result.returncode == 0 and "Traceback" not in output and "--" in output, command
+
+
 @pytest.mark.parametrize("args", [["verify"], ["verify", "--json"], ["compare", "--json"]])
 def test_a_closed_stdout_ends_quietly(desk, args):
     inputs = [str(desk / "收件箱")] if args[0] == "verify" else [str(desk / "白沙.docx")] * 2
@@ -319,12 +326,12 @@ def test_markup_and_escape_sequences_in_names_are_shown_as_typed(desk, tmp_path)
                   "--unit-name", "[/]", "--feedback", str(tmp_path / "退[/]回")],
                  ["template", "-y", str(YEAR), "-o", str(tmp_path / "t"), "--password", "[/]"]):
         result = run(*args)
-        output = text(result)
+        output = text_of(result)
         assert "Traceback" not in output and "\x1b" not in output and "\x07" not in output, output
         assert result.returncode in (0, 1), output
-    merged = text(run("merge", str(hostile), "-y", str(YEAR), "-o", str(tmp_path / "汇总[final].xlsx")))
+    merged = text_of(run("merge", str(hostile), "-y", str(YEAR), "-o", str(tmp_path / "汇总[final].xlsx")))
     assert "汇总[final].xlsx" in merged
-    template = text(run("template", "-y", str(YEAR), "-o", str(tmp_path / "t2"), "--password", "[/]"))
+    template = text_of(run("template", "-y", str(YEAR), "-o", str(tmp_path / "t2"), "--password", "[/]"))
     assert "[/]" in template
 
 
@@ -337,3 +344,34 @@ def test_the_cli_prints_no_markup_strings():
     for module in (cli, human):
         source = Path(module.__file__).read_text(encoding="utf-8")
         assert "[/]" not in source and "escape(" not in source and "print_json" not in source, module.__name__
+
+
+def test_a_published_report_without_a_year_gets_no_feedback_and_no_traceback(tmp_path):
+    from reports import SEED
+
+    text = re.sub(r"20\d\d", "", SEED.read_text(encoding="utf-8"))  # a copy that states no year anywhere
+    (tmp_path / "无年度.txt").write_text(text, encoding="utf-8")
+    result = run("verify", str(tmp_path / "无年度.txt"), "--feedback", str(tmp_path / "退回"))
+    output = text_of(result)
+    assert "Traceback" not in output and result.returncode in (0, 1), output
+    assert "IMPORT_YEAR_UNKNOWN" in output
+
+
+def test_a_draft_never_carries_a_line_break_or_control_character_in_a_header(tmp_path):
+    from gongkai_xlsx.check.drafts import write_reply, write_reminders
+    from gongkai_xlsx.check.verify import FileResult
+    from gongkai_xlsx.report import Provenance, Report
+
+    report = Report(year=YEAR, agency_name="娲城街道\n办事处\x1b[31m",
+                    provenance=Provenance("x", sender="a\r\nBcc: evil@example.com <ok@example.gov.cn>"))
+    workbook_path = tmp_path / "x_校验意见.xlsx"
+    workbook_path.write_bytes(b"PK")
+    draft = write_reply(FileResult("mail.eml › x.xlsx", "", "errors", [], report), workbook_path,
+                        as_of=WHEN)
+    message = email.message_from_bytes(draft.path.read_bytes(), policy=email.policy.default)
+    assert "\n" not in message["Subject"] and "\x1b" not in message["Subject"]
+    assert message["Bcc"] is None
+    (reminder,) = write_reminders([(Agency("X1", "桃源\t乡\x07", email="t@example.gov.cn"), "未报送")], YEAR, tmp_path,
+                                  as_of=WHEN)
+    parsed = email.message_from_bytes(reminder.path.read_bytes(), policy=email.policy.default)
+    assert "\x07" not in parsed["Subject"] and parsed["To"].addresses[0].addr_spec == "t@example.gov.cn"

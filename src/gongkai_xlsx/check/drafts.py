@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -23,6 +23,7 @@ from email.policy import SMTP
 from email.utils import format_datetime, getaddresses
 from pathlib import Path
 
+from ..display import clean
 from ..files import write_atomically
 from ..findings import Finding
 from ..form import Severity
@@ -151,7 +152,8 @@ def write_reply(result, workbook: Path, *, agency: Agency | None = None, deadlin
 
     ``result`` is a :class:`~gongkai_xlsx.verify.FileResult`; ``agency`` the roster's entry, for its 邮箱."""
     report = result.report
-    name = (agency.name if agency else "") or (report.agency_name if report else "") or "报送单位"
+    # names typed in a workbook may hold line breaks or control characters: never in a header (or the body)
+    name = clean((agency.name if agency else "") or (report.agency_name if report else "")) or "报送单位"
     year = report.year if report else None
     provenance = report.provenance if report else None
     to = addresses(provenance.sender if provenance else None)[:1]
@@ -159,7 +161,7 @@ def write_reply(result, workbook: Path, *, agency: Agency | None = None, deadlin
     cc = [pair for pair in roster if pair[1].lower() not in {a.lower() for _, a in to}]
     if not to:  # no e-mail: the return came as a file; the roster's address is all there is
         to, cc = cc[:1], cc[1:]
-    file_name = result.path.rsplit(" › ", 1)[-1].rsplit("/", 1)[-1]
+    file_name = clean(result.path.rsplit(" › ", 1)[-1].rsplit("/", 1)[-1])
     subject = f"【请改正】{name}{year or ''}年政府信息公开工作年度报告校验意见"
     body = reply_body(name, year, file_name, list(result.findings), workbook.name, deadline)
     path = workbook.with_suffix(".eml")
@@ -193,6 +195,7 @@ def write_reminders(chased: Iterable[tuple[Agency, str]], year: int, out_dir: Pa
     drafts = []
     folder = Path(out_dir) / REMINDER_DIR
     for agency, reason in chased:
+        agency = replace(agency, name=clean(agency.name) or agency.code)
         template_name = template_filename(year, agency)
         template = render_template(year=year, agency=agency, **({"password": password} if password else {}))
         to = addresses(agency.email)

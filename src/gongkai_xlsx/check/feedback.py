@@ -96,6 +96,8 @@ def write_feedback(results: list[FileResult], out_dir: str | os.PathLike, *,
     for result in results:
         if result.report is None or not result.findings:
             continue
+        if not (result.report.stamp.get("year") or result.report.year):
+            continue  # no year (a published report that states none): no template of a year to write into
         path = out / feedback_filename(result)
         if path in written:  # two inputs with one name (in different folders): keep both
             path = path.with_name(f"{path.stem}_{result.sha256[:8]}{path.suffix}")
