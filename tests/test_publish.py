@@ -207,6 +207,15 @@ def test_the_drafted_overview_states_numbers_the_narrative_check_recognises_and_
     for row in ("new", "carry_in", "total", "open", "carry_out"):
         assert (t3.item_id(row, "total"),) in named, row
     assert ("t4_review_total",) in named and ("t4_suit_direct_total", "t4_suit_after_total") in named
+    assert paragraph.startswith("2024年，示例县所属单位共收到政府信息公开申请")
+
+
+def test_the_county_report_can_carry_the_drafted_overview(tmp_path):
+    report = read_file(PREVIOUS)
+    result = publish_paths([PREVIOUS], tmp_path, formats="html", draft_overview_paragraph=True)
+    html = Path(result.files[0].outputs[0]).read_text(encoding="utf-8")
+    assert result.files[0].overview_draft == draft_overview(report)
+    assert html.index("本部分由汇总单位撰写") < html.index(draft_overview(report)) < html.index("二、主动公开政府信息情况")
 
 
 def test_numbers_in_the_offices_text_that_disagree_with_the_tables_are_reported(tmp_path):

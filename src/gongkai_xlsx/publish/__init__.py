@@ -182,7 +182,10 @@ def document_for(report: Report, submission: Submission | None = None, entry: Pu
     if report.origin == "consolidated":
         data = submission.load() if submission is not None else None
         coverage, indicators = consolidated_extras(data, report) if data else (_coverage_without_status(report), [])
-        return consolidated_document(report, coverage, indicators, draft=draft)
+        overview = draft_overview(report) if draft_overview_paragraph else None
+        if entry is not None:
+            entry.overview_draft = overview
+        return consolidated_document(report, coverage, indicators, draft=draft, overview_draft=overview)
     overview = draft_overview(report) if draft_overview_paragraph else None
     if entry is not None:
         entry.overview_draft = overview

@@ -239,7 +239,7 @@ class Indicator:
 
 
 def consolidated_document(report: Report, coverage: Coverage, indicators: list[Indicator], *,
-                          draft: str | None = None) -> PublishedDocument:
+                          draft: str | None = None, overview_draft: str | None = None) -> PublishedDocument:
     """The 汇总 report of a consolidated workbook: coverage, the three tables over all counted agencies, the
     指标 when the workbook has them; the text parts are headings with a note (the county writes them)."""
     form = report.form
@@ -261,6 +261,8 @@ def consolidated_document(report: Report, coverage: Coverage, indicators: list[I
             document.blocks.append(Block("table", grid=tables[heading]))
         else:
             document.blocks.append(Block("note", TEXT_NOTE))
+            if heading == form.text("text_overview").heading and overview_draft:
+                document.blocks.append(Block("paragraph", overview_draft))
     return _printable(document)
 
 

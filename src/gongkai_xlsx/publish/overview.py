@@ -25,7 +25,8 @@ def draft_overview(report: Report) -> str:
     review = t4.item_id("review", t4.total_column)
     suits = [t4.item_id(group.key, t4.total_column) for group in t4.groups if group.key != "review"]
     suit_total = sum(values.get(item_id, 0) or 0 for item_id in suits)
-    return (f"{report.year}年，本机关收到政府信息公开申请{t3_total('new')}件，上年结转{t3_total('carry_in')}件；"
+    subject = f"{report.agency_name}所属单位共" if report.origin == "consolidated" else "本机关"
+    return (f"{report.year}年，{subject}收到政府信息公开申请{t3_total('new')}件，上年结转{t3_total('carry_in')}件；"
             f"办结{t3_total(t3.total_row)}件，其中予以公开{t3_total('open')}件，部分公开{t3_total('partial')}件；"
             f"结转下年度继续办理{t3_total('carry_out')}件。"
             f"全年发生政府信息公开行政复议{format_value(form.item(review), values.get(review))}件，"
