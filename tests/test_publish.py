@@ -167,7 +167,12 @@ def test_a_workbook_with_errors_is_refused_with_its_findings_or_written_as_a_dra
     assert 'class="draft"' in html and "草稿：" in html
     word = zipfile.ZipFile(next(p for p in entry.outputs if p.endswith(".docx")))
     assert "草稿：" in word.read("word/document.xml").decode()
-    assert any("草稿" in word.read(n).decode() for n in word.namelist() if n.startswith("word/header"))
+    header = "".join(word.read(n).decode() for n in word.namelist() if n.startswith("word/header"))
+    assert "草稿" in header and 'string="草稿"' in header  # the header line and the watermark on every page
+    assert import_report(next(p for p in entry.outputs if p.endswith(".docx"))).report.agency_name == "示例县民政局"
+    clean = publish_paths([INBOX / "085_娲城街道办事处.eml"], tmp_path / "clean", formats="docx")
+    word = zipfile.ZipFile(clean.files[0].outputs[0])
+    assert not any("草稿" in word.read(n).decode() for n in word.namelist() if n.startswith("word/"))
 
 
 def test_cli_prints_refusals_and_exit_codes(tmp_path):

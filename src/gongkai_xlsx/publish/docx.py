@@ -17,7 +17,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import _Cell
@@ -204,6 +204,32 @@ def _footer(word, document: PublishedDocument) -> None:
         run = header.add_run("草稿 · 未通过校验，不得发布")
         run.font.size, run.font.bold, run.font.color.rgb = Pt(12), True, DRAFT_RED
         set_fonts(run._r, HEADING_FONT)
+        header._p.append(parse_xml(WATERMARK))
+
+
+# Word's own watermark (设计 → 水印): a VML WordArt shape in the header, behind the text of every page; LibreOffice
+# shows it too. Shape type 136 is WordArt's plain text path.
+WATERMARK = (
+    '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+    'xmlns:w10="urn:schemas-microsoft-com:office:word"><w:rPr><w:noProof/></w:rPr><w:pict>'
+    '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+    'path="m@7,l@8,m@5,21600l@6,21600e"><v:formulas>'
+    + "".join(f'<v:f eqn="{eqn}"/>' for eqn in (
+        "sum #0 0 10800", "prod #0 2 1", "sum 21600 0 @1", "sum 0 0 @2", "sum 21600 0 @3", "if @0 @3 0",
+        "if @0 21600 @1", "if @0 0 @2", "if @0 @4 21600", "mid @5 @6", "mid @8 @5", "mid @7 @8", "mid @6 @7",
+        "sum @6 0 @5"))
+    + '</v:formulas><v:path textpathok="t" o:connecttype="custom" o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" '
+    'o:connectangles="270,180,90,0"/><v:textpath on="t" fitshape="t"/>'
+    '<v:handles><v:h position="#0,bottomRight" xrange="6629,14971"/></v:handles>'
+    '<o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>'
+    '<v:shape id="PowerPlusWaterMarkObject1" o:spid="_x0000_s2049" type="#_x0000_t136" '
+    'style="position:absolute;margin-left:0;margin-top:0;width:360pt;height:180pt;rotation:315;z-index:-251657216;'
+    'mso-position-horizontal:center;mso-position-horizontal-relative:margin;mso-position-vertical:center;'
+    'mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#ff9999" stroked="f">'
+    '<v:fill opacity=".4"/><v:textpath style="font-family:&quot;黑体&quot;;font-size:1pt" string="草稿"/>'
+    '<w10:wrap anchorx="margin" anchory="margin"/></v:shape></w:pict></w:r>'
+)
 
 
 def _footer_run(paragraph, text: str = ""):
