@@ -109,8 +109,8 @@ PLACEHOLDER_AS_ZERO = code(
     "PLACEHOLDER_AS_ZERO", N, "{count} 个数字单元格填写了“/”“无”“—”等，已按 0 计（{first}等）。", "没有的请填 0。",
     "{count} numeric cells hold '/', '无' or '—' and count as 0 (e.g. {first}).", "Type 0 instead.")
 FORMULA_IN_INPUT = code(
-    "FORMULA_IN_INPUT", E, "{where}填写的是公式（={formula}），不是{kind}；公式的结果不被采信，此格{counted}。",
-    "输入格只能直接填写{kind}：请删除公式，直接输入{kind}后重新报送。",
+    "FORMULA_IN_INPUT", E, "{where}填写的是公式（={formula}），不是直接输入的{kind}；公式的结果不被采信，此格{counted}。",
+    "输入格只能直接填写{kind}：请删除公式，直接输入后重新报送。",
     "{where_en} holds a formula (={formula}), not a typed {kind_en}; its result is not trusted and counts as "
     "{counted_en}.", "Input cells take typed values only: delete the formula and type the {kind_en}.")
 DATE_IN_NUMBER = code(
