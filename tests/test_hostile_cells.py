@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 
 from forms import SMALL_TOWN, parse_tables
+from libreoffice import libreoffice  # noqa: F401  (the fixture)
 from gongkai_xlsx.check.verify import verify_report
 from gongkai_xlsx.normalise import How, parse_number
 from gongkai_xlsx.read.returned import read_bytes
@@ -405,7 +406,6 @@ def test_a_consolidated_inputs_numbers_are_checked_like_a_templates(consolidated
 
 
 # ------------------------------------------------------------------------------------------ saved by a real application
-from libreoffice import libreoffice  # noqa: E402,F401  (the fixture)
 
 COPY = f"{T3}_2"  # the name LibreOffice gives a copy
 
