@@ -193,6 +193,16 @@ def test_attachments_that_are_not_reports_never_fail_the_inbox(desk):
     assert "附件（非报表）" in human and "年报（盖章版）.pdf" in human
 
 
+def test_a_container_we_cannot_open_is_unreadable_not_an_attachment(tmp_path):
+    """A .rar or an Outlook .msg may hold the return: the office must resend it (never set aside as 非报表)."""
+    (tmp_path / "rar.eml").write_bytes(email_with("某单位 <a@example.gov.cn>", "报送", WHEN, {
+        "年报.rar": b"Rar!\x1a\x07\x00" + bytes(100), "年报.msg": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
+        "报表.7z": b"7z\xbc\xaf\x27\x1c" + bytes(50)}))
+    result = run("verify", str(tmp_path), "--json")
+    assert result.returncode == 2
+    assert {f["status"] for f in json.loads(result.stdout)["files"]} == {"unreadable"}
+
+
 def test_published_reports_are_submissions_and_are_compared_with_the_workbook(desk, tmp_path):
     document = json.loads(run("verify", str(desk / "收件箱"), "--json").stdout)
     imported = [f for f in document["files"] if f["origin"] == "imported"]

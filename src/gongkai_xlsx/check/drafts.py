@@ -133,7 +133,8 @@ def reply_body(agency: str, year: int | None, file_name: str, findings: list[Fin
     if warnings:
         lines += ["", "请核实的警告："]
         for number, finding in enumerate(warnings[:MAX_LISTED], start=1):
-            lines.append(f"{number}. {_where(finding)}{finding.message}")
+            explanation = getattr(finding, "explanation", None)  # the office's 情况说明, when it gave one
+            lines.append(f"{number}. {_where(finding)}{finding.message}" + (f"（已说明：{explanation}）" if explanation else ""))
         if len(warnings) > MAX_LISTED:
             lines.append(f"（另有 {len(warnings) - MAX_LISTED} 个警告，见附件。）")
     lines += [

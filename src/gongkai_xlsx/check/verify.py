@@ -31,9 +31,21 @@ from ..report import Report
 PARALLEL_THRESHOLD = 60
 _EPOCH = datetime.min.replace(tzinfo=timezone.utc)
 SKIPPED_PREFIXES = ("~$", ".")  # Office lock files and hidden files are not submissions
-# a file named like a spreadsheet that is not one is unreadable (the office must resend it); any other file
-# that is not a workbook may be the published report (Word, PDF, HTML, text), else an attachment beside it
+# a file named like a spreadsheet that is not one is unreadable (the office must resend it), and so is a container
+# we cannot open (another archive format, an Outlook .msg or winmail.dat): it may hold the return. Any other file
+# that is not a workbook may be the published report (Word, PDF, HTML, text), else an attachment beside it.
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlsb", ".xlt", ".et", ".ett", ".ods", ".csv")
+CONTAINER_SUFFIXES = (".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".arj", ".cab", ".zip", ".msg", ".eml",
+                      "winmail.dat")
+CONTAINER_MAGIC = (b"Rar!\x1a\x07", b"7z\xbc\xaf\x27\x1c", b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", b"MSCF",
+                   b"\x78\x9f\x3e\x22")  # the last: TNEF (winmail.dat)
+
+
+def may_hold_a_return(name: str, data: bytes) -> bool:
+    """Whether a file that is not a workbook could still be (or contain) the office's return: then it is
+    unreadable (to be resent), never set aside as an attachment that is not a report."""
+    lower = name.lower()
+    return lower.endswith(SPREADSHEET_SUFFIXES + CONTAINER_SUFFIXES) or data.startswith(CONTAINER_MAGIC)
 
 
 @dataclass
@@ -216,7 +228,7 @@ def verify_submission(submission: Submission, *, year: int | None = None,
         report = read_bytes(data, submission.name)
         return _verified(submission, report, year, previous_by_code)
     except UnreadableFile as error:
-        if error.reason == "not_a_workbook" and not submission.filename.lower().endswith(SPREADSHEET_SUFFIXES):
+        if error.reason == "not_a_workbook" and not may_hold_a_return(submission.filename, data):
             return _document(submission, data, year, previous_by_code)
         return FileResult(submission.name, hashlib.sha256(data).hexdigest(), "unreadable", [unreadable_finding(error)])
     except Exception as error:  # noqa: BLE001 - see unexpected_finding
