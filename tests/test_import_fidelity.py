@@ -57,7 +57,8 @@ def to_bar_text(pub: Published, style: str = "pipes", heading_after: str | None 
     """The report as a page converted to text with ``|`` between cells.
 
     ``pipes``: ``label | 0 | | | 0 |`` (a blank cell between two bars); ``markdown``: ``| label | 0 | | ||`` with the
-    cells a colspan covers as bars at the end; ``lines``: one cell per line (``0 |``, a bare ``|`` for a blank cell,
+    cells a colspan covers as bars at the end; ``grid``: ``| label | | | 0 | … |``, every column of the grid a cell
+    (the parts a merged cell covers empty, where they are); ``lines``: one cell per line (``0 |``, a bare ``|`` for a blank cell,
     ``||`` after a row). ``heading_after``: the 表二 heading is put below the 表二 row with this label.
     """
     lines: list[str] = []
@@ -76,6 +77,12 @@ def to_bar_text(pub: Published, style: str = "pipes", heading_after: str | None 
             elif style == "markdown":
                 pad = sum(span - 1 for _, span in cells)
                 lines.append("| " + " | ".join(text for text, _ in cells) + " | " + "|" * pad)
+            elif style == "grid":  # a PDF converted to markdown: every grid column a cell, merged parts empty
+                texts = [""] * item.cols
+                for cell in item.cells:
+                    if cell.row == r:
+                        texts[cell.col] = cell.text
+                lines.append("| " + " | ".join(texts) + " |")
             else:
                 lines += [f"{text} |" if text else "|" for text, _ in cells]
                 lines.append("||")
@@ -137,7 +144,7 @@ def test_no_year_anywhere_is_needs_year_not_unreadable(tmp_path):
 
 
 # ------------------------------------------------------------------------------------------ 2. `|` tables
-@pytest.mark.parametrize("style", ["pipes", "markdown", "lines"])
+@pytest.mark.parametrize("style", ["pipes", "markdown", "grid", "lines"])
 @pytest.mark.parametrize("name", NAMES)
 def test_bar_separated_tables_with_blank_cells_read_exactly(tmp_path, name, style):
     pub = pub_of(name)
@@ -257,7 +264,7 @@ def test_a_carried_over_row_missing_only_its_total_keeps_its_cells(tmp_path, nam
 
 
 # ------------------------------------------------------------------------------------------ 6. blank totals
-@pytest.mark.parametrize("style", ["pipes", "lines"])
+@pytest.mark.parametrize("style", ["pipes", "markdown", "grid", "lines"])
 @pytest.mark.parametrize("name", NAMES)
 def test_blank_published_totals_are_summed_not_zero(tmp_path, name, style):
     pub = pub_of(name)

@@ -236,7 +236,7 @@ class TableReader:
         return candidates
 
     def row_values(self, table: str, spec: RowSpec, tokens: list[Token], groups=None, prefer=None,
-                   at_end: bool = False) -> tuple[list[Number | None] | None, list[Token | None] | None,
+                   at_end: bool = False, pad: str = "trail") -> tuple[list[Number | None] | None, list[Token | None] | None,
                                                   list[glued.Split]]:
         """(values, the tokens they came from or None when split from run-together digits, the split candidates).
 
@@ -245,10 +245,17 @@ class TableReader:
         """
         values = [t for t in tokens if t.kind in (NUM, BLANK, MARK)]
         count = spec.count
-        while len(values) > count and values[-1].kind == BLANK:
-            values.pop()
-        while len(values) > count and values[0].kind == BLANK:
-            values.pop(0)
+        if table != T4 and values and values[0].in_cell:
+            # a table row's cells are on its own line: cells of later lines (a rowspan's empty cells, a row whose
+            # label was not recognised) belong to other rows
+            line = self.stream.line_of(values[0].start)
+            values = [t for t in values if not t.in_cell or self.stream.line_of(t.start) == line]
+        # empty cells beyond the row's own: the parts of a merged label cell (before the values, "lead") or padding
+        # after them ("trail"); which side the table uses is voted by its rows (see pad_side)
+        ends = (-1, 0) if pad == "trail" else (0, -1)
+        for end in ends:
+            while len(values) > count and values[end].kind == BLANK:
+                values.pop(end)
         raw = " ".join(t.text or "□" for t in values) or "—"
         if len(values) > count:
             window = self.window_by_sums(values, count, groups)
@@ -316,6 +323,27 @@ class TableReader:
         if all(v == 0 for row in numbers for v in row):
             return True
         return not all(_totals_present(row, groups) for row in numbers)
+
+    def pad_side(self, rows: list[list[Token]], count: int) -> str:
+        """Where a table's rows have the empty cells that are not theirs: "lead" when the rows that tell (more empty
+        cells on one side than the other can hold) mostly have them before the values (a converted grid with the
+        merged label's columns), else "trail" (padding after the row)."""
+        lead = trail = 0
+        for row in rows:
+            values = [t for t in row if t.kind in (NUM, BLANK, MARK)]
+            if values:  # a row's own cells: the empty cells of the next line (rowspans) are not its padding
+                line = self.stream.line_of(values[0].start)
+                values = [t for t in values if self.stream.line_of(t.start) == line]
+            extra = len(values) - count
+            if extra <= 0:
+                continue
+            leading = next((i for i, t in enumerate(values) if t.kind != BLANK), len(values))
+            trailing = next((i for i, t in enumerate(reversed(values)) if t.kind != BLANK), len(values))
+            if trailing < extra <= leading:
+                lead += 1
+            elif leading < extra <= trailing:
+                trail += 1
+        return "lead" if lead > trail else "trail"
 
     @staticmethod
     def window_by_sums(values: list[Token], count: int, groups) -> int | None:
@@ -565,13 +593,14 @@ class TableReader:
             # plain text (PDF layout) of a page that left the 总计 column blank: each row's numbers are its columns
             segments = [(anchor, tokens + [Token(BLANK, "", tokens[-1].end, tokens[-1].end)], start)
                         for anchor, tokens, start in segments]
+        pad = self.pad_side([tokens for _, tokens, _ in segments], T3_WIDTH)
         for index, (anchor, tokens, label_start) in enumerate(segments):
             key = anchor.spec.key
             self.label_variant(stream, anchor, tokens, label_start,
                                segments[index + 1][2] if index + 1 < len(segments) else stream.end)
             value_tokens = [t for t in tokens if t.kind in (NUM, BLANK, MARK)]
             values, used, cands = self.row_values(T3, anchor.spec, tokens, groups=(T3_WIDTH,), prefer=glued.balanced,
-                                                  at_end=index == len(segments) - 1)
+                                                  at_end=index == len(segments) - 1, pad=pad)
             if values is None:
                 continue
             rows[key] = values
