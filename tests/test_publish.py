@@ -361,3 +361,13 @@ def test_indicators_are_labelled_by_their_row_and_column_and_keep_their_remark(t
     html = Path(publish_paths([workbook], tmp_path / "out", formats="html").files[0].outputs[0]).read_text("utf-8")
     assert "主要指标（取自汇总工作簿“指标”工作表）：实质公开率 35.0%（样本少）；本年新收申请增减率 48.0%。" in html
     assert "复议纠错率" not in html  # no value (its denominator is 0): not invented
+
+
+def test_an_output_folder_inside_the_inbox_is_not_read_as_submissions(tmp_path):
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    (inbox / "085.eml").write_bytes((INBOX / "085_娲城街道办事处.eml").read_bytes())
+    first = publish_paths([inbox], inbox / "年报")
+    again = publish_paths([inbox], inbox / "年报")
+    assert [f.status for f in first.files] == [f.status for f in again.files] == ["written"]
+    assert again.exit_code == 0

@@ -124,6 +124,8 @@ def publish_paths(paths: list[str | os.PathLike], out_dir: str | os.PathLike, *,
     to_convert: list[tuple[PublishedFile, Path]] = []
     with tempfile.TemporaryDirectory(prefix="gongkai-publish-") as scratch:
         for submission in collect(list(paths)):
+            if _inside(submission.source, out):
+                continue  # our own earlier output (年报/ inside the inbox given again): not a submission
             verified = verify_submission(submission)
             entry = PublishedFile(submission.name, "written", findings=list(verified.findings))
             result.files.append(entry)
@@ -194,6 +196,13 @@ def document_for(report: Report, submission: Submission | None = None, entry: Pu
                        if not report.texts.get(section.id, "").strip()
                        and not (overview and section.id == "text_overview")]
     return agency_document(report, draft=draft, overview_draft=overview)
+
+
+def _inside(source: str, folder: Path) -> bool:
+    try:
+        return Path(source).resolve().is_relative_to(folder.resolve())
+    except (OSError, ValueError):
+        return False
 
 
 def _unique_stem(document: PublishedDocument, used: set[str]) -> str:
