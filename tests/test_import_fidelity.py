@@ -455,3 +455,16 @@ def test_compare_repeats_what_the_import_of_either_report_noticed(tmp_path):
         assert "IMPORT_TABLE_NOT_FOUND" in {f["code"] for f in document["import_findings"][side]}
     shown = CliRunner().invoke(app, ["compare", str(workbook), str(source)])
     assert "IMPORT_TABLE_NOT_FOUND" in shown.output and workbook.name in shown.output
+
+
+def test_a_workbook_with_unread_cells_counted_despite_its_errors_does_not_break_the_consolidation(tmp_path):
+    from gongkai_xlsx.consolidate.merge import merge_inbox
+    from gongkai_xlsx.consolidate.workbook import render_consolidated
+
+    pub = pub_of("06_huaian_2024.txt")
+    text = to_bar_text(pub, "pipes")
+    result, workbook = _import_to_workbook(tmp_path, text[:text.index("三、收到和处理")])
+    merged = merge_inbox([workbook], year=pub.year, include_invalid=True)
+    assert [e.status for e in merged.entries] == ["invalid_included"]
+    assert merged.totals["t2_norm_valid"] == pub.values["t2_norm_valid"] and merged.totals["t3_new_total"] == 0
+    assert render_consolidated(merged)[:2] == b"PK"

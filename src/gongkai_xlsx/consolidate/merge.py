@@ -224,7 +224,8 @@ def _decide(merged: MergeResult) -> None:
     item_ids = [item.id for item in merged.form.items]
     for member in merged.members:
         values = member.values
-        member.row = [values.get(item_id, 0) for item_id in item_ids]
+        # a cell an import left unset (None) counts as 0 only here, in a return counted despite its errors
+        member.row = [values.get(item_id, 0) or 0 for item_id in item_ids]
     merged.totals = dict(zip(item_ids, column_sums([member.row for member in merged.members], len(item_ids))))
 
 

@@ -421,12 +421,12 @@ def _readme(workbook, ws, result: MergeResult, styles: _Styles, made: datetime) 
         _string(ws, offset, 1, text, styles.wrap)
         ws.set_row(offset, 4 + 15 * wrapped_lines(text, 34))
     top = 2 + len(lines) + 1
-    ranked = sorted(result.members, key=lambda m: (-m.values.get("t3_new_total", 0), m.agency.code))[:20]
+    ranked = sorted(result.members, key=lambda m: (-(m.values.get("t3_new_total", 0) or 0), m.agency.code))[:20]
     _string(ws, top, 0, "本年新收申请数量前 20 的单位", styles.header)
     _string(ws, top, 1, "本年新收政府信息公开申请数量（件）", styles.header)
     for offset, member in enumerate(ranked, start=1):
         _string(ws, top + offset, 0, member.agency.name, styles.text)
-        _number(ws, top + offset, 1, member.values.get("t3_new_total", 0), styles.number)
+        _number(ws, top + offset, 1, member.values.get("t3_new_total", 0) or 0, styles.number)
     if ranked:
         chart = workbook.add_chart({"type": "bar"})
         chart.add_series({
