@@ -22,6 +22,7 @@ from rich.text import Text
 from . import __version__
 from .display import join, json_text, plain, prepare_streams, stdout_closed
 from .errors import GongkaiError
+from .files import refuse_overwriting_inputs
 from .roster import read_roster
 from .template.generate import generate_templates
 from .template.render import DEFAULT_PASSWORD
@@ -162,7 +163,7 @@ def verify(
             if file_result.status == "errors":
                 drafts.append(write_reply(file_result, workbook, deadline=by_date, as_of=as_of))
 
-        written = write_feedback(result.files, feedback, on_written=reply) if feedback else []
+        written = write_feedback(result.files, feedback, on_written=reply, inputs=paths) if feedback else []
     except GongkaiError as error:
         _fail(error)
         return
@@ -246,15 +247,17 @@ def merge(
     started = time.perf_counter()
     drafts, reminders = [], []
     try:
+        refuse_overwriting_inputs(output, inputs, replaceable=_is_consolidated)
         agencies = read_roster(roster) if roster else None
         previous_report = read_previous(previous, what="上年汇总表") if previous is not None else None
         bar = _progress(0, "读取并校验", quiet=as_json)
         with bar as advance:
             result = merge_inbox(inputs, year=year, roster=agencies, unit_name=unit_name, unit_code=unit_code,
                                  include_invalid=include_invalid, previous=previous_report, progress=advance,
-                                 on_submissions=bar.set_total)
+                                 on_submissions=bar.set_total, outputs=[output])
         with _working("写出汇总工作簿", quiet=as_json):  # a second or two for 1,000 agencies, after the bar ends
-            write_atomically(output, render_consolidated(result, per_agency_sheets=per_agency_sheets))
+            write_atomically(output, render_consolidated(result, per_agency_sheets=per_agency_sheets),
+                             overwrite=force)
         written = []
         if feedback:
             as_of = data_as_of(result)
@@ -266,7 +269,8 @@ def merge(
                     drafts.append(write_reply(file_result, workbook, agency=agency_of.get(id(file_result)),
                                               deadline=by_date, as_of=as_of))
 
-            written = write_feedback([e.result for e in result.entries], feedback, on_written=reply)
+            written = write_feedback([e.result for e in result.entries], feedback, on_written=reply,
+                                     inputs=inputs)
             if agencies is not None:
                 reminders = write_reminders(chased(result), year, feedback, deadline=by_date, as_of=as_of)
     except GongkaiError as error:
@@ -274,9 +278,7 @@ def merge(
         return
     seconds = time.perf_counter() - started  # the whole job, as the coordinator waited for it
     counts = result.counts()
-    attention = counts["missing"] + counts["invalid_excluded"] + counts["unreadable"] + counts["wrong_year"] \
-        + counts["unknown_agency"]
-    code = EXIT_FINDINGS if attention else EXIT_OK
+    code = EXIT_FINDINGS if result.needs_attention else EXIT_OK
     if as_json:
         _json({
             "output": str(output), "year": year, "counts": counts,
@@ -286,7 +288,7 @@ def merge(
                         "origin": row[4].report.origin if row[4] and row[4].report else None,
                         "note": row[5]} for row in status_rows(result)],
             "feedback": [str(p) for p in written], "drafts": [d.as_dict() for d in drafts + reminders],
-            "seconds": round(seconds, 3),
+            "seconds": round(seconds, 3), "warnings": [w.as_dict() for w in result.warnings],
         })
         raise typer.Exit(code)
     out.print(merge_rows(out, result))
@@ -318,6 +320,7 @@ def export(
     workbook: Path = typer.Argument(..., help="merge 生成的汇总工作簿 / a consolidated workbook."),
     output: Path = typer.Option(..., "--out", "-o", help="输出文件 / output file."),
     fmt: str = typer.Option("csv", "--format", "-f", help="csv 或 parquet / csv or parquet."),
+    force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件 / overwrite the output."),
 ) -> None:
     """导出汇总工作簿的长表数据（单位、类别、年度、编号、名称、数值），供 pandas 等分析。
 
@@ -327,7 +330,10 @@ def export(
     from .ooxml.package import UnreadableFile
 
     try:
-        path = export_consolidated(workbook, output, fmt)
+        if output.exists() and not force:
+            raise GongkaiError(f"输出文件已存在：{output}", hint="请换一个文件名，或确认后加 --force 覆盖。")
+        refuse_overwriting_inputs(output, [workbook])
+        path = export_consolidated(workbook, output, fmt, overwrite=force)
     except UnreadableFile as error:
         _fail(error)
         return
@@ -539,6 +545,16 @@ def demo(
     out.print(join(f"4. 汇总：{counts['members']} 个单位计入全县汇总，未报送：", missing or "无", " → ", str(consolidated)))
     out.print("请打开：汇总工作簿的“汇总”“报送情况”“校验明细”工作表；退回意见中的任一文件（先看“校验结果”工作表）；"
               "模板目录中的任一模板。")
+
+
+def _is_consolidated(path: Path) -> bool:
+    """A consolidated workbook (the tool's own earlier output), which merge --force may replace in an inbox."""
+    from .read.returned import read_file
+
+    try:
+        return read_file(path).origin == "consolidated"
+    except Exception:  # noqa: BLE001 - anything unreadable is not ours to replace
+        return False
 
 
 class _progress:

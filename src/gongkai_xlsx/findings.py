@@ -172,6 +172,41 @@ CELLS_NOT_FOUND = code(
 UNREADABLE = code(
     "UNREADABLE", E, "无法读取：{reason}", "{advice}",
     "Cannot read: {reason_en}", "{advice_en}")
+TEXT_TOO_LONG = code(
+    "TEXT_TOO_LONG", W, "{where}有 {length} 个字符，超过 Excel 单元格的上限 32,767 个字符；退回意见和汇总表中只保留前面部分，并注明已截断。",
+    "请把这部分文字精简到 32,767 个字符以内后重新报送。",
+    "{where_en} holds {length} characters, more than an Excel cell's 32,767; feedback and consolidation keep the start, "
+    "marked as cut.", "Shorten the text to at most 32,767 characters.")
+
+# ------------------------------------------------------------------------------------------ whose return, which one
+# (merge and verify: matching a return to its agency, telling the tool's own files from returns)
+IDENTITY_UNKNOWN = code(
+    "IDENTITY_UNKNOWN", E, "无法确定这份报表属于哪个单位：机关名称和机构代码都没有填写，文件中也没有单位标记；未计入汇总。",
+    "请让报送单位填写机关名称和机构代码后重新报送；下级的汇总工作簿请用 merge --unit-name 单位名称 --unit-code 单位代码 重新生成。",
+    "Whose return this is cannot be told: neither agency name nor code is filled in, and the file carries no agency "
+    "stamp; not counted.", "Ask for it again with name and code filled in; regenerate a lower level's consolidation "
+    "with merge --unit-name and --unit-code.")
+IDENTITY_CONFLICT = code(
+    "IDENTITY_CONFLICT", E, "填写的机构代码 {code} 是名册中的“{by_code}”，填写的机关名称却是名册中的另一个单位“{by_name}”，"
+    "无法确定属于哪个单位；未计入汇总。", "请与两个单位核实，改正机关名称或机构代码后重新报送。",
+    "The code {code} is the roster's '{by_code}' but the name is another roster agency, '{by_name}'; not counted.",
+    "Check with both agencies and have the name or code corrected.")
+OWN_OUTPUT = code(
+    "OWN_OUTPUT", N, "此文件是本工具生成的{kind}，不是报送的报表，未计入。", "无需处理；请不要把工具生成的文件放进收件箱。",
+    "This file is the tool's own {kind_en}, not a return; not counted.", "Nothing to do; keep outputs out of the inbox.")
+DATE_IN_FUTURE = code(
+    "DATE_IN_FUTURE", W, "邮件日期 {when} 晚于本机当前时间，发件电脑的时钟可能有误；判断哪一份是最新版本时不采信这个日期。",
+    "请与报送单位核实哪一份是最终版本。", "The e-mail is dated {when}, later than now: the sender's clock is probably "
+    "wrong, and this date is not trusted for telling the latest version.", "Check with the office which is final.")
+UNIT_IDENTITY_MISSING = code(
+    "UNIT_IDENTITY_MISSING", W, "汇总工作簿没有写入汇总单位的{missing}；上级汇总时无法确定它属于哪个单位，将不予计入。",
+    "请加上 --unit-name 单位名称 --unit-code 统一社会信用代码（例如 --unit-name 某某县 --unit-code 11339999000000001X）重新汇总。",
+    "The consolidated workbook carries no {missing_en} of its unit; the next level cannot tell whose it is and will "
+    "not count it.", "Run merge again with --unit-name NAME --unit-code CODE.")
+MEMBER_IDENTITY_MISSING = code(
+    "MEMBER_IDENTITY_MISSING", W, "“明细”第 {row} 行没有机构代码和机构名称（其数字已计入合计）。",
+    "请让报送单位补全该行的机构代码和名称后重新报送。",
+    "Row {row} of 明细 has neither agency code nor name (its numbers are counted).", "Ask for the row to be completed.")
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,9 @@ COLUMNS = {
     "email": ("邮箱", "电子邮箱", "邮件", "email", "e-mail"),
 }
 REQUIRED = ("code", "name", "category")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Office's compound file: legacy .xls/.et, or an encrypted .xlsx
+# a code Excel turned into a number: 1.13399991000002E+17 (CSV) or a float of 16+ digits (xlsx)
+_SCIENTIFIC = re.compile(r"^\d+(\.\d+)?E\+?\d+$")
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,11 @@ def read_roster(path: str | Path) -> list[Agency]:
     raw = path.read_bytes()
     if raw[:4] == b"PK\x03\x04":
         rows = _xlsx_rows(path)
-    elif path.suffix.lower() in (".xls", ".et") or raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+    elif raw[:8] == OLE_MAGIC and "EncryptedPackage".encode("utf-16-le") in raw:
+        raise InputError(f"名册 {path.name} 设置了打开密码（已加密），无法读取。",
+                         hint="请在 Excel/WPS 中取消打开密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后重试，"
+                              "或另存为 CSV。", path=str(path))
+    elif path.suffix.lower() in (".xls", ".et") or raw[:8] == OLE_MAGIC:
         raise InputError(f"名册 {path.name} 是旧版 Excel（.xls）或 WPS 格式，无法读取。",
                          hint="请在 Excel/WPS 中另存为 .xlsx 或 CSV（UTF-8）后重试。", path=str(path))
     else:
@@ -66,30 +74,63 @@ def _csv_rows(path: Path, raw: bytes) -> list[list[str]]:
             continue
     else:  # pragma: no cover - gb18030 decodes any byte string
         raise InputError(f"名册 {path.name} 的编码无法识别。", hint="请保存为 UTF-8 或 GBK 编码的 CSV。", path=str(path))
+    lines = text.splitlines()
     try:
-        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",\t;，")
+        dialect = csv.Sniffer().sniff(lines[0] if lines else ",", delimiters=",\t;，")
     except csv.Error:
         dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+    # a roster's fields never span lines: a quote left open would swallow the rows after it, silently
+    for number, line in enumerate(lines, start=1):
+        if line.count('"') % 2:
+            raise InputError(f"名册 {path.name} 第{number}行有不成对的引号（\"）：{line[:60]}",
+                             hint="不成对的引号会把后面的行并入这一格。请删除或补全该引号后重试。", path=str(path))
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        for row in reader:
+            rows.append(row)
+    except csv.Error as error:
+        raise InputError(f"名册 {path.name} 第{reader.line_num}行无法按 CSV 读取：{error}",
+                         hint="请检查该行的引号和分隔符，或在 Excel 中重新另存为 CSV。", path=str(path)) from None
+    return rows
 
 
 def _xlsx_rows(path: Path) -> list[list[str]]:
     import openpyxl  # only rosters need it here; keeps the form and template paths light
 
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:  # not read-only: merged cells are only known to the full reader (rosters are small)
+        workbook = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise InputError(f"名册 {path.name} 无法作为 Excel 文件打开：{exc}", hint="请确认文件未损坏，或另存为 CSV。",
                          path=str(path)) from None
     try:
         sheet = workbook.worksheets[0]
-        return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        grid = [list(row) for row in sheet.iter_rows(values_only=True)]
+        # a merged cell (one 类别 for several rows) holds its value in its first cell only: it covers the others
+        for merged in sheet.merged_cells.ranges:
+            value = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(grid) else None
+            for r in range(merged.min_row, min(merged.max_row, len(grid)) + 1):
+                for c in range(merged.min_col, merged.max_col + 1):
+                    if c - 1 < len(grid[r - 1]):
+                        grid[r - 1][c - 1] = value
+        return [[_cell_text(v) for v in row] for row in grid]
     finally:
         workbook.close()
 
 
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))  # 123.0: a whole number Excel stores as a float
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 1e15:
+        return repr(float(value)).upper()  # a long code stored as a number: flagged in _agencies
+    return str(value)
+
+
 def _agencies(path: Path, rows: list[list[str]]) -> list[Agency]:
-    rows = [row for row in rows if any(str(v).strip() for v in row)]
+    numbered = [(number, row) for number, row in enumerate(rows, start=1) if any(str(v).strip() for v in row)]
+    rows = [row for _, row in numbered]
     if not rows:
         raise InputError(f"名册 {path.name} 是空的。", hint="第一行应为表头：机构代码、机构名称、类别（可选：上级、邮箱）。",
                          path=str(path))
@@ -107,7 +148,10 @@ def _agencies(path: Path, rows: list[list[str]]) -> list[Agency]:
     agencies: list[Agency] = []
     seen: dict[str, int] = {}
     problems: list[str] = []
-    for number, row in enumerate(rows[1:], start=2):
+    if len(rows) == 1:
+        raise InputError(f"名册 {path.name} 只有表头，没有任何单位。", hint="请在表头下每行填写一个单位：机构代码、机构名称、类别。",
+                         path=str(path))
+    for number, row in numbered[1:]:
         def get(key: str) -> str:
             index = where.get(key)
             if index is None or index >= len(row):
@@ -118,6 +162,9 @@ def _agencies(path: Path, rows: list[list[str]]) -> list[Agency]:
         name = get("name")
         if not code:
             problems.append(f"第{number}行：机构代码为空")
+        elif _SCIENTIFIC.match(code):
+            problems.append(f"第{number}行：机构代码被 Excel 存成了数字（{code}），末尾几位已经丢失，请把该列设为“文本”后重新输入代码")
+            code = ""
         if not name:
             problems.append(f"第{number}行：机构名称为空")
         if code and code in seen:

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from ..files import write_atomically
+from ..files import display_name, safe_filename, same_file, write_atomically
 from ..findings import Finding
 from ..form import Severity
 from ..roster import Agency
@@ -22,9 +22,10 @@ FEEDBACK_SHEET = "校验结果"
 
 
 def feedback_filename(result: FileResult) -> str:
-    """``<the returned file's name>_校验意见.xlsx`` (for an attachment or archive member, its own name)."""
-    stem = Path(result.path.rsplit(" › ", 1)[-1]).stem
-    return f"{stem}_校验意见.xlsx"
+    """``<the returned file's name>_校验意见.xlsx`` (for an attachment or archive member, its own name), valid and
+    bounded on Windows and Linux whatever the attachment was called."""
+    stem = Path(display_name(result.path).rsplit(" › ", 1)[-1].replace("\\", "/")).stem
+    return safe_filename(stem, "_校验意见.xlsx")
 
 
 def render_feedback(result: FileResult, *, password: str | None = None) -> bytes:
@@ -59,7 +60,7 @@ def _findings_sheet(result: FileResult) -> FrontSheet:
     counts = {severity: sum(1 for f in result.findings if f.severity is severity) for severity in Severity}
     who = report.agency_name or "（未填写机关名称）"
     lines = (
-        f"报送单位：{who}　报告年度：{report.year or '未知'}　原文件：{Path(result.path).name}（sha256 {result.sha256[:12]}…）",
+        f"报送单位：{who}　报告年度：{report.year or '未知'}　原文件：{display_name(Path(result.path).name)}（sha256 {result.sha256[:12]}…）",
         f"共发现 {counts[Severity.ERROR]} 个错误、{counts[Severity.WARNING]} 个警告、{counts[Severity.NOTICE]} 个提示。"
         "错误必须改正；警告请核实；提示供参考。",
         "本文件已按原报送数据重新生成，标红的单元格即有问题的单元格（鼠标移上去可看说明）。请直接在本文件中改正并保存，"
@@ -87,24 +88,37 @@ def _ordered(found: list[Finding]) -> list[Finding]:
 
 def write_feedback(results: list[FileResult], out_dir: str | os.PathLike, *,
                    password: str | None = None,
-                   on_written: Callable[[FileResult, Path], None] | None = None) -> list[Path]:
-    """Write a feedback workbook for every readable file with findings; return their paths.
+                   on_written: Callable[[FileResult, Path], None] | None = None,
+                   inputs: list[str | os.PathLike] = ()) -> list[Path]:
+    """Write a feedback workbook for every readable return with findings; return their paths.
 
-    ``on_written(result, path)`` is called for each workbook written (the reply drafts go beside them)."""
+    ``on_written(result, path)`` is called for each workbook written (the reply drafts go beside them). A name
+    that would be one of ``inputs`` (the files verified) gets the return's hash added: an input is never
+    overwritten."""
     written = []
     out = Path(out_dir)
+    taken = _input_files(inputs)
     for result in results:
-        if result.report is None or not result.findings:
-            continue
+        if result.report is None or not result.findings or result.own_output:
+            continue  # nothing to send back; or the tool's own file (a feedback copy is not fed back again)
         if not (result.report.stamp.get("year") or result.report.year):
             continue  # no year (a published report that states none): no template of a year to write into
         path = out / feedback_filename(result)
-        if path in written:  # two inputs with one name (in different folders): keep both
-            path = path.with_name(f"{path.stem}_{result.sha256[:8]}{path.suffix}")
-        if path.resolve() == Path(result.path).resolve():
-            raise ValueError(f"refusing to overwrite the input {path}")
+        if path in written or path.resolve() in taken or (path.exists() and any(same_file(path, t) for t in taken)):
+            # two inputs with one name (in different folders), or the name of an input: keep both, touch none
+            path = path.with_name(safe_filename(f"{path.stem}_{result.sha256[:8]}", path.suffix))
         write_atomically(path, render_feedback(result, password=password))
         written.append(path)
         if on_written is not None:
             on_written(result, path)
     return written
+
+
+def _input_files(inputs) -> set[Path]:
+    files: set[Path] = set()
+    for given in map(Path, inputs):
+        if given.is_dir():
+            files.update(p.resolve() for p in given.rglob("*") if p.is_file())
+        elif given.exists():
+            files.add(given.resolve())
+    return files

@@ -27,6 +27,10 @@ from ..ooxml.package import UnreadableFile
 from ..read.intake import Submission, collect
 from ..read.returned import read_bytes, read_file, read_previous
 from ..report import Report
+from ..files import same_file
+from ..roster import normalise_text
+from ..template.render import CELL_LIMIT
+from ..template.stamp import content_digest
 
 PARALLEL_THRESHOLD = 60
 _EPOCH = datetime.min.replace(tzinfo=timezone.utc)
@@ -57,6 +61,7 @@ class FileResult:
     status: str  # "ok" | "errors" | "unreadable" | "attachment" (a file beside the report that is not one)
     findings: list[Finding] = field(default_factory=list)
     report: Report | None = None
+    own_output: str = ""  # what kind of the tool's own files this is ("" for a return): see own_output
 
     @property
     def errors(self) -> int:
@@ -155,6 +160,13 @@ def verify_report(report: Report, *, previous: Report | Mapping | None = None,
                   year: int | None = None) -> list[Finding]:
     """Every finding for one report: the reader's, the year's, and one per violated rule instance."""
     found = list(report.findings)
+    for section in report.form.texts:
+        length = len(report.texts.get(section.id, "") or "")
+        if length > CELL_LIMIT:
+            sheet, cell = report.where(section.id)
+            where = f"{sheet}!{cell}（{section.heading}）" if sheet else section.heading
+            found.append(F.TEXT_TOO_LONG([FindingCell(sheet, cell, section.id, None)], where=where,
+                                         where_en=f"{sheet}!{cell}" if sheet else section.id, length=length))
     if year is not None and report.year is not None and report.year != year:
         sheet, cell = report.where("meta_year")
         found.append(F.WRONG_YEAR([FindingCell(sheet, cell, "meta_year", report.year)], found=report.year,
@@ -221,7 +233,7 @@ def verify_submission(submission: Submission, *, year: int | None = None,
     """Read and verify one submission (a file, an archive member or an e-mail attachment)."""
     data = submission.load()
     if data is None:
-        finding = F.UNREADABLE(reason=submission.note or "没有可读取的内容", advice="请让报送单位重新发送。",
+        finding = F.UNREADABLE(reason=submission.note or "没有可读取的内容", advice=submission.hint or "请让报送单位重新发送。",
                                reason_en=submission.note or "nothing to read", advice_en="Ask for it again.")
         return FileResult(submission.name, "", "unreadable", [finding])
     try:
@@ -261,6 +273,38 @@ def _document(submission: Submission, data: bytes, year: int | None,
     return FileResult(submission.name, digest, "attachment", [finding])
 
 
+def own_output(report: Report, submission: Submission, *, unit_name: str = "", unit_code: str = "",
+               outputs: Sequence[str | os.PathLike] = ()) -> tuple[str, str] | None:
+    """(Chinese, English) kind of the tool's own file this is, or None for a return.
+
+    - the file this run is about to write (``outputs``);
+    - a consolidated workbook of the unit being consolidated (its stamped unit code or name is ``unit_code`` or
+      ``unit_name``): a unit's consolidation never contains itself. Another unit's consolidated workbook is a
+      lower level's submission and is counted;
+    - a feedback workbook nobody has changed (its stamped content digest matches what is in it): it holds
+      exactly the return it was made from. An office that corrects its feedback copy changes it, and that
+      copy is a return.
+    """
+    if submission.path and any(same_file(submission.path, output) for output in outputs):
+        return "本次的输出文件", "output of this run"
+    stamp = report.stamp
+    if report.origin == "consolidated":
+        same_code = bool(unit_code) and (stamp.get("agency_code") or "").upper() == unit_code.strip().upper()
+        same_name = bool(normalise_text(unit_name)) and normalise_text(stamp.get("agency_name", "")) == \
+            normalise_text(unit_name)
+        if same_code or same_name:
+            return f"本单位（{stamp.get('agency_name') or unit_name}）的汇总工作簿", "consolidated workbook of this unit"
+    if stamp.get("origin") == "feedback" and stamp.get("content_digest") and \
+            stamp["content_digest"] == content_digest(report.form, report.values, report.texts, report_identity(report)):
+        return "退回意见工作簿（未经修改）", "feedback workbook (unchanged)"
+    return None
+
+
+def report_identity(report: Report) -> dict[str, str]:
+    """The identity and contact fields of a report, as the content digest covers them."""
+    return {"meta_agency": report.agency_name, "meta_code": report.agency_code, **report.meta}
+
+
 def _verified(submission: Submission, report: Report, year: int | None,
               previous_by_code: Mapping[str, Mapping] | None) -> FileResult:
     provenance = report.provenance
@@ -270,8 +314,11 @@ def _verified(submission: Submission, report: Report, year: int | None,
     provenance.received = submission.received.isoformat() if submission.received else None
     previous = (previous_by_code or {}).get(report.agency_code) if previous_by_code else None
     found = verify_report(report, year=year, previous=previous)
+    own = own_output(report, submission)
+    if own is not None:
+        found.append(F.OWN_OUTPUT(kind=own[0], kind_en=own[1]))
     status = "errors" if any(f.severity is Severity.ERROR for f in found) else "ok"
-    return FileResult(submission.name, provenance.sha256, status, found, report)
+    return FileResult(submission.name, provenance.sha256, status, found, report, own_output=own[0] if own else "")
 
 
 def previous_values_by_code(previous: Report) -> dict[str, Mapping]:
@@ -386,6 +433,10 @@ def verify_paths(paths: Sequence[str | os.PathLike], *, previous: str | os.PathL
     started = time.perf_counter()
     skipped: list[str] = []
     submissions = collect(list(paths), skipped=skipped)
+    if not submissions:
+        raise InputError("没有找到任何要校验的文件：" + "、".join(str(p) for p in paths)
+                         + (f"（只有 {len(skipped)} 个临时或隐藏文件，已跳过）" if skipped else ""),
+                         hint="请检查路径：应为报送的 .xlsx 文件，或含有它们的文件夹、.eml 邮件、.zip 压缩包。")
     if on_submissions:
         on_submissions(len(submissions))
     previous_report = read_previous(previous) if previous is not None else None

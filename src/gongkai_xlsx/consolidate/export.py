@@ -40,13 +40,20 @@ def _plain_number(value: float, places: int) -> str:
     return format(value, f".{places}f").rstrip("0").rstrip(".")
 
 
-def export_consolidated(path: str | os.PathLike, out: str | os.PathLike, fmt: str = "csv") -> Path:
-    """Write the long-format data as CSV (UTF-8 with BOM, so Excel opens it in Chinese) or Parquet."""
+def export_consolidated(path: str | os.PathLike, out: str | os.PathLike, fmt: str = "csv", *,
+                        overwrite: bool = True) -> Path:
+    """Write the long-format data as CSV (UTF-8 with BOM, so Excel opens it in Chinese) or Parquet.
+
+    In CSV, text that a spreadsheet would take for a formula (starting with = + - @, tab or CR: office names
+    and labels are not to be trusted) is written with a leading ' (OWASP's CSV injection advice); numbers stay
+    numbers, negative ones too. Without ``overwrite`` an existing ``out`` is never replaced."""
     frame = consolidated_frame(path)
     out = Path(out)
     if fmt == "csv":
         # counts print as 12, amounts keep the decimals the form allows them: 24252.311082
         places = max(item.decimals for item in CURRENT_FORM.items)
+        for column in TEXT_COLUMNS:
+            frame[column] = frame[column].map(neutralised)
         data = frame.to_csv(index=False, float_format=lambda value: _plain_number(value, places)).encode("utf-8-sig")
     elif fmt == "parquet":
         import importlib.util
@@ -60,5 +67,16 @@ def export_consolidated(path: str | os.PathLike, out: str | os.PathLike, fmt: st
         data = buffer.getvalue()
     else:
         raise InputError(f"不支持的格式：{fmt}", hint="请使用 csv 或 parquet。")
-    write_atomically(out, data)
+    write_atomically(out, data, overwrite=overwrite)
     return out
+
+
+TEXT_COLUMNS = ("agency_code", "agency", "category", "id", "label")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(text: object) -> object:
+    """Text a spreadsheet application would run as a formula, made inert with a leading apostrophe."""
+    if isinstance(text, str) and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text

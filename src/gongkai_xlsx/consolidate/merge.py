@@ -12,12 +12,14 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-from ..check.verify import FileResult, verify_submissions
+from .. import findings as F
+from ..check.verify import FileResult, own_output, verify_submissions
+from ..errors import InputError
 from ..findings import Finding
-from ..form import CURRENT_FORM, Form
+from ..form import CURRENT_FORM, Form, Severity
 from ..read.intake import Submission, collect
 from ..report import Report
 from ..roster import Agency, normalise_text
@@ -29,12 +31,17 @@ STATUS_ZH = {
     "missing": "未报送",
     "superseded": "已被更新版本替代",
     "unknown_agency": "名册外单位",
+    "unidentified": "单位不明(未计入)",
+    "own_output": "本工具生成的文件(未计入)",
     "unreadable": "无法读取",
     "wrong_year": "年度不符(未计入)",
     "published": "已公开年报(已与工作簿比对)",  # the agency's workbook counts; its published report was compared
     "attachment": "附件（非报表）",
 }
 COUNTED = ("included", "invalid_included")
+# statuses that leave the consolidation incomplete or doubtful: the coordinator must act (exit code 1)
+ATTENTION = ("missing", "invalid_excluded", "unreadable", "wrong_year", "unknown_agency", "unidentified")
+FUTURE_TOLERANCE = timedelta(days=1)  # time zones and a slightly fast clock are not a wrong clock
 
 
 @dataclass
@@ -82,6 +89,14 @@ class MergeResult:
     include_invalid: bool = False
     seconds: float = 0.0
     form: Form = CURRENT_FORM
+    warnings: list[Finding] = field(default_factory=list)  # about the consolidation itself (e.g. no unit identity)
+
+    @property
+    def needs_attention(self) -> bool:
+        """True when a roster agency is missing or an input was not counted for a reason the coordinator must
+        act on (the CLI's exit code 1)."""
+        counts = self.counts()
+        return any(counts[status] for status in ATTENTION)
 
     def counts(self) -> dict[str, int]:
         """expected (roster), received (agencies with a current return), valid, missing, excluded; and per status."""
@@ -116,11 +131,29 @@ def filled_date(report: Report) -> datetime | None:
         return None
 
 
-def recency(entry: Entry) -> tuple:
-    """Sort key for 'latest wins': e-mail date, else 填报日期, else file time; ties broken by content hash."""
+def plausible(when: datetime | None, now: datetime) -> bool:
+    """A date that can be the date of a return: not later than now (a day's grace for time zones)."""
+    return when is not None and when <= now + FUTURE_TOLERANCE
+
+
+def received_at(entry: Entry) -> datetime | None:
+    """When this version was sent: e-mail date, else 填报日期, else file time."""
     submission = entry.submission
-    when = submission.received or (filled_date(entry.report) if entry.report else None) or submission.file_time
-    return (when or datetime.min.replace(tzinfo=timezone.utc), entry.result.sha256)
+    return submission.received or (filled_date(entry.report) if entry.report else None) or submission.file_time
+
+
+def recency(entry: Entry, now: datetime | None = None) -> tuple:
+    """Sort key for 'latest wins' among the versions of one agency's return (the last one wins).
+
+    1. A date later than now (``FUTURE_TOLERANCE`` allowed) comes from a wrong clock and is not trusted: such a
+       version ranks below every version with a plausible date (and among such versions, by date).
+    2. Otherwise the e-mail date, else the 填报日期 typed in the return, else the file's time.
+    3. Equal dates: the content hash, so the choice never depends on the order files were found in.
+    """
+    now = now or datetime.now(timezone.utc)
+    when = received_at(entry)
+    never = datetime.min.replace(tzinfo=timezone.utc)
+    return (plausible(when, now) if when else True, when or never, entry.result.sha256)
 
 
 class RosterIndex:
@@ -133,40 +166,80 @@ class RosterIndex:
             self.by_name.setdefault(normalise_text(agency.name), agency)
 
 
-def match_agency(report: Report, roster: list[Agency] | None, index: RosterIndex | None = None) -> Agency | None:
-    """The roster agency a report belongs to: by stamped code, by typed code, by normalised name."""
-    codes = [c for c in (report.stamp.get("agency_code"), report.agency_code) if c]
+def identify(report: Report, roster: list[Agency] | None,
+             index: RosterIndex | None = None) -> tuple[Agency | None, Finding | None]:
+    """The agency a report belongs to, or None with the error finding that says why it cannot be told.
+
+    What the office typed (机构代码, 机关名称) decides; the template's stamp only when the typed identity names
+    no roster agency (a mistyped code): an office that filled in another office's template is counted as
+    itself, never as the template's owner. A code of one roster agency with the name of another is refused
+    (IDENTITY_CONFLICT); a return with no identity at all is refused (IDENTITY_UNKNOWN), never matched on an
+    empty key. Without a roster the typed code (else the name) is the agency. A report with no roster match
+    gives (None, None): an unknown agency.
+    """
+    code = report.agency_code or ""  # the reader falls back to the stamp's when the cell is empty
+    name = report.agency_name or ""
+    stamp_code = report.stamp.get("agency_code", "") or ""
+    if not (code or normalise_text(name) or stamp_code):
+        return None, F.IDENTITY_UNKNOWN()
     if roster is None:
-        code = codes[0] if codes else ""
-        return Agency(code=code, name=report.agency_name or report.stamp.get("agency_name", ""),
-                      category="汇总" if report.origin == "consolidated" else "")
+        return Agency(code=code or stamp_code, name=name or report.stamp.get("agency_name", ""),
+                      category="汇总" if report.origin == "consolidated" else ""), None
     index = index or RosterIndex(roster)
-    for code in codes:
-        if code in index.by_code:
-            return index.by_code[code]
-    wanted = normalise_text(report.agency_name)
-    return index.by_name.get(wanted) if wanted else None
+    by_code = index.by_code.get(code) if code else None
+    by_name = index.by_name.get(normalise_text(name)) if normalise_text(name) else None
+    if by_code is not None and by_name is not None and by_code != by_name:
+        return None, F.IDENTITY_CONFLICT(code=code, by_code=by_code.name, by_name=by_name.name)
+    found = by_code or by_name or index.by_code.get(stamp_code)
+    return found, None
+
+
+def match_agency(report: Report, roster: list[Agency] | None, index: RosterIndex | None = None) -> Agency | None:
+    """The roster agency a report belongs to (see :func:`identify`); None when it cannot be told."""
+    return identify(report, roster, index)[0]
 
 
 def merge_inbox(paths: Sequence[str | os.PathLike], *, year: int, roster: list[Agency] | None = None,
                 unit_name: str = "", unit_code: str = "", include_invalid: bool = False,
                 previous: Report | None = None, workers: int | None = None,
                 progress: Callable[[int], None] | None = None,
-                on_submissions: Callable[[int], None] | None = None) -> MergeResult:
-    """Read, verify, match and sum everything under ``paths``."""
+                on_submissions: Callable[[int], None] | None = None,
+                outputs: Sequence[str | os.PathLike] = (), now: datetime | None = None) -> MergeResult:
+    """Read, verify, match and sum everything under ``paths``.
+
+    ``outputs`` are the files this run will write: found among the inputs, they are not returns. ``now`` is the
+    time dates are judged against (a date after it comes from a wrong clock). Raises :class:`InputError` when
+    there is nothing at all to merge.
+    """
     started = time.perf_counter()
     submissions = collect(list(paths))
+    if not submissions:
+        raise InputError("没有找到任何要汇总的文件：" + "、".join(str(p) for p in paths),
+                         hint="请检查路径：收件箱中应有各单位报送的 .xlsx 文件、.eml 邮件或 .zip 压缩包。")
     if on_submissions:
         on_submissions(len(submissions))
     results = verify_submissions(submissions, year=year, previous=previous, workers=workers, progress=progress)
     merged = MergeResult(year, unit_name, unit_code, roster, include_invalid=include_invalid)
     merged.entries = [Entry(s, r) for s, r in zip(submissions, results)]
-    _decide(merged)
+    _decide(merged, outputs, now or datetime.now(timezone.utc))
+    if not (unit_name.strip() and unit_code.strip()):
+        missing = "名称和代码" if not (unit_name.strip() or unit_code.strip()) else \
+            ("名称" if not unit_name.strip() else "代码")
+        merged.warnings.append(F.UNIT_IDENTITY_MISSING(missing=missing, missing_en={"名称和代码": "name and code",
+                                                                                    "名称": "name", "代码": "code"}[missing]))
     merged.seconds = time.perf_counter() - started
     return merged
 
 
-def _decide(merged: MergeResult) -> None:
+def _refuse(entry: Entry, status: str, finding: Finding) -> None:
+    entry.status = status
+    entry.result.findings.append(finding)
+    if finding.severity is Severity.ERROR:
+        entry.result.status = "errors"
+
+
+def _decide(merged: MergeResult, outputs: Sequence[str | os.PathLike] = (), now: datetime | None = None) -> None:
+    now = now or datetime.now(timezone.utc)
     by_agency: dict[str, list[Entry]] = {}
     index = RosterIndex(merged.roster) if merged.roster is not None else None
     for entry in merged.entries:
@@ -176,11 +249,24 @@ def _decide(merged: MergeResult) -> None:
         if entry.result.status == "unreadable" or entry.report is None:
             entry.status = "unreadable"
             continue
+        own = own_output(entry.report, entry.submission, unit_name=merged.unit_name, unit_code=merged.unit_code,
+                         outputs=outputs)
+        if own is not None:
+            entry.status = "own_output"
+            if not any(f.code == "OWN_OUTPUT" for f in entry.result.findings):
+                entry.result.findings.append(F.OWN_OUTPUT(kind=own[0], kind_en=own[1]))
+            continue
+        when = entry.submission.received
+        if when is not None and not plausible(when, now):
+            entry.result.findings.append(F.DATE_IN_FUTURE(when=when.strftime("%Y-%m-%d %H:%M")))
+        agency, refusal = identify(entry.report, merged.roster, index)
         if any(f.code == "WRONG_YEAR" for f in entry.result.findings):
             entry.status = "wrong_year"
-            entry.agency = match_agency(entry.report, merged.roster, index)
+            entry.agency = agency
             continue
-        agency = match_agency(entry.report, merged.roster, index)
+        if refusal is not None:
+            _refuse(entry, "unidentified", refusal)
+            continue
         if agency is None:
             entry.status = "unknown_agency"
             continue
@@ -201,7 +287,7 @@ def _decide(merged: MergeResult) -> None:
             for entry in [e for e in entries if imported(e)]:
                 entry.status = "published"
             entries = [e for e in entries if not imported(e)]
-        entries.sort(key=recency)
+        entries.sort(key=lambda entry: recency(entry, now))
         latest = entries[-1]
         for older in entries[:-1]:
             older.status = "superseded"

@@ -45,7 +45,6 @@ from ..template.render import Formats, write_sheet, write_text
 from ..template.stamp import GENERATOR, NAME_PREFIX, PROPERTY_PREFIX
 from .merge import STATUS_ZH, Entry, MergeResult, column_sums
 
-TEXT_LIMIT = 32_000
 
 
 def consolidated_filename(result: MergeResult) -> str:
@@ -164,8 +163,6 @@ def _number(ws, row: int, col: int, value: Any, fmt) -> None:
 def _string(ws, row: int, col: int, text: Any, fmt) -> None:
     """Text from offices or files: always a string, never a formula, even when it starts with = + - @."""
     text = "" if text is None else str(text)
-    if len(text) > TEXT_LIMIT:
-        text = text[:TEXT_LIMIT] + "……（超过单元格上限，已截断）"
     if text == "":
         ws.write_blank(row, col, None, fmt)
     else:

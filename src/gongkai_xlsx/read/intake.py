@@ -11,7 +11,9 @@ from __future__ import annotations
 import email
 import email.policy
 import hashlib
+import mimetypes
 import os
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -19,11 +21,22 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from ..errors import InputError
-from ..ooxml.package import MAX_FILE_BYTES, ZIP_MAGIC
+from ..files import display_name
+from ..ooxml.package import MAX_FILE_BYTES, OLE_MAGIC, ZIP_MAGIC, classify_ole
 
 MAX_ARCHIVE_MEMBERS = 2000
 MAX_DEPTH = 3  # a zip in an e-mail in a zip is as deep as real inboxes go
 SKIPPED_NAMES = ("~$", ".", "__MACOSX/")
+# what archives and e-mails may unpack into memory: per archive, and for the whole inbox (a real return is
+# tens of KB; a county's 1,000 returns a few tens of MB). A small zip that claims or yields more is a bomb
+MAX_ARCHIVE_TOTAL = 100 * 1024 * 1024
+MAX_UNPACKED_TOTAL = 300 * 1024 * 1024
+MAX_MEMBER_RATIO = 100  # uncompressed : compressed for a member over 1 MB (a workbook is compressed already)
+TNEF_MAGIC = b"\x78\x9f\x3e\x22"
+WINMAIL = ("附件是 Outlook 的 winmail.dat（TNEF 格式）：对方用 Outlook 的“RTF 格式”发信，真正的附件被打包在里面，本工具无法读取。",
+           "请让报送单位在 Outlook 中把邮件格式改为“HTML”或“纯文本”（不要用 RTF 格式）后重新发送附件。")
+OUTLOOK_MSG = ("文件是 Outlook 邮件（.msg），不是 Excel 工作簿；其中的附件本工具无法直接读取。",
+               "请在 Outlook 中打开这封邮件，把其中的 Excel 附件另存出来再放入收件箱；或请报送单位直接发送 Excel 附件。")
 
 
 @dataclass
@@ -40,6 +53,7 @@ class Submission:
     file_time: datetime | None = None  # the file's or archive member's modification time
     note: str | None = None  # why there is nothing to read
     path: str | None = None  # a plain file left on disk: read by whoever verifies it (a worker process), not here
+    hint: str | None = None  # what to ask the sender for, when there is nothing to read
 
     def load(self) -> bytes | None:
         """The bytes to read, from disk if they were left there; None when there is nothing to read (see note)."""
@@ -68,45 +82,72 @@ def collect(paths: list[str | os.PathLike], skipped: list[str] | None = None) ->
     given, listed there.
     """
     found: list[Submission] = []
+    budget = _Budget(MAX_UNPACKED_TOTAL)
     for given in paths:
         path = Path(given)
         if not path.exists():
-            raise InputError(f"找不到：{path}", hint="请检查文件或文件夹路径。", path=str(path))
+            raise InputError(f"找不到：{display_name(str(path))}", hint="请检查文件或文件夹路径。", path=str(path))
         files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
         for file in files:
             if file != path and file.name.startswith(SKIPPED_NAMES[:2]):
                 if skipped is not None:
-                    skipped.append(str(file))
+                    skipped.append(display_name(str(file)))
                 continue
-            found.extend(_from_file(file))
+            found.extend(_from_file(file, budget))
     return found
 
 
-def _from_file(path: Path) -> list[Submission]:
+class _Budget:
+    """Bytes that archives and e-mails may still unpack into memory."""
+
+    def __init__(self, total: int) -> None:
+        self.left = total
+
+
+_UNPACKED = (".eml", ".zip", ".msg", ".dat")  # containers unpacked here, and mail formats recognised here
+
+
+def _from_file(path: Path, budget: _Budget | None = None) -> list[Submission]:
+    # the name as a person reads it: raw GBK bytes from an undecoded Windows zip are decoded, not escaped
+    name, source = display_name(path.name), display_name(str(path))
     try:
         stat = path.stat()
         size, mtime = stat.st_size, datetime.fromtimestamp(stat.st_mtime, tz=timezone.utc)
-        data = path.read_bytes() if path.name.lower().endswith((".eml", ".zip")) and size <= MAX_FILE_BYTES else None
+        data = path.read_bytes() if path.name.lower().endswith(_UNPACKED) and size <= MAX_FILE_BYTES else None
     except OSError as exc:  # no permission, or gone since the folder was listed: accounted for, not fatal
-        return [Submission(path.name, str(path), None, note=f"无法读取文件：{exc.strerror or exc}")]
+        return [Submission(name, source, None, note=f"无法读取文件：{exc.strerror or exc}")]
     if size > MAX_FILE_BYTES:
-        return [Submission(path.name, str(path), None, file_time=mtime, note=f"文件过大（{size // 1024 // 1024} MB），未读取")]
-    if not path.name.lower().endswith((".eml", ".zip")):
+        return [Submission(name, source, None, file_time=mtime, note=f"文件过大（{size // 1024 // 1024} MB），未读取")]
+    if not path.name.lower().endswith(_UNPACKED):
         # a workbook (or anything else) is read where it is verified: in parallel runs the parent then never
         # holds or sends every file's bytes
-        return [Submission(path.name, str(path), None, file_time=mtime, path=str(path))]
-    return _expand(Submission(path.name, str(path), data, file_time=mtime), depth=0)
+        return [Submission(name, source, None, file_time=mtime, path=str(path))]
+    return _expand(Submission(name, source, data, file_time=mtime), depth=0, budget=budget or _Budget(MAX_UNPACKED_TOTAL))
 
 
-def _expand(item: Submission, depth: int) -> list[Submission]:
+def _expand(item: Submission, depth: int, budget: _Budget) -> list[Submission]:
     """A submission, or the submissions inside it if it is an archive or an e-mail."""
     data = item.data or b""
     lower = item.filename.lower()
     if depth < MAX_DEPTH and lower.endswith(".eml"):
-        return _from_email(item, depth)
+        return _from_email(item, depth, budget)
     if depth < MAX_DEPTH and data.startswith(ZIP_MAGIC) and lower.endswith(".zip") and not _is_office(data):
-        return _from_zip(item, depth)
+        return _from_zip(item, depth, budget)
+    refusal = _mail_format(lower, data)
+    if refusal is not None:
+        item.data, (item.note, item.hint) = None, refusal
+        return [item]
     return [item]
+
+
+def _mail_format(lower_name: str, data: bytes) -> tuple[str, str] | None:
+    """The message for e-mail formats that wrap the real attachment: winmail.dat (TNEF) and Outlook .msg."""
+    if data.startswith(TNEF_MAGIC) or lower_name.endswith("winmail.dat"):
+        return WINMAIL
+    if data.startswith(OLE_MAGIC) and ("__substg1.0_".encode("utf-16-le") in data or lower_name.endswith(".msg")) \
+            and classify_ole(data) not in ("xls", "encrypted"):
+        return OUTLOOK_MSG
+    return None
 
 
 def _is_office(data: bytes) -> bool:
@@ -137,7 +178,7 @@ def zip_member_name(info: zipfile.ZipInfo) -> str:
     return info.filename  # pragma: no cover - gb18030 decodes any byte string
 
 
-def _from_zip(item: Submission, depth: int) -> list[Submission]:
+def _from_zip(item: Submission, depth: int, budget: _Budget) -> list[Submission]:
     try:
         archive = zipfile.ZipFile(_bytes_io(item.data))
         infos = [i for i in archive.infolist() if not i.is_dir()]
@@ -147,6 +188,15 @@ def _from_zip(item: Submission, depth: int) -> list[Submission]:
     if len(infos) > MAX_ARCHIVE_MEMBERS:
         return [Submission(item.name, item.source, None, file_time=item.file_time,
                            note=f"压缩包内有 {len(infos)} 个文件，超过上限，未解压")]
+    declared = sum(info.file_size for info in infos)
+    inflated = [i for i in infos if i.file_size > 1024 * 1024 and i.file_size > MAX_MEMBER_RATIO * max(i.compress_size, 1)]
+    limit = min(MAX_ARCHIVE_TOTAL, budget.left)
+    if declared > limit or inflated:
+        why = (f"解压后共 {declared / 1024 / 1024:.0f} MB，超过上限 {limit // 1024 // 1024} MB" if declared > limit else
+               f"其中 {zip_member_name(inflated[0])} 的压缩比超过 {MAX_MEMBER_RATIO}:1（疑似压缩炸弹）")
+        return [Submission(item.name, item.source, None, sender=item.sender, received=item.received,
+                           subject=item.subject, file_time=item.file_time,
+                           note=f"压缩包 {item.filename} {why}，未解压", hint="请让报送单位只发送填写好的报表（.xlsx），不要打包其他文件。")]
     found: list[Submission] = []
     for info in infos:
         name = zip_member_name(info)
@@ -160,19 +210,22 @@ def _from_zip(item: Submission, depth: int) -> list[Submission]:
                                     received=item.received, subject=item.subject, file_time=member_time,
                                     note="压缩包内的文件过大，未读取"))
             continue
+        allowed = min(MAX_FILE_BYTES, budget.left)  # a member may lie about its size: reading is bounded too
         try:
             with archive.open(info) as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)
+                data = handle.read(allowed + 1)
         except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
             data = None
         note = None
         if data is None:
             note = "压缩包内的文件无法解压（损坏或加密）"
-        elif len(data) > MAX_FILE_BYTES:
-            data, note = None, "压缩包内的文件过大，未读取"
+        elif len(data) > allowed:
+            data, note = None, f"压缩包 {item.filename} 内的文件解压后超过上限，未读取"
+        else:
+            budget.left -= len(data)
         child = Submission(display, item.source, data, member=name, sender=item.sender, received=item.received,
                            subject=item.subject, file_time=member_time, note=note)
-        found.extend(_expand(child, depth + 1) if data is not None else [child])
+        found.extend(_expand(child, depth + 1, budget) if data is not None else [child])
     if not found:
         found.append(Submission(item.name, item.source, None, sender=item.sender, received=item.received,
                                 subject=item.subject, file_time=item.file_time, note="压缩包是空的"))
@@ -186,7 +239,7 @@ def _zip_time(info: zipfile.ZipInfo) -> datetime | None:
         return None
 
 
-def _from_email(item: Submission, depth: int) -> list[Submission]:
+def _from_email(item: Submission, depth: int, budget: _Budget) -> list[Submission]:
     message = email.message_from_bytes(item.data or b"", policy=email.policy.default)
     sender = str(message.get("From", "") or "") or None
     subject = str(message.get("Subject", "") or "") or None
@@ -199,20 +252,50 @@ def _from_email(item: Submission, depth: int) -> list[Submission]:
     except (TypeError, ValueError):
         received = None
     found: list[Submission] = []
+    unnamed = 0
     for part in message.walk():
-        filename = part.get_filename()
-        if not filename or part.is_multipart():
+        if part.is_multipart():
             continue
+        filename = attachment_name(part)
+        if not filename:
+            # an attachment without a file name (some mail programs send one): still a return, named after the mail
+            if part.get_content_disposition() != "attachment" and part.get_content_maintype() != "application":
+                continue  # the message body
+            unnamed += 1
+            extension = mimetypes.guess_extension(part.get_content_type()) or ""
+            filename = f"{Path(item.filename).stem}_附件{unnamed}{extension}"
         try:
             data = part.get_payload(decode=True)
         except Exception:  # a malformed part: account for it, do not crash
             data = None
         display = f"{item.name} › {filename}"
+        note = None if data is not None else "附件无法解码"
+        if data is not None and len(data) > budget.left:
+            data, note = None, "邮件附件的总大小超过上限，未读取"
+        elif data is not None:
+            budget.left -= len(data)
         child = Submission(display, item.source, data, member=filename, sender=sender, received=received,
-                           subject=subject, file_time=item.file_time,
-                           note=None if data is not None else "附件无法解码")
-        found.extend(_expand(child, depth + 1) if data is not None else [child])
+                           subject=subject, file_time=item.file_time, note=note)
+        found.extend(_expand(child, depth + 1, budget) if data is not None else [child])
     if not found:
         found.append(Submission(item.name, item.source, None, sender=sender, received=received, subject=subject,
                                 file_time=item.file_time, note="邮件没有附件"))
     return found
+
+
+_RAW_NAME = re.compile(r'(?:file)?name\*?=\s*"?([^";]+)"?', re.IGNORECASE)
+
+
+def attachment_name(part) -> str | None:
+    """An attachment's file name: RFC 2047/2231 decoded by the mail library, or raw 8-bit GBK/UTF-8 bytes (which
+    some Chinese mail programs write against the standard) decoded instead of turned into U+FFFD."""
+    for header in ("Content-Disposition", "Content-Type"):
+        for key, value in part.raw_items():
+            if key.lower() != header.lower() or not isinstance(value, str):
+                continue
+            if any("\udc80" <= ch <= "\udcff" for ch in value):
+                match = _RAW_NAME.search(value)
+                if match:
+                    return display_name(match.group(1).strip())
+    name = part.get_filename()
+    return display_name(name) if name else None

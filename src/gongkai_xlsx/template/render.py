@@ -37,7 +37,8 @@ from .layout import (
     quote_sheet,
     wrapped_lines,
 )
-from .stamp import GENERATOR, IMPORT_ERRORS, IMPORT_RECORD, NAME_PREFIX, PROPERTY_PREFIX, Stamp, import_record
+from .stamp import (CONTENT_DIGEST, GENERATOR, IMPORT_ERRORS, IMPORT_RECORD, NAME_PREFIX, PROPERTY_PREFIX, Stamp,
+                    content_digest, import_record)
 
 DEFAULT_PASSWORD = "gongkai"
 """Sheet protection guards against accidents, not people; the password is documented in the README."""
@@ -163,6 +164,10 @@ def render_template(
         record = import_record(list(import_findings), unset)
         errors = sum(1 for f in import_findings if f.severity is Severity.ERROR)
         workbook.set_custom_property(PROPERTY_PREFIX + IMPORT_ERRORS, str(errors))
+    if origin == "feedback":  # lets a later run tell this copy, unchanged, from a return (see merge.own_output)
+        fitted = {key: fit_cell(str(text)) for key, text in (texts or {}).items()}
+        workbook.set_custom_property(PROPERTY_PREFIX + CONTENT_DIGEST,
+                                     content_digest(form, complete, fitted, meta_values))
     formats = Formats(workbook)
     if front_sheet is not None:
         _write_front_sheet(workbook, front_sheet, formats, password)
@@ -339,13 +344,25 @@ def _write_cell(workbook, ws, sheet: SheetLayout, cell: Cell, formats: Formats, 
         workbook.define_name(cell.name, "=" + absolute_ref(sheet.name, cell.row, cell.col))
 
 
+CELL_LIMIT = 32_767  # characters in one Excel cell
+
+
+def fit_cell(text: str) -> str:
+    """Text as it fits one Excel cell: whole, or its start with a note saying it was cut and how long it was."""
+    if len(text) <= CELL_LIMIT:
+        return text
+    note = f"……（原文共 {len(text)} 个字符，超过 Excel 单元格上限 {CELL_LIMIT} 个字符，以下已截断）"
+    return text[:CELL_LIMIT - len(note)] + note
+
+
 def write_text(ws, row: int, col: int, text: str, fmt) -> None:
+    """Text as a string (never a formula); text over a cell's limit is cut visibly (see :func:`fit_cell`)."""
     if text == "":
         ws.write_blank(row, col, None, fmt)
         return
-    result = ws.write_string(row, col, text, fmt)
-    if result == -2:  # XlsxWriter truncates strings over 32,767 characters and says so only by this code
-        raise ValueError(f"text of {len(text)} characters does not fit in one Excel cell (limit 32,767)")
+    ws.write_string(row, col, fit_cell(text), fmt)
+
+
 def _cached(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)

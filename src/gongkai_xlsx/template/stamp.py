@@ -128,3 +128,29 @@ def fingerprint(names: Mapping[str, str], formulas: Mapping[str, str]) -> str:
     }
     blob = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+CONTENT_DIGEST = "content_digest"  # stamp field of the tool's own filled outputs (feedback copies)
+_IDENTITY_FIELDS = ("meta_agency", "meta_code", "meta_contact", "meta_phone", "meta_date")
+
+
+def content_digest(form, values: Mapping, texts: Mapping, identity: Mapping) -> str:
+    """sha256 of what an office can change in a filled workbook: input values, texts, identity and contact.
+
+    Written into the tool's own filled outputs (feedback copies) and recomputed from what is read back, it
+    tells a copy nobody has changed (the tool's own file) from one an office corrected (a return). Values
+    compare as floats, texts and identity without spaces or width differences, so reading back what was
+    written gives the same digest.
+    """
+    import unicodedata
+
+    def plain(text) -> str:
+        return "".join(unicodedata.normalize("NFKC", str(text or "")).split()).upper()
+
+    canonical = {
+        "values": {item.id: repr(float(values.get(item.id) or 0)) for item in form.input_items},
+        "texts": {section.id: plain(texts.get(section.id, "")) for section in form.texts},
+        "identity": {key: plain(identity.get(key, "")) for key in _IDENTITY_FIELDS},
+    }
+    blob = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
