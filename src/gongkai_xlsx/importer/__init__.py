@@ -29,6 +29,7 @@ from ..form import FORM_2021
 from ..form.model import ValueKind
 from ..ooxml.package import MAX_FILE_BYTES, OLE_MAGIC, Package, UnreadableFile, classify_ole
 from ..report import Provenance, Report, SourceCell
+from .bounds import check_file_size, check_pdf, check_text
 from .document import Document, decode_text, linearise, looks_binary, normalise, text_lines
 from .sections import HEADING_TEXT, Sections, cut_trailing_junk, identity, paragraphs
 from .stream import Stream
@@ -107,7 +108,9 @@ def read_document(data: bytes, name: str = "") -> Iterator[Document]:
     suffix = Path(name).suffix.lower()
     if data.startswith(b"%PDF"):
         from .pdf_reader import read_pdf
-        return iter(read_pdf(data))
+
+        check_pdf(data)
+        return _bounded(read_pdf(data))
     if data.startswith(b"PK\x03\x04"):
         try:  # the workbook reader's zip checks: structure, and sizes that give a zip bomb away
             names = Package.open(data, name).names
@@ -117,7 +120,7 @@ def read_document(data: bytes, name: str = "") -> Iterator[Document]:
             raise InputError("文件已损坏（看起来是压缩格式，但无法打开）。", hint="请重新下载或保存该文件。") from None
         if "word/document.xml" in names:
             from .docx_reader import read_docx
-            return iter([read_docx(data)])
+            return _bounded([read_docx(data)])
         if "xl/workbook.xml" in names:
             raise InputError("这是 Excel 工作簿，不是发布的年度报告。", hint="回收的 Excel 报表请用校验（verify）命令读取。")
         raise InputError("无法识别的压缩文件（不是 Word .docx）。", hint="请提供年度报告的网页、Word（.docx）、PDF 或文本文件。")
@@ -133,12 +136,21 @@ def read_document(data: bytes, name: str = "") -> Iterator[Document]:
                          hint="请提供年度报告的网页（.html）、Word（.docx）、PDF 或文本（.txt）文件。")
     from .html_reader import looks_like_html, read_html
     if suffix in (".htm", ".html", ".shtml", ".xhtml") or looks_like_html(data[:5000].decode("latin-1")):
-        return iter([read_html(data)])
+        check_file_size(data, "html")
+        return _bounded([read_html(data)])
+    check_file_size(data, "text")
     text = decode_text(data)
     if looks_binary(text):
         raise InputError("无法识别的文件格式（内容不是可读的文字）。",
                          hint="请提供年度报告的网页（.html）、Word（.docx）、PDF 或文本（.txt）文件。")
-    return iter([Document(kind="text", lines=text_lines(text), reflow=True)])
+    return _bounded([Document(kind="text", lines=text_lines(text), reflow=True)])
+
+
+def _bounded(documents) -> Iterator[Document]:
+    """Each reading, refused before its analysis when its text is longer than any report (see :mod:`.bounds`)."""
+    for document in documents:
+        check_text(document.lines)
+        yield document
 
 
 # ------------------------------------------------------------------------------------------ reading one document

@@ -103,6 +103,26 @@ class Sheet:
                 return formula
         return None
 
+    @property
+    def refs(self):
+        """The A1 addresses of the cells with content."""
+        return self._elements.keys()
+
+    def last_row(self) -> int:
+        """The 0-based index of the last row with a cell with content; -1 for an empty sheet."""
+        if not self._elements:
+            return -1
+        # the rows' own numbers (a thousand <row> elements, not two hundred thousand cells), when every row says
+        # its number; else every cell's address
+        some = next(iter(self._elements.values()))
+        parent = some.getparent() if hasattr(some, "getparent") else None
+        rows = parent.getparent() if parent is not None else None
+        if rows is not None:
+            numbers = [row.get("r") for row in rows if len(row)]
+            if all(number and number.isdigit() for number in numbers):
+                return max(map(int, numbers)) - 1
+        return max(int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") or 0) for ref in self._elements) - 1
+
     def get(self, ref: str) -> RawCell | None:
         if ref not in self._decoded:
             element = self._elements.get(ref)

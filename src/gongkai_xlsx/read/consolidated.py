@@ -49,10 +49,17 @@ def read_consolidated(workbook: Workbook, report: Report, located) -> None:
     # (item, its column's letters): a city's workbook has 200 numbers per member, and a1() of each would
     # overflow its cache
     item_columns = [(item, a1(0, columns[item.id])[:-1]) for item in form.items if item.id in columns]
-    while True:
+    # every row up to the last: a row whose code and name were blanked (or an empty row) does not end the
+    # reading of the rows after it
+    last = sheet.last_row()
+    while row <= last:
         code, name = sheet.at(row, columns.get("code", 0)), sheet.at(row, columns.get("name", 1))
         if (code is None or code.value in (None, "")) and (name is None or name.value in (None, "")):
-            break
+            if not any(letters + str(row + 1) in sheet.refs for _, letters in item_columns):
+                row += 1
+                continue  # an empty row
+            report.findings.append(F.MEMBER_IDENTITY_MISSING([FindingCell(SHEET_DETAIL, a1(row, 0), "code", None)],
+                                                             row=row + 1))
         values: dict[str, Decimal | int] = {}
         number_row = str(row + 1)
         for item, letters in item_columns:
