@@ -42,7 +42,7 @@ ROSTER_TEXT = "机构代码,机构名称,类别\n" + "".join(f"{a.code},{a.name}
 # ------------------------------------------------------------------------------------------ the corpus
 def filled(agency: Agency | None, values=None, *, meta=None, texts=None) -> bytes:
     """A return as an office fills it: the template of ``agency`` (None: a blank template) with values."""
-    from gongkai_xlsx.template import render_template
+    from gongkai_xlsx.template.render import render_template
 
     meta = {"meta_contact": "王芳", "meta_date": "2026-01-10", **(meta or {})}
     return render_template(year=YEAR, agency=agency, values=VALUES if values is None else values, meta=meta,
@@ -97,7 +97,7 @@ def raw_mail(attachment_headers: bytes, payload: bytes, *, when: str = "Mon, 12 
 
 
 def merged(paths, **options):
-    from gongkai_xlsx.merge import merge_inbox
+    from gongkai_xlsx.consolidate.merge import merge_inbox
 
     options.setdefault("year", YEAR)
     options.setdefault("workers", 1)
@@ -135,7 +135,7 @@ def test_two_returns_without_any_identity_are_not_one_agency(tmp_path):
 
 
 def test_two_consolidated_workbooks_without_unit_identity_are_both_refused_loudly(tmp_path):
-    from gongkai_xlsx.consolidate import render_consolidated
+    from gongkai_xlsx.consolidate.workbook import render_consolidated
 
     for county, factor in (("一县", 1), ("二县", 3)):
         inbox = tmp_path / county
@@ -150,8 +150,8 @@ def test_two_consolidated_workbooks_without_unit_identity_are_both_refused_loudl
 
 
 def test_a_detail_row_without_code_and_name_does_not_end_the_reading(tmp_path):
-    from gongkai_xlsx.consolidate import render_consolidated
-    from gongkai_xlsx.export import consolidated_frame
+    from gongkai_xlsx.consolidate.workbook import render_consolidated
+    from gongkai_xlsx.consolidate.export import consolidated_frame
 
     for number in range(3):
         agency = Agency(f"1133999910000{number:05d}", f"某局{number}")
@@ -212,15 +212,15 @@ def test_feedback_workbooks_in_the_inbox_are_not_returns(tmp_path):
 
 
 def test_a_feedback_copy_the_office_corrected_and_sent_back_is_a_return(tmp_path):
-    from gongkai_xlsx.feedback import render_feedback
-    from gongkai_xlsx.reader import read_bytes
-    from gongkai_xlsx.verify import verify_report, FileResult
+    from gongkai_xlsx.check.feedback import render_feedback
+    from gongkai_xlsx.read.returned import read_bytes
+    from gongkai_xlsx.check.verify import FileResult, verify_report
 
     wrong = dict(VALUES, t3_new_natural=VALUES["t3_new_natural"] + 5)
     report = read_bytes(filled(A, wrong), "甲局.xlsx")
     feedback = render_feedback(FileResult("甲局.xlsx", "0" * 64, "errors", verify_report(report), report))
     corrected = rewrite_part(feedback, "docProps/custom.xml", lambda xml: xml)  # same bytes, as a control
-    from gongkai_xlsx.reader import read_bytes as read
+    from gongkai_xlsx.read.returned import read_bytes as read
 
     assert read(corrected, "x.xlsx").values == report.values
     (tmp_path / "back.eml").write_bytes(mail("甲局 <a@x.cn>", datetime(2026, 1, 20, tzinfo=CHINA),
@@ -231,7 +231,7 @@ def test_a_feedback_copy_the_office_corrected_and_sent_back_is_a_return(tmp_path
 
 def edited_feedback(feedback: bytes) -> bytes:
     """The feedback copy with 表三's 自然人 new applications corrected (as the office would type it)."""
-    from gongkai_xlsx.reader import read_bytes
+    from gongkai_xlsx.read.returned import read_bytes
 
     report = read_bytes(feedback, "f.xlsx")
     sheet, cell = report.where("t3_new_natural")
@@ -331,8 +331,8 @@ def run_bounded(megabytes: int, *args: str, timeout: float = 60) -> subprocess.C
 
 def cli_baseline() -> int:
     """Address space the CLI needs to verify a plain workbook, so the bound is tight over it (MB)."""
-    probe = subprocess.run([sys.executable, "-c", "import resource, gongkai_xlsx.cli, gongkai_xlsx.verify, "
-                            "gongkai_xlsx.reader;print(open('/proc/self/status').read())"],
+    probe = subprocess.run([sys.executable, "-c", "import resource, gongkai_xlsx.cli, gongkai_xlsx.check.verify, "
+                            "gongkai_xlsx.read.returned;print(open('/proc/self/status').read())"],
                            capture_output=True, text=True)
     size = next(line for line in probe.stdout.splitlines() if line.startswith("VmSize"))
     return int(size.split()[1]) // 1024
@@ -419,7 +419,7 @@ def test_text_over_excels_cell_limit_is_cut_visibly_not_a_traceback(tmp_path):
 
 # ------------------------------------------------------------------------------------------ 14. CSV injection
 def test_csv_export_neutralises_formulas_but_keeps_numbers(tmp_path):
-    from gongkai_xlsx.consolidate import render_consolidated
+    from gongkai_xlsx.consolidate.workbook import render_consolidated
 
     hostile = Agency("11339999100000033C", '=HYPERLINK("http://x.cn","点击")', "+部门")
     negative = dict(VALUES, t2_norm_issued=-3)
@@ -439,7 +439,7 @@ def test_csv_export_neutralises_formulas_but_keeps_numbers(tmp_path):
 
 # ------------------------------------------------------------------------------------------ 15. outputs vs inputs
 def test_an_output_never_overwrites_an_input(tmp_path):
-    from gongkai_xlsx.consolidate import render_consolidated
+    from gongkai_xlsx.consolidate.workbook import render_consolidated
 
     one = tmp_path / "甲.xlsx"
     one.write_bytes(filled(A))
@@ -543,7 +543,7 @@ def test_roster_codes_excel_turned_into_numbers_merged_categories_and_encryption
 
 # ------------------------------------------------------------------------------------------ 19. mail
 def test_mail_attachment_names_in_raw_gbk_and_without_a_name_are_read(tmp_path):
-    from gongkai_xlsx.intake import collect
+    from gongkai_xlsx.read.intake import collect
 
     workbook = filled(A)
     raw_name = "甲局年报.xlsx".encode("gbk")
@@ -598,7 +598,7 @@ def test_outputs_keep_the_umask_and_force_keeps_the_mode(tmp_path):
 
 
 def test_a_concurrent_merge_without_force_does_not_overwrite_a_file_made_meanwhile(tmp_path, monkeypatch):
-    from gongkai_xlsx import consolidate
+    from gongkai_xlsx.consolidate import workbook as consolidate
 
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.xlsx").write_bytes(filled(A))

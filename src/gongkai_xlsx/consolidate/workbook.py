@@ -318,6 +318,9 @@ def _status_note(entry: Entry) -> str:
         return "有错误，未计入汇总；已可生成退回意见"
     if entry.status == "unknown_agency":
         return "名册中没有此单位，未计入汇总"
+    if entry.status in ("unidentified", "own_output"):
+        code = "OWN_OUTPUT" if entry.status == "own_output" else ("IDENTITY_UNKNOWN", "IDENTITY_CONFLICT")
+        return next((f.message for f in entry.result.findings if f.code in code), "")
     return ""
 
 
@@ -406,7 +409,8 @@ def _readme(workbook, ws, result: MergeResult, styles: _Styles, made: datetime) 
         ("未报送", f"{counts['missing']} 个单位" + ("：" + "、".join(a.name for a in result.missing[:20])
                                                    + ("等" if len(result.missing) > 20 else "") if result.missing else "")),
         ("其他", f"被更新版本替代 {counts['superseded']} 份；名册外单位 {counts['unknown_agency']} 份；"
-                 f"年度不符 {counts['wrong_year']} 份；无法读取 {counts['unreadable']} 份"),
+                 f"单位不明 {counts['unidentified']} 份；年度不符 {counts['wrong_year']} 份；无法读取 {counts['unreadable']} 份"
+                 + (f"；本工具生成的文件 {counts['own_output']} 份（不是报送）" if counts["own_output"] else "")),
         ("汇总口径", f"计入 {counts['members']} 个报送单元，代表 {counts['units']} 个单位（下级汇总表按其下级单位数计）。"),
         ("怎样阅读", "“汇总”为国家表式的汇总数，每个数字都是对“明细”相应列的求和公式（可点击查看）；"
                      "“分类汇总”按名册类别汇总；“明细”每行一个计入的单位、每列一个数据项（第2行为稳定编号）；"
