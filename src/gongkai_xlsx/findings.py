@@ -168,6 +168,13 @@ CELLS_NOT_FOUND = code(
     "CELLS_NOT_FOUND", E, "找不到 {count} 个数据单元格（{first}等）。", "文件可能不是本年报表式；请用下发的模板重新填写。",
     "{count} data cells could not be found (e.g. {first}).", "Use the issued template.")
 
+# ------------------------------------------------------------------------------------------ across years
+SAME_AS_LAST_YEAR = code(
+    "SAME_AS_LAST_YEAR", W, "表二至表四的全部 {count} 个数字与上年报表完全相同（其中 {nonzero} 个不为 0）。",
+    "数字逐项与上年相同，常见于照抄上年报表：请核实是否误报了上年的数据；如确实相同，请在“六、其他需要报告的事项”中说明。",
+    "All {count} numbers of tables 2–4 equal last year's ({nonzero} of them non-zero).",
+    "Identical tables are a known sign of a copied report: check that this year's figures were reported.")
+
 # ------------------------------------------------------------------------------------------ unreadable files
 UNREADABLE = code(
     "UNREADABLE", E, "无法读取：{reason}", "{advice}",

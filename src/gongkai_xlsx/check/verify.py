@@ -179,6 +179,10 @@ def verify_report(report: Report, *, previous: Report | Mapping | None = None,
         if unread and not unread.isdisjoint(violation.check.items):
             continue
         found.append(rule_finding(violation, report, previous_values))
+    if previous_values and same_as_last_year(report.form, report.values, previous_values):
+        items = report.form.items
+        found.append(F.SAME_AS_LAST_YEAR(count=len(items),
+                                         nonzero=sum(1 for item in items if report.values.get(item.id, 0))))
     if report.origin == "imported" and not any(f.code == "IMPORT_TEXT_TABLE_MISMATCH" for f in found):
         # a published report: the numbers its overview quotes are checked against its tables
         from .narrative import check_overview
@@ -187,6 +191,13 @@ def verify_report(report: Report, *, previous: Report | Mapping | None = None,
         read = {key for key in report.sources if key not in unread}
         found += check_overview(report.texts.get("text_overview", ""), report.values, read)[1]
     return found
+
+
+def same_as_last_year(form, values: Mapping, previous: Mapping) -> bool:
+    """表二–表四 identical to last year's, item by item, and not all zero (an empty report is not a copy)."""
+    if not any(values.get(item.id, 0) for item in form.items):
+        return False
+    return all((values.get(item.id, 0) or 0) == (previous.get(item.id, 0) or 0) for item in form.items)
 
 
 def verify_file(path: str | os.PathLike, *, previous: Report | Mapping | None = None,
