@@ -2,8 +2,8 @@
 
 Run:  python docs/make_images.py      (needs soffice, pdftoppm and pdftotext; see .ci/run for the packages)
 Writes docs/images/: the first page of the blank template in templates/, 表三 of a template filled with a
-real published report, the 汇总 and 报送情况 pages of the demo's consolidated workbook, and 表三 of the county report
-that ``publish`` writes from it (its .docx).
+real published report, the 说明, 汇总, 指标, 分类汇总 and 报送情况 pages of the demo's consolidated workbook, and
+表三 of the county report that ``publish`` writes from it (its .docx).
 """
 
 from __future__ import annotations
@@ -74,8 +74,10 @@ def main() -> None:
         copy.write_bytes(consolidated.read_bytes())
         pdf = to_pdf(copy, work)
         png(pdf, 1, "consolidated-readme")
-        png(pdf, page_with(pdf, "全部校验通过"), "consolidated-summary")
-        png(pdf, page_with(pdf, "序号机构代码"), "consolidated-status", resolution=200, crop=(120, 125, 2150, 820))
+        png(pdf, page_with(pdf, "年政府信息公开工作年度报告汇总表"), "consolidated-summary")
+        png(pdf, page_with(pdf, "年政府信息公开工作指标"), "consolidated-indicators")
+        png(pdf, page_with(pdf, "分类汇总表"), "consolidated-by-category", resolution=110, crop=(0, 0, 910, 620))
+        png(pdf, page_with(pdf, "序号机构代码"), "consolidated-status", resolution=200, crop=(0, 0, 2339, 1000))
         report = publish_paths([copy], work / "published", formats="docx").files[0]
         pdf = to_pdf(Path(report.outputs[0]), work)
         png(pdf, page_with(pdf, "本列数据的勾稽关系"), "publish-table3", resolution=80)

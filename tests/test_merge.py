@@ -140,14 +140,25 @@ def test_category_totals_and_detail_rows_equal_independently_computed_values(cou
     assert [row[0] for row in detail] == [m.agency.code for m in merged.members]
     for row in detail:
         assert list(row[len(row) - len(ids):]) == expected([row[0]])
-    by_category = list(workbook[SHEET_BY_CATEGORY].iter_rows(min_row=2, values_only=True))
-    assert list(by_category[0][2:]) == ids
-    categories = [row[0] for row in by_category[1:]]
-    assert set(categories) >= {m.agency.category for m in merged.members}
-    for row in by_category[1:]:
-        codes = [m.agency.code for m in merged.members if m.agency.category == row[0]]
-        assert row[1] == len(codes)
-        assert list(row[2:]) == expected(codes)
+    # 分类汇总: items down the side in the form's order, one column per roster category and 合计
+    rows = list(workbook[SHEET_BY_CATEGORY].iter_rows(values_only=True))
+    (header,) = [row for row in rows if row[0] == "项目"]
+    categories = list(header[2:header.index("合计")])
+    assert categories == list(dict.fromkeys(a.category for a in samples.roster()))
+    id_col = header.index("编号")
+    by_id = {row[id_col]: row for row in rows if row[id_col] and row[id_col] != "编号"}
+    assert [key for key in by_id if key != "members"] == ids
+    members = by_id["members"]
+    for index, category in enumerate(categories, start=2):
+        codes = [m.agency.code for m in merged.members if m.agency.category == category]
+        assert members[index] == len(codes)
+        sums = expected(codes)
+        assert [by_id[i][index] for i in ids] == sums, category
+    assert [by_id[i][len(categories) + 2] for i in ids] == expected([m.agency.code for m in merged.members])
+    # labels verbatim from the form: a row's label heads its run of items, each item's column label beside it
+    item_rows = [row for row in rows if row[id_col] in FORM_2021.items_by_id]
+    assert [row[1] for row in item_rows] == [item.col_label or "—" for item in FORM_2021.items]
+    assert {row[0] for row in item_rows if row[0]} == {item.row_label for item in FORM_2021.items}
 
 
 def test_cross_year_rules_run_against_last_years_consolidation(merged):
@@ -284,9 +295,9 @@ def test_office_text_never_becomes_a_formula(tmp_path):
         sheet_index = openpyxl.load_workbook(io.BytesIO(data)).sheetnames.index(SHEET_TEXTS) + 1
         assert b"<f>" not in archive.read(f"xl/worksheets/sheet{sheet_index}.xml")
     sheet = openpyxl.load_workbook(io.BytesIO(data))[SHEET_TEXTS]
-    found = sorted(sheet.cell(row, 4).value for row in range(2, 2 + len(INJECTIONS)))
-    assert found == sorted(INJECTIONS)
-    assert all(sheet.cell(row, 4).data_type == "s" for row in range(2, 2 + len(INJECTIONS)))
+    texts = [cell for row in sheet.iter_rows() for cell in row if cell.value in INJECTIONS]
+    assert sorted(cell.value for cell in texts) == sorted(INJECTIONS * 3)  # three sections per agency
+    assert all(cell.data_type == "s" for cell in texts)
 
 
 def test_export_long_format(merged, tmp_path):

@@ -24,8 +24,9 @@ import pytest
 
 from gongkai_xlsx import samples
 from gongkai_xlsx.check.verify import verify_report
+from gongkai_xlsx.consolidate.indicators import SHEET_INDICATORS
 from gongkai_xlsx.consolidate.merge import merge_inbox
-from gongkai_xlsx.consolidate.workbook import SHEET_DETAIL, SHEET_SUMMARY, render_consolidated
+from gongkai_xlsx.consolidate.workbook import SHEET_BY_CATEGORY, SHEET_DETAIL, SHEET_SUMMARY, render_consolidated
 from gongkai_xlsx.form import FORM_2021, Severity
 from gongkai_xlsx.ooxml.package import UnreadableFile
 from gongkai_xlsx.read.returned import read_file
@@ -125,9 +126,17 @@ def inbox(libreoffice, tmp_path_factory) -> Inbox:
 
 
 @pytest.fixture(scope="module")
-def merged(inbox):
+def previous(tmp_path_factory):
+    """Last year's consolidation of the sample county (as ``gongkai-xlsx samples`` writes it)."""
+    root = tmp_path_factory.mktemp("samples")
+    samples.write_samples(root)
+    return read_file(root / "上年汇总" / f"{YEAR - 1}年政府信息公开工作年度报告汇总_{samples.COUNTY}.xlsx")
+
+
+@pytest.fixture(scope="module")
+def merged(inbox, previous):
     return merge_inbox([inbox.folder], year=YEAR, roster=ROSTER, unit_name=samples.COUNTY,
-                       unit_code=samples.COUNTY_CODE, workers=1)
+                       unit_code=samples.COUNTY_CODE, previous=previous, workers=1)
 
 
 # ------------------------------------------------------------------------------------------ 7. the merge
@@ -200,6 +209,12 @@ class Recalculated:
     cached: dict[str, object]  # name → the value XlsxWriter cached (openpyxl data_only)
     lo: dict[str, object]  # name → LibreOffice's recalculated value
     tampered: dict[str, object]  # name → LibreOffice's value in a copy whose cached values were falsified
+    formulas: list[tuple[str, str]]  # every formula cell of 指标 and 分类汇总: (sheet, A1)
+    formulas_cached: list[object]  # their values as XlsxWriter cached them
+    formulas_lo: list[object]  # as LibreOffice recalculated them
+    indicators_cached: dict[str, object]  # the ind_* names → cached value
+    indicators_lo: dict[str, object]
+    pdf: Path  # the workbook printed to PDF by LibreOffice
 
 
 def summary_names(data: bytes) -> tuple[dict[str, str], dict[str, object]]:
@@ -253,9 +268,43 @@ def recalculated(libreoffice, merged, tmp_path_factory) -> Recalculated:
     tampered_path.write_bytes(falsify_cached(data, [names[n] for n in FALSIFIED]))
     saved = folder / "汇总-LibreOffice.xlsx"
     read = sorted(names)
-    results = libreoffice.run_jobs([{"path": str(path), "read": read, "save_as": str(saved)},
-                                    {"path": str(tampered_path), "read": read}])
-    return Recalculated(path, saved, names, cached, results[0]["values"], results[1]["values"])
+    formulas, formulas_cached = formula_cells(data, (SHEET_INDICATORS, SHEET_BY_CATEGORY))
+    indicators = indicator_names(data)
+    pdf = folder / "汇总.pdf"
+    results = libreoffice.run_jobs([{"path": str(path), "read": read + sorted(indicators), "save_as": str(saved),
+                                     "read_cells": [list(ref) for ref in formulas]},
+                                    {"path": str(tampered_path), "read": read},
+                                    {"path": str(path), "save_as": str(pdf)}])
+    assert all(result["ok"] for result in results), results
+    lo_values = results[0]["values"]
+    return Recalculated(path, saved, names, cached, {n: lo_values[n] for n in read}, results[1]["values"],
+                        formulas, formulas_cached, results[0]["cells"], indicators,
+                        {n: lo_values[n] for n in indicators}, pdf)
+
+
+def formula_cells(data: bytes, sheets) -> tuple[list[tuple[str, str]], list[object]]:
+    """Every formula cell of ``sheets``, and the value cached with it."""
+    formulas = openpyxl.load_workbook(io.BytesIO(data))
+    values = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    refs, cached = [], []
+    for sheet in sheets:
+        for row in formulas[sheet].iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    refs.append((sheet, cell.coordinate))
+                    cached.append(values[sheet][cell.coordinate].value)
+    return refs, cached
+
+
+def indicator_names(data: bytes) -> dict[str, object]:
+    """The workbook-scoped ind_* names and the values cached in their cells."""
+    workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    out = {}
+    for name, defined in workbook.defined_names.items():
+        if name.startswith("ind_"):
+            ((sheet, ref),) = list(defined.destinations)
+            out[name] = workbook[sheet][ref.replace("$", "")].value
+    return out
 
 
 def _same(lo_value, cached, decimals: bool) -> bool:
@@ -310,3 +359,41 @@ def test_the_consolidated_workbook_saved_by_libreoffice_reads_back_the_same(reca
     assert [f for f in verify_report(report, year=YEAR) if f.severity is Severity.ERROR] == []
     # the untouched original reads the same
     assert read_file(recalculated.path).values == report.values
+
+
+def _same_value(lo_value, cached) -> bool:
+    if cached in (None, ""):  # an empty rate (denominator 0) or no 样本少 mark
+        return lo_value in (None, "")
+    if isinstance(cached, str):
+        return lo_value == cached
+    return isinstance(lo_value, (int, float)) and abs(lo_value - cached) <= 1e-12 * max(1.0, abs(cached))
+
+
+def test_libreoffice_recalculates_the_indicators_and_categories_to_the_cached_values(recalculated):
+    """指标 (rates, year on year, chart data) and 分类汇总 (SUMIF by category, 合计): every formula cell."""
+    assert len(recalculated.formulas) > 1000
+    wrong = [(ref, lo, cached) for ref, lo, cached in zip(recalculated.formulas, recalculated.formulas_lo,
+                                                          recalculated.formulas_cached) if not _same_value(lo, cached)]
+    assert not wrong, f"(cell, LibreOffice, cached) differ: {wrong[:10]}"
+    assert set(recalculated.indicators_cached) == {"ind_open_rate", "ind_review_corrected_rate",
+                                                   "ind_suit_corrected_rate", "ind_new_yoy"}
+    for name, cached in recalculated.indicators_cached.items():
+        assert isinstance(cached, float), name
+        assert _same_value(recalculated.indicators_lo[name], cached), (name, recalculated.indicators_lo[name], cached)
+
+
+def test_every_printed_page_names_the_unit_the_coverage_and_its_number(recalculated, merged):
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    text = subprocess.run(["pdftotext", "-layout", str(recalculated.pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    pages = [page for page in text.split("\f") if page.strip()]
+    total = len(pages)
+    assert total > 40  # the sheets, 明细 across its pages, a sheet per agency
+    coverage = f"计入 {len(merged.members)} / 名册 {len(ROSTER)} 个单位"
+    for number, page in enumerate(pages, start=1):
+        assert f"{samples.COUNTY}{YEAR}年度政府信息公开工作年度报告汇总" in page, number
+        assert coverage in page and f"第 {number} 页，共 {total} 页" in page, number

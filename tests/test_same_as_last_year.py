@@ -4,10 +4,10 @@ zero) is a warning — a known sign of a copied report — in verify and in merg
 from forms import SMALL_TOWN, parse_tables
 from gongkai_xlsx import samples
 from gongkai_xlsx.form import FORM_2021, Severity
-from gongkai_xlsx.merge import merge_inbox
-from gongkai_xlsx.reader import read_bytes, read_file
-from gongkai_xlsx.template import render_template
-from gongkai_xlsx.verify import verify_report
+from gongkai_xlsx.check.verify import verify_report
+from gongkai_xlsx.consolidate.merge import merge_inbox
+from gongkai_xlsx.read.returned import read_bytes, read_file
+from gongkai_xlsx.template.render import render_template
 
 YEAR = samples.YEAR
 

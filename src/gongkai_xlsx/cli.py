@@ -220,7 +220,9 @@ def merge(
     unit_code: str = typer.Option("", "--unit-code", help="汇总单位代码（上级汇总时用于匹配）/ its code."),
     include_invalid: bool = typer.Option(False, "--include-invalid", help="有错误的报表也计入汇总 / count returns with errors."),
     previous: Optional[Path] = typer.Option(None, "--previous", help="上年汇总表，用于跨年度校验 / last year's consolidated workbook."),
-    per_agency_sheets: bool = typer.Option(False, "--per-agency-sheets", help="每个单位一个国家表式工作表 / one sheet per agency."),
+    per_agency_sheets: Optional[bool] = typer.Option(
+        None, "--per-agency-sheets/--no-per-agency-sheets",
+        help="每个单位一个国家表式工作表（默认：不超过 200 个单位时生成）/ one sheet per agency (default: up to 200)."),
     feedback: Optional[Path] = typer.Option(None, "--feedback", help="为有问题的报表生成退回意见、回复邮件草稿（.eml），有名册时"
                                                                      "在其中的 催报/ 生成催报邮件草稿 / feedback, reply and reminder drafts."),
     deadline: Optional[str] = typer.Option(None, "--deadline", help="邮件草稿中写明的期限，如 2026-03-15 / "

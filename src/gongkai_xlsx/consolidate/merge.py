@@ -90,6 +90,7 @@ class MergeResult:
     seconds: float = 0.0
     form: Form = CURRENT_FORM
     warnings: list[Finding] = field(default_factory=list)  # about the consolidation itself (e.g. no unit identity)
+    previous: Report | None = None  # last year's (consolidated) report, when given: the year-on-year figures
 
     @property
     def needs_attention(self) -> bool:
@@ -219,7 +220,7 @@ def merge_inbox(paths: Sequence[str | os.PathLike], *, year: int, roster: list[A
     if on_submissions:
         on_submissions(len(submissions))
     results = verify_submissions(submissions, year=year, previous=previous, workers=workers, progress=progress)
-    merged = MergeResult(year, unit_name, unit_code, roster, include_invalid=include_invalid)
+    merged = MergeResult(year, unit_name, unit_code, roster, include_invalid=include_invalid, previous=previous)
     merged.entries = [Entry(s, r) for s, r in zip(submissions, results)]
     _decide(merged, outputs, now or datetime.now(timezone.utc))
     if not (unit_name.strip() and unit_code.strip()):

@@ -347,17 +347,19 @@ def _table2_sheet(form: Form, positions) -> SheetLayout:
 
 # ------------------------------------------------------------------------------------------ 表三
 def table3_block(sheet: SheetLayout, form: Form, positions, check_positions, placement: Placement,
-                 top: int, left: int = 0, check_col: int | None = None) -> int:
-    """Lay 表三 out from (top, left) with its checks (row checks in ``check_col``, column checks below it);
-    return the last row of the table itself."""
+                 top: int, left: int = 0, check_col: int | None = None, column_checks_row: int | None = None,
+                 coded: bool = True) -> int:
+    """Lay 表三 out from (top, left) with its checks (row checks in ``check_col``, column checks below it, or
+    from ``column_checks_row`` on); return the last row of the table itself. ``coded=False`` labels the checks
+    in Chinese only (a printed report shows no rule codes)."""
     t3 = form.table3
     data_col0 = left + t3.label_columns
     for h in t3.header:
         sheet.add(Cell(top + h.row, left + h.col, "corner" if h.col == 0 else "header", text=h.text,
                        rowspan=h.rowspan, colspan=h.colspan))
     if check_col is not None:
-        sheet.add(Cell(top, check_col, "check_header", text="行合计校验\nT3_ROW_TOTAL\n（总计−六列之和）",
-                       rowspan=t3.header_rows))
+        sheet.add(Cell(top, check_col, "check_header", rowspan=t3.header_rows,
+                       text="行合计校验\n" + ("T3_ROW_TOTAL\n" if coded else "") + "（总计−六列之和）"))
     first = top + t3.header_rows
     row_of = {r.key: first + i for i, r in enumerate(t3.rows)}
     col_of = {c.key: data_col0 + i for i, c in enumerate(t3.columns)}
@@ -398,7 +400,7 @@ def table3_block(sheet: SheetLayout, form: Form, positions, check_positions, pla
 
     checks = [c for c in checks_for_template(form) if c.rule.id.startswith("T3_") and c.rule.severity is Severity.ERROR]
     column_rules: dict[str, int] = {}
-    next_row = last_data_row + 2
+    next_row = last_data_row + 2 if column_checks_row is None else column_checks_row
     for check in checks:
         if check.rule.id == "T3_ROW_TOTAL":
             if check_col is None:
@@ -408,7 +410,8 @@ def table3_block(sheet: SheetLayout, form: Form, positions, check_positions, pla
             if check.rule.id not in column_rules:
                 column_rules[check.rule.id] = next_row
                 sheet.add(Cell(next_row, left, "check_label", colspan=3,
-                               text=f"{check.rule.id} {check.rule.title}差额\n（{check.rule.left_label}）−（{check.rule.right_label}）"))
+                               text=(f"{check.rule.id} " if coded else "") + f"{check.rule.title}差额\n"
+                                    f"（{check.rule.left_label}）−（{check.rule.right_label}）"))
                 sheet.heights[next_row] = 42
                 next_row += 1
             pos = (column_rules[check.rule.id], col_of[check.scope])
@@ -439,8 +442,8 @@ def _table3_sheet(form: Form, positions, check_positions) -> SheetLayout:
 
 # ------------------------------------------------------------------------------------------ 表四
 def table4_block(sheet: SheetLayout, form: Form, positions, check_positions, placement: Placement,
-                 top: int, left: int = 0) -> int:
-    """Lay 表四 out from (top, left) with its checks two rows below; return the data row."""
+                 top: int, left: int = 0, check_row: int | None = None, coded: bool = True) -> int:
+    """Lay 表四 out from (top, left) with its checks two rows below (or in ``check_row``); return the data row."""
     t4 = form.table4
     for h in t4.header:
         sheet.add(Cell(top + h.row, left + h.col, "header", text=h.text, rowspan=h.rowspan, colspan=h.colspan))
@@ -453,13 +456,13 @@ def table4_block(sheet: SheetLayout, form: Form, positions, check_positions, pla
             col += 1
         placement.validate(sheet, form, t4.item_id(group.key, t4.columns[0].key), data_row, first_col, col - 2,
                            group.label)
-    check_row = data_row + 2
+    check_row = data_row + 2 if check_row is None else check_row
     for check in checks_for_template(form):
         if not check.rule.id.startswith("T4_"):
             continue
         total_col = positions[check.left[0]][2]
         sheet.add(Cell(check_row, total_col - 3, "check_label", colspan=3,
-                       text=f"{check.rule.id} 差额\n（总计−四项之和）→"))
+                       text=(f"{check.rule.id} " if coded else f"{check.rule.title}") + "差额\n（总计−四项之和）→"))
         pos = (check_row, total_col)
         sheet.add(Cell(*pos, "check",
                        formula=check.excel_value(lambda ids: sum_arguments([positions[i][1:] for i in ids])),
@@ -484,41 +487,83 @@ def _table4_sheet(form: Form, positions, check_positions) -> SheetLayout:
 
 
 # ------------------------------------------------------------------------------------------ all three tables on one sheet
-SUMMARY_WIDTHS = {0: 4.5, 1: 9, 2: 36, **{c: 10 for c in range(3, 18)}}
+SUMMARY_WIDTHS = {0: 4, 1: 7, 2: 30, **{c: 5.5 for c in range(3, 18)}, 18: 2, 19: 13}
+SUMMARY_PRINT_COLS = 18  # 表四's fifteen columns from the fourth: the checks to the right of them do not print
 
 
-def tables_sheet(form: Form, name: str, title: str, placement: Placement, *,
-                 with_check_total: bool) -> tuple[SheetLayout, dict[str, tuple[str, int, int]],
-                                                  dict[str, tuple[str, int, int]]]:
+@dataclass
+class TablesSheet:
+    """The three tables on one sheet: where they are, and where the printed part ends."""
+
+    layout: SheetLayout
+    positions: dict[str, tuple[str, int, int]]
+    check_positions: dict[str, tuple[str, int, int]]
+    table3_row: int  # the row of 表三's heading (a printed page starts there)
+    checks_row: int  # the first row of the checks, below the printed part
+
+
+def tables_sheet(form: Form, name: str, title: str, placement: Placement, *, with_check_total: bool,
+                 subtitle: str = "") -> TablesSheet:
     """表二, 表三 and 表四 stacked on one sheet in the national layout (the consolidated 汇总 sheet, or a copy
-    of one agency's form), with the live checks; ``with_check_total`` adds the banner and ``check_failures``."""
+    of one agency's form) for printing: title, ``subtitle`` (what the figures cover), the tables; the live checks
+    with Chinese labels below and to the right of the print area. ``with_check_total`` adds the pass/fail line
+    and ``check_failures``."""
     positions: dict[str, tuple[str, int, int]] = {}
     check_positions: dict[str, tuple[str, int, int]] = {}
     sheet = SheetLayout(name, widths=dict(SUMMARY_WIDTHS))
-    last_col = max(SUMMARY_WIDTHS)
+    last_col = SUMMARY_PRINT_COLS - 1
     sheet.add(Cell(0, 0, "title", text=title, colspan=last_col + 1))
     sheet.heights[0] = 30
-    row = 2
-    if with_check_total:
-        _banner(sheet, 1, last_col)
+    row = 1
+    if subtitle:
+        sheet.add(Cell(row, 0, "subtitle_left", text=subtitle, colspan=last_col + 1))
+        sheet.heights[row] = 6 + 14 * wrapped_lines(subtitle, 80)
+        row += 1
+    row += 1
     sheet.add(Cell(row, 0, "heading", text=form.table2.heading, colspan=last_col + 1))
-    row = table2_block(sheet, form, positions, placement, top=row + 1, left=2) + 2
-    sheet.add(Cell(row, 0, "heading", text=form.table3.heading, colspan=10))
+    table2_top = row + 1
+    row = table2_block(sheet, form, positions, placement, top=table2_top, left=2) + 2
+    for cell in list(sheet.cells):  # the blocks' header rows hold three-line headers in narrow columns
+        if cell.style == "header" and cell.row >= table2_top:
+            sheet.heights[cell.row] = 44
+    table3_row = row
+    t3, t4 = form.table3, form.table4
+    # the checks go below everything that prints: 表三 (header + rows), a blank row, 表四's heading, header, data
+    table3_last = row + 1 + t3.header_rows + len(t3.rows) - 1
+    table4_data = table3_last + 2 + t4.header_rows
+    checks_row = table4_data + 3
+    sheet.add(Cell(row, 0, "heading", text=t3.heading, colspan=10))
     sheet.add(Cell(row, 10, "unit", text="单位：件", colspan=1))
-    row = table3_block(sheet, form, positions, check_positions, placement, top=row + 1, left=0, check_col=11)
-    row += 5  # the column checks sit below the table
-    sheet.add(Cell(row, 0, "heading", text=form.table4.heading, colspan=last_col + 1))
-    row = table4_block(sheet, form, positions, check_positions, placement, top=row + 1, left=3) + 3
+    caption_row = checks_row - 1
+    sheet.add(Cell(caption_row, 0, "check_label_left", colspan=last_col + 1,
+                   text="以下为自动校验（在打印范围之外）：差额应为 0，不为 0 时标红。"))
+    column_checks = checks_row + (1 if with_check_total else 0)
+    row = table3_block(sheet, form, positions, check_positions, placement, top=row + 1, left=0,
+                       check_col=SUMMARY_PRINT_COLS + 1, column_checks_row=column_checks, coded=False)
+    assert row == table3_last
+    sheet.heights[table3_row + 1 + t3.header_rows - 1] = 44  # 社会公益组织, 法律服务机构 in narrow columns
+    row += 1
+    sheet.add(Cell(row, 0, "heading", text=t4.heading, colspan=last_col + 1))
+    t3_column_rules = len({c.rule.id for c in checks_for_template(form)
+                           if c.rule.id.startswith("T3_") and c.rule.id != "T3_ROW_TOTAL"
+                           and c.rule.severity is Severity.ERROR})
+    t4_checks = column_checks + t3_column_rules
+    data_row = table4_block(sheet, form, positions, check_positions, placement, top=row + 1, left=3,
+                            check_row=t4_checks, coded=False)
+    assert data_row == table4_data
+    sheet.heights[data_row - 1] = 30
     if with_check_total:
+        _banner(sheet, checks_row, last_col)
+        row = t4_checks + 2
         terms = "+".join(f"IF({_check_ref(check_positions[c.id])}<>0,1,0)" for c in checks_for_template(form)
                          if c.id in check_positions and c.rule.severity is Severity.ERROR)
         sheet.add(Cell(row, 0, "meta_label", text="未通过的校验项数（错误）", colspan=3))
         sheet.add(Cell(row, 3, "check", name=CHECK_FAILURES, formula=terms, cached=error_failures))
         sheet.check_cells.append((row, 3))
         positions[CHECK_FAILURES] = (sheet.name, row, 3)
-    sheet.print_area = (0, 0, row, last_col)
+    sheet.print_area = (0, 0, data_row, last_col)
     sheet.landscape = True
-    return sheet, positions, check_positions
+    return TablesSheet(sheet, positions, check_positions, table3_row, checks_row)
 
 
 # ------------------------------------------------------------------------------------------ 基本信息及文字

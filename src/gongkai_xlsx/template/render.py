@@ -69,6 +69,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "link": {"align": "left", "font_color": "#0563C1", "underline": 1},
     "check_header": {**_BORDER, "align": "center", "font_size": 9, "font_color": "#595959"},
     "check_label": {"align": "right", "font_size": 9, "font_color": "#595959"},
+    "check_label_left": {"align": "left", "font_size": 9, "font_color": "#595959"},
     "check": {**_BORDER, "align": "center", "num_format": "0;-0;0", "font_color": "#595959"},
 }
 LOCKED_FROM_ROSTER = "meta_locked"  # identity cells that the roster filled: same look as input, but locked
@@ -210,7 +211,8 @@ class Formats:
 
 
 def write_sheet(workbook, sheet: SheetLayout, formats: Formats, ctx: Context, locked_meta: set[str],
-                 password: str, totals_as_values: bool = False, annotations: Mapping[str, str] = {}) -> None:
+                 password: str, totals_as_values: bool = False, annotations: Mapping[str, str] = {}):
+    """Render one laid-out sheet; return the XlsxWriter worksheet (callers may add to its print setup)."""
     ws = workbook.add_worksheet(sheet.name)
     for col, width in sheet.widths.items():
         ws.set_column(col, col, width)
@@ -254,6 +256,7 @@ def write_sheet(workbook, sheet: SheetLayout, formats: Formats, ctx: Context, lo
     ws.hide_gridlines(2)
     ws.protect(password, {"select_locked_cells": True, "select_unlocked_cells": True, "format_rows": True,
                           "format_columns": True})
+    return ws
 
 
 def _annotate(ws, cell: Cell, comment: str, formats: Formats, locked: bool) -> None:
@@ -324,8 +327,7 @@ def _write_cell(workbook, ws, sheet: SheetLayout, cell: Cell, formats: Formats, 
     elif cell.formula is not None and cell.item is not None and totals_as_values:
         ws.write_number(cell.row, cell.col, float(ctx.values.get(cell.item, 0) or 0), fmt)
     elif cell.formula is not None:
-        value = cell.cached(ctx) if cell.cached else 0
-        ws.write_formula(cell.row, cell.col, "=" + cell.formula, fmt, _cached(value))
+        write_formula(ws, cell.row, cell.col, cell.formula, fmt, cell.cached(ctx) if cell.cached else 0)
     elif cell.item is not None:
         ws.write_number(cell.row, cell.col, float(ctx.values.get(cell.item, 0) or 0), fmt)
     elif cell.meta is not None:
@@ -361,6 +363,24 @@ def write_text(ws, row: int, col: int, text: str, fmt) -> None:
         ws.write_blank(row, col, None, fmt)
         return
     ws.write_string(row, col, fit_cell(text), fmt)
+
+
+# functions that Excel 2007, WPS and LibreOffice all evaluate the same way; nothing else goes into our workbooks
+PORTABLE_FUNCTIONS = frozenset({"SUM", "IF", "AND", "OR", "NOT", "ABS", "ROUND", "ISNUMBER", "ISBLANK", "COUNTBLANK",
+                                "SUMIF", "COUNTIF", "LEN", "SUBSTITUTE", "MAX", "MIN", "CHAR"})
+_FUNCTION = re.compile(r'"[^"]*"|([A-Z][A-Z0-9.]*)\(')
+
+
+def write_formula(ws, row: int, col: int, formula: str, fmt, value: Any) -> None:
+    """Every formula of our workbooks is written here: ``formula`` (without "=") with the value it computes.
+
+    The value is cached in the file, so a reader (or Excel's protected view) sees it without recalculating;
+    a function outside :data:`PORTABLE_FUNCTIONS` is refused, so no workbook depends on one application.
+    """
+    for match in _FUNCTION.finditer(formula):
+        if match.group(1) and match.group(1) not in PORTABLE_FUNCTIONS:
+            raise ValueError(f"formula uses {match.group(1)}, not evaluated alike by Excel 2007, WPS and LibreOffice")
+    ws.write_formula(row, col, "=" + formula, fmt, _cached(value))
 
 
 def _cached(value: Any) -> Any:

@@ -1,0 +1,290 @@
+"""The consolidated workbook as an auditor reads and prints it: what it covers, how it prints, 分类汇总, 校验明细,
+文字, the 指标 sheet and its defined names. The sample county (32 agencies, 27 counted), merged with last year's
+consolidation; every expected value is computed here from the merge's members, not read from the workbook."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import openpyxl
+import pytest
+from openpyxl.utils import column_index_from_string, get_column_letter
+
+from gongkai_xlsx import samples
+from gongkai_xlsx.consolidate import workbook as consolidate
+from gongkai_xlsx.consolidate.workbook import (BODY_POINTS, PRINTABLE_PX, SHEET_DETAIL, SHEET_FINDINGS, SHEET_README,
+                                      SHEET_STATUS, SHEET_SUMMARY, SHEET_TEXTS, column_px, min_scale,
+                                      render_consolidated)
+from gongkai_xlsx.form import FORM_2021
+from gongkai_xlsx.form.rules import RULES
+from gongkai_xlsx.consolidate.indicators import SHEET_INDICATORS, SMALL_MARK
+from gongkai_xlsx.consolidate.merge import COUNTED, merge_inbox
+from gongkai_xlsx.read.returned import read_file
+
+YEAR = samples.YEAR
+T3, T4 = FORM_2021.table3, FORM_2021.table4
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory):
+    root = tmp_path_factory.mktemp("county")
+    samples.write_samples(root)
+    previous = read_file(root / "上年汇总" / f"{YEAR - 1}年政府信息公开工作年度报告汇总_示例县.xlsx")
+    merged = merge_inbox([root / "收件箱"], year=YEAR, roster=samples.roster(), unit_name=samples.COUNTY,
+                         unit_code=samples.COUNTY_CODE, previous=previous, workers=1)
+    return merged, previous
+
+
+@pytest.fixture(scope="module")
+def merged(county):
+    return county[0]
+
+
+@pytest.fixture(scope="module")
+def data(merged):
+    return render_consolidated(merged)
+
+
+@pytest.fixture(scope="module")
+def book(data):
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+@pytest.fixture(scope="module")
+def cached(data):
+    return openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+
+
+def printed_sheets(book):
+    return [ws for ws in book.worksheets if ws.sheet_state == "visible"]
+
+
+# ------------------------------------------------------------------------------------------ 1. coverage
+def test_the_summary_opens_with_its_coverage_naming_every_agency_not_counted(merged, cached):
+    counted = {m.agency.name for m in merged.members}
+    not_counted = [a for a in merged.roster if a.name not in counted]
+    assert len(not_counted) == 5 and len(counted) == 27
+    opening = cached[SHEET_SUMMARY]["A2"].value
+    assert opening.startswith(f"计入 27 / 名册 32 个单位；未计入：")
+    named = re.findall(r"([^：、；。]+?)（([^）]+)）", opening.split("未计入：", 1)[1].split("。")[0])
+    assert {name for name, _ in named} == {a.name for a in not_counted}
+    reasons = dict(named)
+    assert reasons["示例县民政局"] == reasons["示例县公安局"] == "有错误"
+    assert reasons["示例县商务局"] == "只收到其他年度的报表"
+    assert reasons["示例县审计局"] == reasons["云台乡人民政府"] == "未报送"
+    # the 说明 sheet says the same
+    assert opening in [cell.value for row in cached[SHEET_README].iter_rows() for cell in row]
+
+
+def test_every_printed_sheet_names_unit_year_coverage_and_page(book):
+    for ws in printed_sheets(book):
+        header = ws.oddHeader.left.text + ws.oddHeader.right.text
+        footer = ws.oddFooter.left.text + ws.oddFooter.right.text
+        assert f"示例县{YEAR}年度" in header and ws.title in header, ws.title
+        assert "计入 27 / 名册 32 个单位" in footer and "&P" in footer and "&N" in footer, ws.title
+
+
+def test_no_check_cell_or_rule_code_prints_on_the_national_tables(book, merged):
+    rule_ids = {rule.id for rule in RULES}
+    sheets = [book[SHEET_SUMMARY]] + [ws for ws in book.worksheets if re.match(r"\d{3} ", ws.title)]
+    assert len(sheets) == 1 + len(merged.members)
+    for ws in sheets:
+        (area,) = ws.print_area if isinstance(ws.print_area, list) else [ws.print_area]
+        first, last = area.split("!")[1].replace("$", "").split(":")
+        last_col, last_row = column_index_from_string(re.match(r"[A-Z]+", last).group()), int(re.search(r"\d+", last).group())
+        checks = 0
+        for row in ws.iter_rows():
+            for cell in row:
+                inside = cell.column <= last_col and cell.row <= last_row
+                value = str(cell.value or "")
+                if inside:
+                    assert not any(rule_id in value for rule_id in rule_ids), (ws.title, cell.coordinate, value)
+                formula_check = value.startswith("=") and not value.startswith("=SUM('明细'!")
+                if formula_check:  # every check (a formula that is not a total over 明细) lies outside
+                    checks += 1
+                    assert not inside, (ws.title, cell.coordinate, value)
+        assert checks > 30, ws.title  # the row, column and 表四 checks are there, just not printed
+
+
+# ------------------------------------------------------------------------------------------ 2. printing
+def test_every_sheet_prints_on_a4_at_eight_points_or_more_and_fits_its_width(book):
+    for ws in printed_sheets(book):
+        setup = ws.page_setup
+        assert int(setup.paperSize) == 9, ws.title
+        scale = int(setup.scale or 100)
+        assert BODY_POINTS * scale / 100 >= 8, ws.title
+        assert scale >= min_scale()
+        landscape = setup.orientation == "landscape"
+        repeated = _repeated_cols(ws)
+        printed = _printed_cols(ws)
+        if ws.title in (SHEET_DETAIL, SHEET_INDICATORS):
+            continue  # wider than a page by design: they print across pages, their name columns repeated
+        width = sum(column_px(typed_width(ws, c)) for c in printed)
+        assert width * scale / 100 <= PRINTABLE_PX[landscape] + 1, (ws.title, width, scale)
+        assert not repeated, ws.title
+
+
+def test_detail_and_indicators_repeat_the_agency_and_header_rows_on_every_page(book):
+    assert book[SHEET_DETAIL].print_title_cols == "$A:$B" and book[SHEET_DETAIL].print_title_rows == "$1:$2"
+    assert book[SHEET_INDICATORS].print_title_cols == "$A:$B" and book[SHEET_INDICATORS].print_title_rows
+
+
+def _printed_cols(ws) -> range:
+    area = ws.print_area
+    if not area:
+        return range(1, ws.max_column + 1)
+    area = area[0] if isinstance(area, list) else area
+    first, last = area.split("!")[1].replace("$", "").split(":")
+    return range(column_index_from_string(re.match(r"[A-Z]+", first).group()),
+                 column_index_from_string(re.match(r"[A-Z]+", last).group()) + 1)
+
+
+def typed_width(ws, col: int) -> float:
+    """The width the writer asked for: a file stores it with Excel's 5-pixel padding (width + 5/7)."""
+    for dimension in ws.column_dimensions.values():  # one entry may cover a run of columns (min..max)
+        if dimension.min <= col <= dimension.max and dimension.customWidth:
+            return max(0.0, dimension.width - 5 / 7)
+    return 8.43  # Excel's default
+
+
+def _repeated_cols(ws):
+    return ws.print_title_cols
+
+
+def test_per_agency_sheets_by_default_up_to_the_limit(merged, book, monkeypatch):
+    agency_sheets = [ws.title for ws in book.worksheets if re.match(r"\d{3} ", ws.title)]
+    assert agency_sheets == [f"{i:03d} {m.agency.name}"[:31] for i, m in enumerate(merged.members, start=1)]
+    monkeypatch.setattr(consolidate, "PER_AGENCY_LIMIT", len(merged.members) - 1)
+    fewer = openpyxl.load_workbook(io.BytesIO(render_consolidated(merged)), read_only=True).sheetnames
+    assert not [name for name in fewer if re.match(r"\d{3} ", name)]
+    forced = openpyxl.load_workbook(io.BytesIO(render_consolidated(merged, per_agency_sheets=True)),
+                                    read_only=True).sheetnames
+    assert len(forced) == len(book.sheetnames)
+
+
+# ------------------------------------------------------------------------------------------ 4. 校验明细
+def test_findings_one_row_per_finding_counted_returns_first(merged, cached):
+    ws = cached[SHEET_FINDINGS]
+    rows = list(ws.iter_rows(values_only=True))
+    headers = [i for i, row in enumerate(rows) if row[0] == "序号"]
+    assert len(headers) == 2
+    columns = rows[headers[0]]
+
+    def block(start, end):
+        return [dict(zip(columns, row)) for row in rows[start + 1:end] if isinstance(row[0], int)]
+
+    counted, others = block(headers[0], headers[1]), block(headers[1], len(rows))
+    expected_counted = [(e, f) for e in merged.entries if e.status in COUNTED for f in e.result.findings]
+    expected_others = [(e, f) for e in merged.entries if e.status not in COUNTED for f in e.result.findings]
+    assert len(others) == len(expected_others) > 0 and len(counted) == len(expected_counted)
+    assert [(r["文件"], r["代码"], r["问题"]) for r in others] == \
+        [(e.submission.name, f.code, f.message) for e, f in expected_others]
+    # a finding with several cells is one row listing them all
+    many = next((e, f) for e, f in expected_others if len(f.cells) > 1)
+    row = next(r for r in others if r["文件"] == many[0].submission.name and r["问题"] == many[1].message)
+    assert all(cell.cell in row["单元格"] and cell.item in row["单元格"] for cell in many[1].cells)
+    assert "已说明" in columns
+
+
+# ------------------------------------------------------------------------------------------ 5. 文字
+def test_texts_are_one_block_per_agency_in_full(merged, cached):
+    ws = cached[SHEET_TEXTS]
+    cells = [row[0] for row in ws.iter_rows(values_only=True)]
+    for member in merged.members:
+        start = cells.index(f"{member.agency.name}（{member.agency.code}；{member.agency.category}）")
+        for section in FORM_2021.texts:
+            text = member.entry.report.texts.get(section.id, "")
+            at = cells.index(section.heading, start)
+            following = []
+            for value in cells[at + 1:]:
+                if value in [s.heading for s in FORM_2021.texts] or value is None:
+                    break
+                following.append(value)
+            assert "\n".join(following).replace("\n", "") == (text or "（未填写）").replace("\n", "")
+    heights = [ws.row_dimensions[r].height for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value]
+    assert max(h or 0 for h in heights) > 100  # the long texts get rows tall enough to show them
+
+
+# ------------------------------------------------------------------------------------------ 6. 指标
+def _sum(values, ids):
+    return sum(values.get(i, 0) for i in ids)
+
+
+def test_rates_computed_from_detail_equal_the_named_cells(merged, book, cached):
+    detail = list(cached[SHEET_DETAIL].iter_rows(values_only=True))
+    ids = detail[1]
+    members = [dict(zip(ids, row)) for row in detail[2:]]
+    county = {i: sum(m[i] for m in members) for i in ids[7:]}
+    open_ids = (T3.item_id("open", "total"), T3.item_id("partial", "total"))
+    review = [T4.item_id("review", c) for c in ("upheld", "corrected", "other")]
+    suits = [T4.item_id(g, c) for g in ("suit_direct", "suit_after") for c in ("upheld", "corrected", "other")]
+    expected = {
+        "ind_open_rate": _sum(county, open_ids) / county[T3.item_id("total", "total")],
+        "ind_review_corrected_rate": county[T4.item_id("review", "corrected")] / _sum(county, review),
+        "ind_suit_corrected_rate": (county[T4.item_id("suit_direct", "corrected")]
+                                    + county[T4.item_id("suit_after", "corrected")]) / _sum(county, suits),
+    }
+    previous = merged.previous
+    new = T3.item_id("new", "total")
+    expected["ind_new_yoy"] = county[new] / previous.values[new] - 1
+    for name, value in expected.items():
+        ((sheet, ref),) = list(book.defined_names[name].destinations)
+        assert sheet == SHEET_INDICATORS
+        assert cached[sheet][ref.replace("$", "")].value == pytest.approx(value, rel=1e-12), name
+        assert book[sheet][ref.replace("$", "")].value.startswith("=IF("), name  # a live formula
+
+
+def test_each_agencys_rates_and_small_samples(merged, cached):
+    ws = cached[SHEET_INDICATORS]
+    rows = list(ws.iter_rows(values_only=True))
+    (start,) = [i for i, row in enumerate(rows) if row[0] == "机构名称"]
+    by_name = {row[0]: row for row in rows[start + 2:] if row[0]}
+    assert list(by_name) == [m.agency.name for m in merged.members]
+    open_ids = (T3.item_id("open", "total"), T3.item_id("partial", "total"))
+    seen_small = seen_empty = False
+    for member in merged.members:
+        values = member.values
+        num, den = _sum(values, open_ids), values[T3.item_id("total", "total")]
+        row = by_name[member.agency.name]
+        assert row[2:4] == (num, den)
+        if den == 0:
+            assert row[4] in ("", None) and row[5] in ("", None)
+            seen_empty = True
+        else:
+            assert row[4] == pytest.approx(num / den, rel=1e-12)
+            assert (row[5] or "") == (SMALL_MARK if den < 30 else "")
+            seen_small |= den < 30
+    assert seen_small and seen_empty
+
+
+def test_the_indicator_sheet_states_its_formulas_in_words(cached):
+    text = "\n".join(str(c) for row in cached[SHEET_INDICATORS].iter_rows(values_only=True) for c in row if c)
+    for words in ("实质公开率 =", "复议纠错率 =", "诉讼纠错率 =", "增减率 = 本年 ÷ 上年 − 1", f"少于 30", SMALL_MARK):
+        assert words in text, words
+
+
+def test_without_last_year_there_is_no_year_on_year(merged):
+    from dataclasses import replace
+
+    alone = replace(merged, previous=None)
+    book = openpyxl.load_workbook(io.BytesIO(render_consolidated(alone)))
+    assert "ind_new_yoy" not in book.defined_names and "ind_open_rate" in book.defined_names
+
+
+def test_only_portable_functions_are_written():
+    from gongkai_xlsx.template.render import write_formula
+
+    with pytest.raises(ValueError, match="IFERROR"):
+        write_formula(None, 0, 0, 'IFERROR(A1/B1,"")', None, 0)
+    # quoted text naming a function is not a call
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})
+    write_formula(workbook.add_worksheet(), 0, 0, 'IF(A1=0,"IFERROR(x)","")', None, "")
+    workbook.close()
+
+
+def test_status_sheet_keeps_its_columns(cached):
+    header = next(cached[SHEET_STATUS].iter_rows(values_only=True))
+    assert header[4] == "报送情况" and "sha256" in header and "填报日期" in header
