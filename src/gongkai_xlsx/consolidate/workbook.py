@@ -44,7 +44,7 @@ from ..template.layout import (
     tables_sheet,
     wrapped_lines,
 )
-from ..template.render import Formats, write_formula, write_sheet, write_text
+from ..template.render import Formats, PortableWorksheet, write_formula, write_sheet, write_text
 from ..template.stamp import GENERATOR, NAME_PREFIX, PROPERTY_PREFIX
 from .indicators import SHEET_INDICATORS, write_indicators
 from .merge import COUNTED, STATUS_ZH, Entry, MergeResult, column_sums
@@ -88,6 +88,7 @@ def _render(result: MergeResult, per_agency_sheets: bool) -> bytes:
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                             "strings_to_numbers": False, "strings_to_urls": False})
+    workbook.worksheet_class = PortableWorksheet  # every formula here is written by write_formula
     made = data_as_of(result)
     workbook.set_properties({"title": f"{result.year}年政府信息公开工作年度报告汇总", "author": GENERATOR,
                              "comments": f"{GENERATOR} {__version__}", "created": made})
@@ -470,8 +471,7 @@ def _texts(workbook, result: MergeResult, styles: _Styles, pages: _Pages) -> Non
     ws = workbook.add_worksheet(SHEET_TEXTS)
     ws.set_column(0, 0, TEXT_WIDTH)
     per_line = TEXT_CHARS_PER_LINE
-    _string(ws, 0, 0, f"{result.unit_name}{result.year}年度各单位年度报告文字部分（{'、'.join(t.heading for t in form.texts)}）",
-            styles.title)
+    _string(ws, 0, 0, f"{result.unit_name}{result.year}年度各单位年度报告的文字部分", styles.title)
     ws.set_row(0, 24)
     row = 2
     for member in result.members:

@@ -20,6 +20,7 @@ from typing import Any
 
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
 
 from .. import __version__
 from ..files import write_atomically
@@ -369,6 +370,17 @@ def write_text(ws, row: int, col: int, text: str, fmt) -> None:
 PORTABLE_FUNCTIONS = frozenset({"SUM", "IF", "AND", "OR", "NOT", "ABS", "ROUND", "ISNUMBER", "ISBLANK", "COUNTBLANK",
                                 "SUMIF", "COUNTIF", "LEN", "SUBSTITUTE", "MAX", "MIN", "CHAR"})
 _FUNCTION = re.compile(r'"[^"]*"|([A-Z][A-Z0-9.]*)\(')
+
+
+class PortableWorksheet(Worksheet):
+    """A worksheet whose cell formulas all come through :func:`write_formula`, which admits only functions every
+    application knows: XlsxWriter's renaming of newer functions (thirty regular-expression passes over each
+    formula) has nothing to do there, and skipping it saves a third of writing 指标 for 1,000 agencies."""
+
+    def _prepare_formula(self, formula, expand_future_functions=False):
+        if expand_future_functions:  # conditional formats and validations: as XlsxWriter does it
+            return super()._prepare_formula(formula, expand_future_functions)
+        return formula[1:] if formula.startswith("=") else formula
 
 
 def write_formula(ws, row: int, col: int, formula: str, fmt, value: Any) -> None:
