@@ -176,7 +176,8 @@ def test_the_next_steps_name_who_gets_what(desk, tmp_path):
     steps = output.split("下一步", 1)[1]
     assert "wacheng.office@example.gov.cn" in steps and WACHENG.name in steps  # where the feedback goes
     assert TAOYUAN.name in steps and SHIMEN.name in steps  # not reported / wrong year: chase them
-    assert "--unit-name" in steps  # written without the unit's identity: the next level needs it
+    assert "--unit-name" in steps and "--unit-code" in steps  # written without the unit's identity
+    assert "UNIT_IDENTITY_MISSING" in output.split("下一步", 1)[0]  # merge's own warning is shown, not only in --json
 
 
 # ------------------------------------------------------------------------------------------ what an inbox holds

@@ -240,7 +240,7 @@ def merge(
     from .consolidate.merge import merge_inbox
     from .consolidate.workbook import data_as_of, render_consolidated, status_rows
     from .files import write_atomically
-    from .human import merge_next_steps, merge_rows, merge_totals
+    from .human import merge_next_steps, merge_rows, merge_totals, merge_warnings
     from .read.returned import read_previous
 
     if output.exists() and not force:
@@ -297,6 +297,7 @@ def merge(
     out.print()
     for line in merge_totals(result, output, seconds):
         out.print(line)
+    merge_warnings(out, result)
     if written:
         out.print(join(f"已生成 {len(written)} 份退回意见工作簿、{len(drafts)} 封回复邮件草稿、{len(reminders)} 封催报邮件草稿：",
                        str(feedback)))

@@ -30,7 +30,8 @@ STATUS_SHORT = {"included": ("通过", "green"), "invalid_excluded": ("有错误
                 "invalid_included": ("有错误已计入", "yellow"), "missing": ("未报送", "bold red"),
                 "superseded": ("被替代", "dim"), "unknown_agency": ("名册外", "yellow"),
                 "unreadable": ("无法读取", "bold red"), "wrong_year": ("年度不符", "bold red"),
-                "published": ("年报已比对", "dim"), "attachment": ("非报表附件", "dim")}
+                "published": ("年报已比对", "dim"), "attachment": ("非报表附件", "dim"),
+                "unidentified": ("单位不明", "bold red"), "own_output": ("本工具文件", "dim")}
 NO_AGENCY = "（未识别单位）"
 
 
@@ -252,17 +253,25 @@ def merge_rows(console: Console, result) -> Table:
     return table
 
 
+OTHER_COUNTS = (("superseded", "被替代"), ("unknown_agency", "名册外"), ("unidentified", "单位不明"),
+                ("wrong_year", "年度不符"), ("unreadable", "无法读取"), ("attachment", "附件（非报表）"),
+                ("published", "已与工作簿比对的年报"), ("own_output", "本工具生成的文件"))
+
+
+def merge_warnings(console: Console, result) -> None:
+    """The warnings about the consolidation as a whole (e.g. written without the unit's identity)."""
+    for finding in getattr(result, "warnings", []):
+        console.print(join((finding.severity.label, SEVERITY_STYLE[finding.severity]), " ", (finding.code, "bold"), "：",
+                           finding.message))
+
+
 def merge_totals(result, output: Path, seconds: float) -> list[Text]:
     counts = result.counts()
     return [
         Text(f"名册 {counts['expected']} 个单位：已报送 {counts['received']}，通过并计入 {counts['valid']}，"
              f"有错误未计入 {counts['invalid_excluded']}，未报送 {counts['missing']}。" + (
-                 "另有" + "、".join(f"{label} {counts[key]} 份" for key, label in (
-                     ("superseded", "被替代"), ("unknown_agency", "名册外"), ("wrong_year", "年度不符"),
-                     ("unreadable", "无法读取"), ("attachment", "附件（非报表）"), ("published", "已与工作簿比对的年报"))
-                     if counts[key]) + "。" if any(counts[k] for k in ("superseded", "unknown_agency", "wrong_year",
-                                                                        "unreadable", "attachment", "published"))
-                 else "")),
+                 "另有" + "、".join(f"{label} {counts[key]} 份" for key, label in OTHER_COUNTS if counts.get(key)) + "。"
+                 if any(counts.get(key) for key, _ in OTHER_COUNTS) else "")),
         join(f"本年新收申请 {result.totals.get('t3_new_total', 0)} 件（{counts['members']} 个单位合计）。汇总工作簿：",
              str(output), f"（用时 {seconds:.1f} 秒）"),
     ]
@@ -296,6 +305,12 @@ def merge_next_steps(console: Console, result, drafts: Sequence[Draft], reminder
             sender = addresses(entry.submission.sender)
             step.append_text(join("\n     ", (entry.submission.name, "bold"), f" → {sender[0][1]}" if sender else ""))
         steps.append(step)
+    unknown = [e for e in entries if e.status == "unidentified"]
+    if unknown:
+        step = Text(f"{len(unknown)} 份报表认不出是哪个单位的（或与名册中的单位冲突），未计入：请核对后让其用本单位的模板重报：")
+        for entry in unknown:
+            step.append_text(join("\n     ", (agency_of(entry.result), "bold"), "：", (entry.submission.name, "dim")))
+        steps.append(step)
     strangers = [e for e in entries if e.status == "unknown_agency"]
     if strangers:
         step = Text(f"{len(strangers)} 份来自名册外的单位，未计入：请核对名册，或确认是否应由本级汇总：")
@@ -303,9 +318,12 @@ def merge_next_steps(console: Console, result, drafts: Sequence[Draft], reminder
             step.append_text(join("\n     ", (agency_of(entry.result), "bold"), "：", (entry.submission.name, "dim")))
         steps.append(step)
     steps += published_steps([e.result for e in entries])
-    if not result.unit_name:
-        steps.append(join("汇总工作簿没有写明汇总单位：报送上级前请加 ", ("--unit-name 本级名称 --unit-code 本级代码", "bold"),
-                          " 重新运行（上级汇总时凭此区分各单位，否则两份无名汇总表会被当作同一单位）。"))
+    missing = [(what, option) for what, option, given in (("名称", "--unit-name 本级名称", result.unit_name),
+                                                            ("代码", "--unit-code 本级代码", result.unit_code))
+               if not given.strip()]
+    if missing:
+        steps.append(join(f"汇总工作簿没有写明汇总单位的{'和'.join(w for w, _ in missing)}：报送上级前请加 ",
+                          (" ".join(o for _, o in missing), "bold"), " 重新运行（上级汇总时凭此认出本单位，否则不予计入）。"))
     if not steps:
         steps.append(join("全部通过并计入。把汇总工作簿报送上级：", str(output)))
     next_steps(console, steps)
