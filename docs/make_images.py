@@ -33,15 +33,15 @@ def to_pdf(xlsx: Path, work: Path) -> Path:  # a workbook, or a Word file
     return work / (xlsx.stem + ".pdf")
 
 
-def page_with(pdf: Path, words: str) -> int:
-    """The first page whose text contains ``words`` (spaces ignored)."""
+def page_with(pdf: Path, *words: str) -> int:
+    """The first page whose text contains every one of ``words`` (spaces ignored)."""
     pages = int(next(line.split()[-1] for line in subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
                                                                    text=True).stdout.splitlines()
                      if line.startswith("Pages:")))
     for page in range(1, pages + 1):
         text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True,
                               text=True).stdout
-        if words in "".join(text.split()):
+        if all(word in "".join(text.split()) for word in words):
             return page
     raise LookupError(words)
 
@@ -77,7 +77,7 @@ def main() -> None:
         png(pdf, page_with(pdf, "年政府信息公开工作年度报告汇总表"), "consolidated-summary")
         png(pdf, page_with(pdf, "年政府信息公开工作指标"), "consolidated-indicators")
         png(pdf, page_with(pdf, "分类汇总表"), "consolidated-by-category", resolution=110, crop=(0, 0, 910, 620))
-        png(pdf, page_with(pdf, "序号机构代码"), "consolidated-status", resolution=200, crop=(0, 0, 2339, 1000))
+        png(pdf, page_with(pdf, "序号", "机构代码", "发件人"), "consolidated-status", resolution=200, crop=(0, 0, 2339, 1000))
         report = publish_paths([copy], work / "published", formats="docx").files[0]
         pdf = to_pdf(Path(report.outputs[0]), work)
         png(pdf, page_with(pdf, "本列数据的勾稽关系"), "publish-table3", resolution=80)
