@@ -288,3 +288,17 @@ def test_only_portable_functions_are_written():
 def test_status_sheet_keeps_its_columns(cached):
     header = next(cached[SHEET_STATUS].iter_rows(values_only=True))
     assert header[4] == "报送情况" and "sha256" in header and "填报日期" in header
+
+
+def test_a_long_text_goes_on_in_further_rows_none_taller_than_excel_allows():
+    from gongkai_xlsx.consolidate.workbook import TEXT_CHARS_PER_LINE, TEXT_LINE_POINTS, TEXT_ROW_LINES, text_rows
+    from gongkai_xlsx.template.layout import wrapped_lines
+
+    paragraph = "本机关认真贯彻落实政府信息公开条例，" * 40  # one paragraph longer than a row
+    text = "\n".join(["一、总体情况", paragraph, "短段落。", paragraph[:300]] * 3)
+    rows = text_rows(text, TEXT_CHARS_PER_LINE)
+    assert len(rows) > 3
+    assert all(6 + TEXT_LINE_POINTS * wrapped_lines(row, TEXT_CHARS_PER_LINE) <= 409 for row in rows)
+    assert all(wrapped_lines(row, TEXT_CHARS_PER_LINE) <= TEXT_ROW_LINES for row in rows)
+    assert "".join(rows).replace("\n", "") == text.replace("\n", "")  # nothing lost, nothing added
+    assert text_rows("短", TEXT_CHARS_PER_LINE) == ["短"]
