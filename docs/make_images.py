@@ -65,7 +65,9 @@ def main() -> None:
         filled = work / "filled.xlsx"
         huaian = decoded_reports()["06_huaian_2024.txt"]
         filled.write_bytes(render_template(year=2024, agency=Agency("11320800014163245X", "淮安市人民政府"),
-                                           values=input_values(huaian)))
+                                           values=input_values(huaian), texts={"text_overview": "（总体情况略）"},
+                                           meta={"meta_contact": "市政府办公室", "meta_phone": "0517-83600000",
+                                                 "meta_date": "2025-01-20"}))
         png(to_pdf(filled, work), 3, "template-table3")
         demo = work / "demo"
         CliRunner().invoke(app, ["demo", "-o", str(demo)], catch_exceptions=False)

@@ -31,10 +31,21 @@ Input: a JSON list of jobs, or ``{"jobs": [...]}``. Each job (only ``path`` is r
      "save_password": "optional: the file is saved encrypted with this open password",
      "saves": [{"path": "more.xls", "filter": "optional", "password": "optional"}, ...],  # after save_as
      "try_locked": [["sheet", "A1"] | ["sheet", "A1", "text"] | "defined_name", ...],
-     "hidden": true}                               # default: true, but false when "try_locked" is given
+     "paste": [{"html": "<table>…</table>", "at": "defined_name" | ["sheet", "A1"],
+                "how": "paste" | "values"}, ...],  # after writing: see below
+     "type": [["sheet", "A1", "text"] | ["defined_name", "text"], ...],  # at the keyboard, kept; after pasting
+     "hidden": true}                               # default: true, but false for "try_locked", "paste", "type"
 
 Order within a job: load, unprotect, insert rows, rename and copy sheets, write (values, then formulas and
-number formats), protect, ``calculateAll()``, read, save(s), probe, close (without saving). Defined names are resolved after the rows are inserted (LibreOffice moves them).
+number formats), paste, type, protect, ``calculateAll()``, read, save(s), probe, close (without saving).
+Defined names are resolved after the rows are inserted (LibreOffice moves them).
+
+``paste`` copies a table as a person copies it from Word or a web page: the HTML is opened in LibreOffice
+(its HTML import, the one the clipboard's HTML goes through), the whole table is copied and pasted at ``at``
+with Ctrl+V (``how: "paste"``, ``.uno:Paste``: cells with the source's formats) or 选择性粘贴 → 仅粘贴数值
+(``how: "values"``, ``.uno:PasteOnlyValue``: numbers only, the template's formats stay). The profile turns off
+the "cells already contain data" question (as a person answers Yes to it). A paste the sheet refuses (a
+locked cell in the target) is reported in the result's ``pasted`` list with its alert text.
 
 ``values`` and ``set_cells`` are written through the cell API (in runs with ``setDataArray``: a number becomes
 a value, a string becomes text even if it looks like a number or a formula – what ``setValue``/``setString`` do).
@@ -104,12 +115,15 @@ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <value>0</value></prop></item>
 <item oor:path="/org.openoffice.Office.Calc/Input"><prop oor:name="AutoInput" oor:op="fuse">\
 <value>false</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Input"><prop oor:name="ReplaceCellsWarning" oor:op="fuse">\
+<value>false</value></prop></item>
 </oor:items>
 """
 """Profile settings: always recalculate formulas on load (LibreOffice trusts cached values by default), and no
 AutoInput (it would complete text typed at the keyboard from the column's other entries: typing "1" under a
-cell holding "11341100MB0000000X" enters the latter)."""
-_PROFILE_MARKERS = ("OOXMLRecalcMode", "ODFRecalcMode", "AutoInput")
+cell holding "11341100MB0000000X" enters the latter), no "cells already contain data" question on paste (a
+person answers Yes; headless it would stay open and the paste never happen)."""
+_PROFILE_MARKERS = ("OOXMLRecalcMode", "ODFRecalcMode", "AutoInput", "ReplaceCellsWarning")
 
 FILTERS = {".xlsx": "Calc MS Excel 2007 XML", ".ods": "calc8", ".pdf": "calc_pdf_Export",
            ".csv": "Text - txt - csv (StarCalc)", ".xls": "MS Excel 97"}
@@ -528,7 +542,7 @@ def run_job(office: Office, job: dict) -> dict:
     path = os.path.abspath(job["path"])
     if not os.path.exists(path):
         raise FileNotFoundError(path)
-    hidden = bool(job.get("hidden", not job.get("try_locked")))
+    hidden = bool(job.get("hidden", not (job.get("try_locked") or job.get("paste") or job.get("type"))))
     load_props = (prop("Hidden", hidden), prop("ReadOnly", False), prop("MacroExecutionMode", 0))
     if job.get("open_password"):
         load_props += (prop("Password", job["open_password"]),)
@@ -588,6 +602,17 @@ def run_job(office: Office, job: dict) -> dict:
             formats, locale = doc.getNumberFormats(), uno.createUnoStruct("com.sun.star.lang.Locale")
             key = formats.queryKey(code, locale, False)
             book.cell([sheet_name, address]).NumberFormat = key if key >= 0 else formats.addNew(code, locale)
+        if job.get("paste") or job.get("type"):
+            typist = Typist(office, book)
+            result["pasted"] = [paste_html(office, typist, book, spec) for spec in job.get("paste") or []]
+            result["typed"] = []
+            for entry in job.get("type") or []:
+                ref, text = (entry[:2], entry[2]) if len(entry) == 3 else (entry[0], entry[1])
+                cell = book.cell(ref)
+                outcome = typist.keyboard(cell, str(text))
+                outcome["content"] = cell.getFormula()
+                result["typed"].append(outcome)
+            lap("paste")
         for sheet_name, password in (job.get("protect") or {}).items():
             sheets = [doc.Sheets.getByIndex(i) for i in range(doc.Sheets.getCount())] if sheet_name == "*" \
                 else [doc.Sheets.getByName(sheet_name)]
@@ -627,6 +652,35 @@ def run_job(office: Office, job: dict) -> dict:
                 doc.dispose()
             except Exception:
                 pass
+
+
+def paste_html(office: Office, typist: "Typist", book: Book, spec: dict) -> dict:
+    """Copy the HTML table of ``spec`` in LibreOffice and paste it at ``spec["at"]`` (see the module docstring)."""
+    how = spec.get("how", "paste")
+    command = {"paste": ".uno:Paste", "values": ".uno:PasteOnlyValue"}[how]
+    handle, source_path = tempfile.mkstemp(suffix=".html")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(spec["html"])
+    source = office.desktop.loadComponentFromURL(uno.systemPathToFileUrl(source_path), "_blank", 0,
+                                                 (prop("Hidden", False), prop("FilterName", "calc_HTML_WebQuery")))
+    try:
+        sheet = source.Sheets.getByIndex(0)
+        cursor = sheet.createCursor()
+        cursor.gotoEndOfUsedArea(False)
+        end = cursor.getRangeAddress()
+        controller = source.getCurrentController()
+        controller.select(sheet.getCellRangeByPosition(0, 0, end.EndColumn, end.EndRow))
+        typist.dispatcher.executeDispatch(controller.getFrame(), ".uno:Copy", "", 0, ())
+        target = book.cell(spec["at"])
+        typist.controller.getFrame().getContainerWindow().setFocus()
+        typist.select(target)
+        typist.dispatcher.executeDispatch(typist.frame, command, "", 0, ())
+        alert = typist.settle()
+        return {"how": how, "rows": end.EndRow + 1, "columns": end.EndColumn + 1, "alert": alert,
+                "at": target.AbsoluteName}
+    finally:
+        source.close(True)
+        os.unlink(source_path)
 
 
 def store(doc, path: str, filter_name: str | None = None, password: str | None = None) -> str:

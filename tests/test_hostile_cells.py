@@ -13,19 +13,23 @@ import zipfile
 import openpyxl
 import pytest
 
-from forms import SMALL_TOWN, parse_tables
+from forms import FILLED, SMALL_TOWN, parse_tables
 from libreoffice import libreoffice  # noqa: F401  (the fixture)
 from gongkai_xlsx.check.verify import verify_report
 from gongkai_xlsx.normalise import How, parse_number
 from gongkai_xlsx.read.returned import read_bytes
 from gongkai_xlsx.roster import Agency
+from gongkai_xlsx.form import FORM_2021
+from gongkai_xlsx.template.layout import layout_for
 from gongkai_xlsx.template.render import render_template
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 AGENCY = Agency("11339999100000235X", "娲城街道办事处", "街道")
 MAIN, T2, T3, T4 = "基本信息及文字", "表二 主动公开", "表三 依申请公开", "表四 复议诉讼"
 PARTS = {MAIN: "xl/worksheets/sheet1.xml", T2: "xl/worksheets/sheet2.xml", T3: "xl/worksheets/sheet3.xml",
          T4: "xl/worksheets/sheet4.xml"}
-CLEAN = render_template(year=2025, agency=AGENCY, values=parse_tables(SMALL_TOWN))
+CLEAN = render_template(year=2025, agency=AGENCY, values=parse_tables(SMALL_TOWN), **FILLED)
+TEXT_AT = xl_rowcol_to_cell(*layout_for(FORM_2021).positions["text_overview"][1:])  # 一、总体情况
 
 
 def rewritten(data: bytes, changes: dict) -> bytes:
@@ -117,9 +121,11 @@ def test_a_formula_in_the_amount_and_in_table_4_is_refused_too():
 
 
 def test_a_formula_in_the_year_or_a_text_cell_is_refused():
-    year = '<c r="B7" s="6"><f>2024+1</f><v>2025</v></c>'
-    text = '<c r="A13" s="8" t="str"><f>WEBSERVICE("http://x.example/t")</f><v>抓取的文字</v></c>'
-    data = with_cell(MAIN, "B7", year, data=rewritten(CLEAN, {PARTS[MAIN]: lambda x: cell_replaced(x, "A13", text)}))
+    at = {key: xl_rowcol_to_cell(*layout_for(FORM_2021).positions[key][1:]) for key in ("meta_year", "text_overview")}
+    year = f'<c r="{at["meta_year"]}" s="6"><f>2024+1</f><v>2025</v></c>'
+    text = f'<c r="{at["text_overview"]}" s="8" t="str"><f>WEBSERVICE("http://x.example/t")</f><v>抓取的文字</v></c>'
+    data = with_cell(MAIN, at["meta_year"], year,
+                     data=rewritten(CLEAN, {PARTS[MAIN]: lambda x: cell_replaced(x, at["text_overview"], text)}))
     report = read_bytes(data, "meta.xlsx")
     refused = {c.item for f in report.findings if f.code == "FORMULA_IN_INPUT" for c in f.cells}
     assert refused == {"meta_year", "text_overview"}
@@ -267,10 +273,10 @@ def with_strings(data: bytes, texts: list[str]) -> tuple[bytes, int]:
 @pytest.mark.parametrize("inline", [False, True])
 def test_excel_escapes_in_text_are_decoded(stored, text, inline):
     if inline:
-        data = with_cell(MAIN, "A13", f'<c r="A13" s="8" t="inlineStr"><is><t xml:space="preserve">{stored}</t></is></c>')
+        data = with_cell(MAIN, TEXT_AT, f'<c r="{TEXT_AT}" s="8" t="inlineStr"><is><t xml:space="preserve">{stored}</t></is></c>')
     else:
         data, index = with_strings(CLEAN, [stored])
-        data = with_cell(MAIN, "A13", f'<c r="A13" s="8" t="s"><v>{index}</v></c>', data)
+        data = with_cell(MAIN, TEXT_AT, f'<c r="{TEXT_AT}" s="8" t="s"><v>{index}</v></c>', data)
     assert read_bytes(data, "escaped.xlsx").texts["text_overview"] == text
 
 
@@ -420,7 +426,7 @@ def saved_by_libreoffice(libreoffice, tmp_path_factory):
     jobs = {
         "formulas": {"formulas": [[T3, "D7", "=1+1"], [T3, "E7", "=A1"], [T3, "F7", external]],
                      "array_formulas": [[T3, "D8:F8", "={4;5;6}"]],
-                     "set_cells": [[MAIN, "A13", "原文照录_x000D_字样"]]},
+                     "set_cells": [[MAIN, TEXT_AT, "原文照录_x000D_字样"]]},
         "date": {"set_cells": [[T3, "G7", 45662]], "number_formats": [[T3, "G7", "YYYY-MM-DD"]]},
         "copied": {"copy_sheets": [[T3, COPY]], "set_cells": [[COPY, "D7", 12], [COPY, "D10", 12]]},
         "renamed": {"rename_sheets": [[T3, "表三(原)"]], "copy_sheets": [["表三(原)", T3]],

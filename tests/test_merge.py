@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from forms import FILLED
 from gongkai_xlsx import samples
 from gongkai_xlsx.check.verify import verify_report
 from gongkai_xlsx.cli import app
@@ -88,8 +89,8 @@ def test_a_workbook_is_read_where_it_is_verified_and_a_vanished_one_is_accounted
     from gongkai_xlsx.check.verify import verify_submissions
 
     kept, vanished = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
-    kept.write_bytes(render_template(year=YEAR))
-    vanished.write_bytes(render_template(year=YEAR))
+    kept.write_bytes(render_template(year=YEAR, **FILLED))  # a template with nothing typed is NOT_FILLED
+    vanished.write_bytes(render_template(year=YEAR, **FILLED))
     submissions = collect([tmp_path])
     assert [s.data for s in submissions] == [None, None]  # left on disk: a worker process reads them
     kept_hash = hashlib.sha256(kept.read_bytes()).hexdigest()
@@ -268,7 +269,7 @@ def test_a_two_level_merge_gives_the_flat_totals(county, tmp_path):
         for agency in agencies:
             (folder / f"{agency.code}.xlsx").parent.mkdir(exist_ok=True)
             (folder / f"{agency.code}.xlsx").write_bytes(
-                render_template(year=YEAR, agency=agency, values=current[agency.code].values))
+                current[agency.code].workbook())
         county_result = merge_inbox([folder], year=YEAR, roster=agencies, unit_name=f"县{code}", unit_code=code,
                                     workers=1)
         (tmp_path / "city").mkdir(exist_ok=True)

@@ -12,6 +12,7 @@ from gongkai_xlsx.check.verify import verify_report
 from gongkai_xlsx.form import FORM_2021
 from gongkai_xlsx.read.returned import read_bytes
 from gongkai_xlsx.roster import Agency
+from gongkai_xlsx.template.layout import layout_for
 from gongkai_xlsx.template.render import render_template
 from reports import decoded_reports, input_values, published_values
 
@@ -20,6 +21,8 @@ T3 = "表三 依申请公开"
 
 
 def small_town(**kwargs) -> bytes:
+    kwargs.setdefault("meta", {"meta_contact": "李四", "meta_phone": "0517-1234567", "meta_date": "2026-01-20"})
+    kwargs.setdefault("texts", {"text_overview": "概述"})
     return render_template(year=2025, agency=AGENCY, values=parse_tables(SMALL_TOWN), **kwargs)
 
 
@@ -54,7 +57,7 @@ def rewrite_parts(data: bytes, which, change) -> bytes:
 
 
 def test_a_clean_return_reads_back_exactly():
-    report = read_bytes(small_town(texts={"text_overview": "概述"}, meta={"meta_contact": "李四"}), "a.xlsx")
+    report = read_bytes(small_town(texts={"text_overview": "概述"}), "a.xlsx")
     assert report.origin == "template" and report.year == 2025
     assert (report.agency_name, report.agency_code) == (AGENCY.name, AGENCY.code)
     assert report.values == FORM_2021.complete_values(parse_tables(SMALL_TOWN))
@@ -141,7 +144,8 @@ def test_a_missing_stamp_is_a_warning_and_values_still_read():
 
 def test_an_agency_using_another_agencys_template_is_flagged():
     def edit(wb):
-        wb["基本信息及文字"]["B6"].value = "11339999100000999Z"
+        sheet, row, col = layout_for(FORM_2021).positions["meta_code"]
+        wb[sheet].cell(row + 1, col + 1).value = "11339999100000999Z"
 
     report = read_bytes(edited(small_town(), edit))
     assert "AGENCY_MISMATCH" in codes(report.findings)

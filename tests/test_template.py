@@ -34,7 +34,7 @@ def blank():
 @pytest.fixture(scope="module")
 def filled_values():
     data = render_template(year=2024, agency=AGENCY, values=input_values(HUAIAN), texts={"text_overview": "概述"},
-                           meta={"meta_contact": "张三"})
+                           meta={"meta_contact": "张三", "meta_phone": "0517-1234567", "meta_date": "2025-01-20"})
     return load(data, data_only=True)
 
 
@@ -69,7 +69,8 @@ def test_only_input_cells_are_unlocked_and_every_sheet_is_protected(blank):
               for i in FORM_2021.input_items}
     inputs |= {named_cell(blank, n).coordinate + "@" + named_cell(blank, n).parent.title
                for n in ("meta_agency", "meta_code", "meta_contact", "meta_phone", "meta_date",
-                         "text_overview", "text_problems", "text_other")}
+                         "text_overview", "text_problems", "text_other",
+                         "note_CROSS_YEAR_CARRY", "note_T3_OTHER_SHARE", "note_TEXT_OVERVIEW_LENGTH")}
     for ws in blank.worksheets:
         assert ws.protection.sheet and ws.protection.password, ws.title
         unlocked = {f"{c.coordinate}@{ws.title}" for row in ws.iter_rows() for c in row

@@ -309,7 +309,9 @@ def test_a_file_named_in_raw_gbk_bytes_is_merged_verified_and_reported_in_utf8(t
     assert verify.exit_code == 1, verify.output
     assert json_of(verify)["files"][0]["path"] == "甲局年报：最终版.xlsx"
     (written,) = (tmp_path / "意见2").glob("*.xlsx")
-    assert written.name.startswith("甲局年报") and ":" not in written.name and "：" in written.name
+    # named by agency and date (issue 12); the decoded attachment name is what its 校验结果 sheet quotes
+    assert written.name.startswith(A.name + "_") and ":" not in written.name
+    assert "甲局年报：最终版.xlsx" in _feedback_header(written)
 
 
 # ------------------------------------------------------------------------------------------ 9. archive bombs
@@ -476,7 +478,7 @@ def test_long_and_windows_invalid_names_give_valid_bounded_output_names(tmp_path
     done = invoke("verify", str(inbox), "--json", "--feedback", str(tmp_path / "fb"))
     assert done.exit_code == 1, done.output
     names = sorted(p.name for p in (tmp_path / "fb").iterdir() if p.suffix == ".xlsx")
-    assert len(names) == 3
+    assert len(names) == 2  # B's two attachments: only the one that counts is answered (issue 12)
     for name in names:
         assert len(name.encode()) <= 255 and not set(name) & set(':"<>|?*\\/')
         assert name.split(".")[0].upper() not in ("CON", "PRN", "AUX", "NUL")
@@ -562,7 +564,8 @@ def test_mail_attachment_names_in_raw_gbk_and_without_a_name_are_read(tmp_path):
         b'Content-Disposition: attachment; filename="' + raw_name + b'"', filled(A, wrong)))
     done = invoke("verify", str(tmp_path / "gbk.eml"), "--feedback", str(tmp_path / "fb"))
     assert done.exit_code == 1
-    assert [p.name for p in (tmp_path / "fb").glob("*.xlsx")] == ["甲局年报_校验意见.xlsx"]
+    (written,) = (tmp_path / "fb").glob("*.xlsx")
+    assert written.name.startswith(A.name + "_") and "甲局年报.xlsx" in _feedback_header(written)
 
 
 def test_winmail_dat_and_outlook_msg_say_what_to_ask_for(tmp_path):
@@ -633,3 +636,9 @@ def test_merge_without_unit_identity_says_what_to_pass(tmp_path):
     assert merged([tmp_path / "in"], unit_name="某县", unit_code="11339999000000001X").warnings == []
     done = invoke("merge", str(tmp_path / "in"), "--year", str(YEAR), "-o", str(tmp_path / "c.xlsx"), "--json")
     assert [w["code"] for w in json_of(done)["warnings"]] == ["UNIT_IDENTITY_MISSING"]
+
+
+def _feedback_header(path) -> str:
+    """The lines above a feedback workbook's 校验结果 table (they name the returned file)."""
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    return " ".join(str(c.value) for row in sheet.iter_rows(max_row=4) for c in row if c.value)

@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import re
 import json
 
 import openpyxl
@@ -50,7 +51,7 @@ def test_json_output_is_the_documented_contract(tmp_path):
     balance = [f for f in entry["findings"] if f["rule"] == "T3_BALANCE"]
     assert [f["code"] for f in balance] == ["T3_BALANCE", "T3_BALANCE"]  # 自然人 and 总计 columns
     finding = balance[0]
-    assert set(finding) == {"code", "rule", "severity", "message", "hint", "cells"}
+    assert set(finding) == {"code", "rule", "severity", "message", "hint", "cells", "explanation"}
     assert finding["severity"] == "error" and "自然人" in finding["message"] and finding["hint"]
     assert {"sheet": "表三 依申请公开", "cell": "D7", "item": "t3_new_natural", "value": 9} in finding["cells"]
     assert len(finding["cells"]) == 4
@@ -73,7 +74,8 @@ def test_feedback_workbook_is_a_valid_template_with_the_findings(tmp_path):
     assert result.exit_code == 1
     assert bad.read_bytes() == before  # the input is never modified
     (copy,) = (tmp_path / "fb").glob("*.xlsx")
-    assert copy.name == "bad_校验意见.xlsx"
+    # named by the agency and the date of the submission it answers (a file on disk: its modification date)
+    assert re.fullmatch(rf"{AGENCY.name}_\d{{4}}-\d{{2}}-\d{{2}}_校验意见\.xlsx", copy.name), copy.name
     report = read_file(copy)
     assert report.stamp["origin"] == "feedback" and report.stamp["agency_code"] == AGENCY.code
     expected = FORM_2021.complete_values({**parse_tables(SMALL_TOWN), "t3_new_natural": 9})
@@ -81,8 +83,9 @@ def test_feedback_workbook_is_a_valid_template_with_the_findings(tmp_path):
     workbook = openpyxl.load_workbook(io.BytesIO(copy.read_bytes()))
     assert workbook.sheetnames[0] == FEEDBACK_SHEET
     rows = [row for row in workbook[FEEDBACK_SHEET].iter_rows(values_only=True) if row[0] in (1, 2)]
-    assert [row[2] for row in rows] == ["T3_BALANCE", "T3_BALANCE"]
-    assert "自然人" in rows[0][4]
+    assert [row[6].split("\n")[0] for row in rows] == ["T3_BALANCE", "T3_BALANCE"]  # codes in the details column
+    assert "自然人" in rows[0][3] and "T3_BALANCE" not in rows[0][3] + rows[0][2]
+    assert "表三一、本年新收政府信息公开申请数量 · 自然人" in rows[0][2]  # the cells named as an office names them
     assert "T3_BALANCE" not in str(workbook["表三 依申请公开"]["D7"].comment) and \
         "表三勾稽关系" in workbook["表三 依申请公开"]["D7"].comment.text
     # the office corrects the copy and returns it: it verifies clean

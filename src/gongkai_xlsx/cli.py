@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterator
+from datetime import date
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from rich.text import Text
 
 from . import __version__
 from .display import join, json_text, plain, prepare_streams, stdout_closed
-from .errors import GongkaiError
+from .errors import GongkaiError, InputError
 from .files import refuse_overwriting_inputs
 from .roster import read_roster
 from .template.generate import generate_templates
@@ -88,6 +89,12 @@ def template(
     password: str = typer.Option(DEFAULT_PASSWORD, "--password",
                                  help="工作表保护密码（防误改，不是加密）/ sheet protection password."),
     force: bool = typer.Option(False, "--force", help="覆盖输出目录中内容不同的同名文件 / overwrite differing files."),
+    due: Optional[str] = typer.Option(None, "--due", metavar="YYYY-MM-DD",
+                                      help="报送截止日期，写在模板第一页 / deadline shown on the first sheet."),
+    return_to: Optional[str] = typer.Option(None, "--return-to", metavar="ADDRESS",
+                                            help="报送地址（如邮箱），写在模板第一页 / where to send it."),
+    contact: Optional[str] = typer.Option(None, "--contact", metavar="TEXT",
+                                          help="联系人及电话，写在模板第一页 / whom to call."),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出结果 / print the result as JSON."),
 ) -> None:
     """生成锁定的 Excel 模板：无名册时生成一份空白模板，有名册时每个单位一份。
@@ -95,9 +102,17 @@ def template(
     Generate locked templates: one blank template, or one per roster agency.
     """
     try:
+        if due is not None:
+            try:
+                due = date.fromisoformat(due.strip()).isoformat()
+            except ValueError:
+                raise InputError(f"--due 应为日期 YYYY-MM-DD，实际为“{due}”。",
+                                 hint=f"例如 --due {year + 1}-01-31。") from None
         agencies = read_roster(roster) if roster else None
         with _progress(len(agencies) if agencies else 1, "生成模板", quiet=as_json) as advance:
-            result = generate_templates(year, out_dir, agencies, password=password, force=force, progress=advance)
+            result = generate_templates(year, out_dir, agencies, password=password, force=force, progress=advance,
+                                        due=due or "", return_to=(return_to or "").strip(),
+                                        contact=(contact or "").strip())
     except GongkaiError as error:
         _fail(error)
         return
@@ -163,7 +178,14 @@ def verify(
             if file_result.status == "errors":
                 drafts.append(write_reply(file_result, workbook, deadline=by_date, as_of=as_of))
 
-        written = write_feedback(result.files, feedback, on_written=reply, inputs=paths) if feedback else []
+        written = []
+        if feedback:
+            # only the submission that counts for an agency (the latest, as merge decides) is answered
+            from .consolidate.merge import decide_latest, feedback_entries, submission_dates
+
+            entries = feedback_entries(decide_latest(result.submissions, result.files, year or 0))
+            written = write_feedback([e.result for e in entries], feedback, expected_year=year,
+                                     dates=submission_dates(entries), on_written=reply, inputs=paths)
     except GongkaiError as error:
         _fail(error)
         return
@@ -271,7 +293,11 @@ def merge(
                     drafts.append(write_reply(file_result, workbook, agency=agency_of.get(id(file_result)),
                                               deadline=by_date, as_of=as_of))
 
-            written = write_feedback([e.result for e in result.entries], feedback, on_written=reply,
+            from .consolidate.merge import feedback_entries, submission_dates
+
+            entries = feedback_entries(result.entries)  # the latest per agency; a wrong year with a template
+            written = write_feedback([e.result for e in entries], feedback, expected_year=year,
+                                     dates=submission_dates(entries), on_written=reply,
                                      inputs=inputs)
             if agencies is not None:
                 reminders = write_reminders(chased(result), year, feedback, deadline=by_date, as_of=as_of)

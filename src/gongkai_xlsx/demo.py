@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .check.feedback import write_feedback
-from .consolidate.merge import MergeResult, merge_inbox
+from .consolidate.merge import MergeResult, feedback_entries, merge_inbox, submission_dates
 from .consolidate.workbook import consolidated_filename, render_consolidated
 from .files import write_atomically
 from .form import Severity
@@ -53,8 +53,10 @@ def run_demo(out_dir: Path) -> DemoResult:
     consolidated = out_dir / consolidated_filename(result)
     write_atomically(consolidated, render_consolidated(result))
     feedback_dir = out_dir / "退回意见"
-    returned = [e.result for e in result.entries if e.status not in ("superseded",)]
-    feedback = write_feedback([r for r in returned if r.status == "errors" or
-                               any(f.severity is Severity.WARNING for f in r.findings)], feedback_dir)
+    # the submissions that count (the latest per agency, as merge decided), named by agency and date
+    entries = [e for e in feedback_entries(result.entries) if e.result.status == "errors" or
+               any(f.severity is Severity.WARNING for f in e.result.findings)]
+    feedback = write_feedback([e.result for e in entries], feedback_dir, expected_year=YEAR,
+                              dates=submission_dates(entries))
     return DemoResult(YEAR, COUNTY, templates, result, consolidated, feedback_dir, feedback,
                       time.perf_counter() - started)

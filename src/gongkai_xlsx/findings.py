@@ -39,6 +39,7 @@ class Finding:
     cells: tuple[FindingCell, ...] = ()
     message_en: str = ""
     hint_en: str = ""
+    explanation: str | None = None  # the office's 情况说明 for this rule (note_<RULE_ID>): the finding is 已说明
 
     def as_dict(self, lang: str = "zh") -> dict[str, Any]:
         english = lang == "en"
@@ -49,6 +50,7 @@ class Finding:
             "message": (self.message_en or self.message) if english else self.message,
             "hint": (self.hint_en or self.hint) if english else self.hint,
             "cells": [cell.as_dict() for cell in self.cells],
+            "explanation": self.explanation,
         }
 
 
@@ -164,6 +166,32 @@ EXTRA_SHEET = code(
     "本工具只读取模板自带的工作表；如这些数字需要报送，请填入模板的相应位置，否则可删除该工作表。",
     "The workbook has an extra sheet '{sheet}'; its {count} numbers were not read (e.g. {first}).",
     "Only the template's own sheets are read: move the numbers there or delete the sheet.")
+NOT_FILLED = code(
+    "NOT_FILLED", E, "此报表没有填写：数字、填报人、联系电话、填报日期和文字部分都与下发的空白模板相同。",
+    "请在浅黄色单元格中填写本单位的数据和文字后重新报送；确实没有数据的单位，也请填写填报人、联系电话、填报日期和"
+    "“一、总体情况”，数字填 0。",
+    "This report was not filled in: its numbers, contact fields and texts are those of the blank template.",
+    "Fill in the yellow cells and send it again; an agency with nothing to report still fills the contact fields and "
+    "section 1.")
+REQUIRED_EMPTY = code(
+    "REQUIRED_EMPTY", W, "未填写{field}。", "请在“基本信息及文字”工作表中填写{field}。",
+    "{field_en} is empty.", "Fill it in on the first sheet.")
+FEEDBACK_UNCHANGED = code(
+    "FEEDBACK_UNCHANGED", W, "这份校验意见工作簿发回时没有任何修改（数字、文字与生成时完全相同）。",
+    "请按“校验结果”工作表逐条改正或答复后再报送；问题仍然存在。",
+    "This feedback workbook came back unchanged (its values and texts are those it was made with).",
+    "Correct or answer each finding on the 校验结果 sheet, then send it again.")
+TOTAL_QUESTION = code(
+    "TOTAL_QUESTION", E, "{label}：您原填 {typed}，各分项之和为 {parts}，尚未答复是总计还是分项有误。",
+    "请核对{part_labels}：如某个分项有误，请改正分项，使合计等于 {typed}；如总计有误（应为 {parts}），"
+    "请在“校验结果”工作表该问题的“答复”单元格中写明。",
+    "{label_en}: you typed {typed} but the parts add up to {parts}; say whether the total or a part is wrong.",
+    "Correct a part so they add up to {typed}, or write in the answer cell that the total is wrong.")
+VALUE_QUESTION = code(
+    "VALUE_QUESTION", E, "{label}：校验意见指出原报送的数字有误（校验意见中暂填 {shown}），尚未改正，也没有答复。",
+    "请填写正确的数字；如 {shown} 就是正确的数字，请在“校验结果”工作表该问题的“答复”单元格中写明。",
+    "{label_en}: the number the feedback questioned (shown as {shown}) was neither corrected nor answered.",
+    "Type the right number, or confirm it in the answer cell.")
 CELLS_NOT_FOUND = code(
     "CELLS_NOT_FOUND", E, "找不到 {count} 个数据单元格（{first}等）。", "文件可能不是本年报表式；请用下发的模板重新填写。",
     "{count} data cells could not be found (e.g. {first}).", "Use the issued template.")

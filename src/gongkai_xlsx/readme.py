@@ -24,11 +24,7 @@ def rules_table() -> str:
         counts[check.rule.id] = counts.get(check.rule.id, 0) + 1
         rules[check.rule.id] = check.rule
     for rule_id, rule in rules.items():
-        relation = f"{rule.left_label} ＝ {rule.right_label}" if rule.right_label else rule.left_label
-        if rule.kind.value == "share_at_most":
-            relation = f"{rule.left_label} ≤ {rule.limit:.0%} × {rule.right_label}"
-        elif rule.kind.value == "text_length_at_most":
-            relation = f"{rule.left_label} ≤ {int(rule.limit)} 字（不计空白）"
+        relation = rule.requirement
         where = "模板实时校验" if rule.in_template else "有上年数据时校验"
         lines.append(f"| `{rule_id}` {rule.title} | {rule.severity.label} | {relation} | "
                      f"{counts[rule_id]}（{where}） | {rule.hint} |")

@@ -310,7 +310,10 @@ def build() -> SampleSet:
          "示例县科学技术局：附件里除了报表还有一份扫描的 PDF（不是报表，列为“附件（非报表）”，不影响校验结论）")
 
     stranger = Agency("12339999MB00000777", "示例县档案馆", "事业单位")
-    mail("250_示例县档案馆.eml", stranger, {book(stranger): FilledReturn(stranger, YEAR).workbook()}, 250,
+    nothing = FilledReturn(stranger, YEAR, {}, {"text_overview": "本馆本年度未收到政府信息公开申请。"},
+                           {"meta_contact": "档案馆办公室", "meta_phone": "0571-80000250",
+                            "meta_date": f"{YEAR + 1}-01-22"})
+    mail("250_示例县档案馆.eml", stranger, {book(stranger): nothing.workbook()}, 250,
          "示例县档案馆：不在名册中（名册外单位）")
     story.append(("（无文件）", "云台乡人民政府、示例县审计局：未报送"))
 

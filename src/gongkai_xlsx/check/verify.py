@@ -13,7 +13,7 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -96,6 +96,7 @@ class VerifyResult:
     files: list[FileResult] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    submissions: list[Submission] = field(default_factory=list, repr=False)  # in the order of files
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -190,6 +191,43 @@ def verify_report(report: Report, *, previous: Report | Mapping | None = None,
         # only cells the source really had: a table published as an image is not a table of zeros
         read = {key for key in report.sources if key not in unread}
         found += check_overview(report.texts.get("text_overview", ""), report.values, read)[1]
+    found += filling_findings(report) + feedback_findings(report)
+    return explained(found, report.notes)
+
+
+# ------------------------------------------------------------------------------------------ filled or not
+def looks_blank(report: Report) -> bool:
+    """Whether a returned workbook holds nothing an office typed: every input equal to the blank template's 0 (a
+    blank cell counts as 0), the identity fields the office fills (填报人, 联系电话, 填报日期) and every text and
+    情况说明 empty.
+
+    This is how "never changed from the blank template" is decided, from the content alone: the template command
+    writes 0 in every input and nothing in those fields, so an untouched template reads exactly so; and a file
+    that reads so (0 typed over 0, a copy re-saved by another application that dropped our stamp) carries no
+    report whatever its history. A stamp or a hash could be lost or forged; the cells cannot say more than this.
+    """
+    form = report.form
+    if any(report.values.get(item.id, 0) for item in form.input_items):
+        return False
+    office_meta = [m.id for m in form.meta if not m.from_roster and not m.set_by_template]
+    if any((report.meta.get(key) or "").strip() for key in office_meta):
+        return False
+    return not any((text or "").strip() for text in report.texts.values()) and not report.notes
+
+
+def filling_findings(report: Report) -> list[Finding]:
+    """``NOT_FILLED`` for a workbook nothing was typed into, ``REQUIRED_EMPTY`` for each required field left
+    empty (填报人, 联系电话, 填报日期, 一、总体情况): an office with nothing to report still fills those."""
+    if report.origin not in ("template", "labels") or report.stamp.get("origin") in ("imported", "consolidated"):
+        return []
+    found = []
+    if looks_blank(report):
+        found.append(F.NOT_FILLED())
+    for key, label in report.form.required_fields:
+        value = report.texts.get(key) if key in report.texts or key.startswith("text_") else report.meta.get(key)
+        if not (value or "").strip():
+            sheet, cell = report.where(key)
+            found.append(F.REQUIRED_EMPTY([FindingCell(sheet, cell, key, None)], field=label, field_en=key))
     return found
 
 
@@ -198,6 +236,75 @@ def same_as_last_year(form, values: Mapping, previous: Mapping) -> bool:
     if not any(values.get(item.id, 0) for item in form.items):
         return False
     return all((values.get(item.id, 0) or 0) == (previous.get(item.id, 0) or 0) for item in form.items)
+
+
+def feedback_findings(report: Report) -> list[Finding]:
+    """For a feedback copy sent back: ``FEEDBACK_UNCHANGED`` when nothing was changed, and every question it put
+    (a typed-over total) that is still open: the parts still do not add up to the office's figure and the
+    office has not answered."""
+    stamp = report.stamp
+    if stamp.get("origin") != "feedback" or report.origin != "template":
+        return []
+    found = []
+    if stamp.get("content") and stamp["content"] == report.content_digest():
+        found.append(F.FEEDBACK_UNCHANGED())
+    for question in open_questions(report):
+        found.append(question)
+    return found
+
+
+def open_questions(report: Report) -> list[Finding]:
+    """The questions of a feedback copy (its stamp) that its cells do not answer."""
+    import json
+
+    try:
+        questions = json.loads(report.stamp.get("questions") or "[]")
+    except ValueError:
+        return []
+    form = report.form
+    found = []
+    for question in questions if isinstance(questions, list) else []:
+        item_id = question.get("item") if isinstance(question, dict) else None
+        if item_id not in form.items_by_id:
+            continue
+        item = form.item(item_id)
+        typed, now = str(question.get("typed", "")), report.values.get(item_id, 0)
+        kind = question.get("kind", "total")
+        if (report.answers.get(item_id) or "").strip():
+            continue
+        sheet, cell = report.where(item_id)
+        if kind == "total" and item.computed and not _same_number(typed, now):
+            found.append(F.TOTAL_QUESTION([FindingCell(sheet, cell, item_id, _jsonable(now))], label=item.title,
+                                          label_en=item_id, typed=typed, parts=now,
+                                          part_labels=part_labels(form, item_id)))
+        elif kind == "value" and not item.computed and _same_number(typed, now):
+            found.append(F.VALUE_QUESTION([FindingCell(sheet, cell, item_id, _jsonable(now))], label=item.title,
+                                          label_en=item_id, shown=typed))
+    return found
+
+
+def part_labels(form, item_id: str, limit: int = 8) -> str:
+    """The parts of a total, named as an office names them (at most ``limit``, then 等 N 项)."""
+    parts = form.item(item_id).sum_of
+    names = [f"“{form.item(p).title}”" for p in parts[:limit]]
+    return "、".join(names) + (f"等 {len(parts)} 项" if len(parts) > limit else "")
+
+
+def _same_number(text: str, value) -> bool:
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        return Decimal(text) == Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return False
+
+
+def explained(found: list[Finding], notes: Mapping[str, str]) -> list[Finding]:
+    """Each finding of a rule the office explained (its ``note_<RULE_ID>`` cell) carries the explanation: it is
+    still listed, and marked 已说明."""
+    if not notes:
+        return found
+    return [replace(f, explanation=notes[f.rule]) if f.rule in notes else f for f in found]
 
 
 def verify_file(path: str | os.PathLike, *, previous: Report | Mapping | None = None,
@@ -306,9 +413,17 @@ def own_output(report: Report, submission: Submission, *, unit_name: str = "", u
         if same_code or same_name:
             return f"本单位（{stamp.get('agency_name') or unit_name}）的汇总工作簿", "consolidated workbook of this unit"
     if stamp.get("origin") == "feedback" and stamp.get("content_digest") and \
-            stamp["content_digest"] == content_digest(report.form, report.values, report.texts, report_identity(report)):
+            stamp["content_digest"] == content_digest(report.form, report.values, typed_texts(report),
+                                                      report_identity(report)):
         return "退回意见工作簿（未经修改）", "feedback workbook (unchanged)"
     return None
+
+
+def typed_texts(report: Report) -> dict[str, str]:
+    """The texts an office can type, as a feedback copy was written with them: the sections, the 情况说明
+    (note_<RULE_ID>) and the answers to its questions (answer_<item>): an answered copy is a return."""
+    return {**report.texts, **{f"note_{rule}": text for rule, text in report.notes.items()},
+            **{f"answer_{item}": text for item, text in report.answers.items()}}
 
 
 def report_identity(report: Report) -> dict[str, str]:
@@ -453,4 +568,4 @@ def verify_paths(paths: Sequence[str | os.PathLike], *, previous: str | os.PathL
     previous_report = read_previous(previous) if previous is not None else None
     results = verify_submissions(submissions, year=year, previous=previous_report, workers=workers,
                                  progress=progress)
-    return VerifyResult(results, skipped, time.perf_counter() - started)
+    return VerifyResult(results, skipped, time.perf_counter() - started, submissions)

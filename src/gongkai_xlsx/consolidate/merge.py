@@ -12,7 +12,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 from .. import findings as F
@@ -324,6 +324,48 @@ def imported(entry: Entry) -> bool:
 def column_sums(rows: list[list], width: int) -> list:
     """The sum of each column of equally long rows of item values; zeros when there are no rows."""
     return [sum(column) for column in zip(*rows, strict=True)] if rows else [0] * width
+
+
+def decide_latest(submissions: Sequence[Submission], results: Sequence[FileResult], year: int,
+                  roster: list[Agency] | None = None) -> list[Entry]:
+    """Each submission with merge's decision on it (latest per agency, wrong year …), without summing: what
+    ``verify --feedback`` uses so that only the submission that counts gets feedback."""
+    merged = MergeResult(year, "", "", roster)
+    merged.entries = [Entry(s, r) for s, r in zip(submissions, results)]
+    _decide(merged)
+    return merged.entries
+
+
+def feedback_entries(entries: Sequence[Entry]) -> list[Entry]:
+    """The submissions that get feedback: per agency the one that counts (the latest, as merge decided), and a
+    report of the wrong year only when its agency sent none of the right year. A submission naming no agency at
+    all cannot be told from another one, so each of those gets its own."""
+    def key(entry: Entry) -> str:
+        agency = entry.agency
+        return (agency.code or normalise_text(agency.name)) if agency else ""
+
+    current = {key(e) for e in entries if e.status in ("included", "invalid_included", "invalid_excluded")}
+    chosen = []
+    for entry in entries:
+        if entry.report is None or entry.status in ("unreadable", "own_output", "attachment", "published"):
+            continue  # nothing to answer: not a return, the tool's own file, or a report compared with a workbook
+        if entry.status == "superseded" and key(entry):
+            continue
+        if entry.status == "wrong_year" and key(entry) in current - {""}:
+            continue
+        chosen.append(entry)
+    return chosen
+
+
+def submission_dates(entries: Sequence[Entry]) -> dict[str, date]:
+    """The date of each submission (e-mail date, else 填报日期, else file time), by its result's path: feedback
+    files are named by it."""
+    dates = {}
+    for entry in entries:
+        when = received_at(entry)  # what recency ranks the versions by
+        if when is not None:
+            dates[entry.result.path] = when.date()
+    return dates
 
 
 def entry_findings(entry: Entry) -> list[Finding]:

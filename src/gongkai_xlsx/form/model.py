@@ -47,6 +47,12 @@ class Item:
             return f"{table_name} {self.row_label}｜{self.col_label}"
         return f"{table_name} {self.row_label}"
 
+    @property
+    def title(self) -> str:
+        """How an office names the cell: ``表三（一）予以公开 · 总计`` (table, row, column)."""
+        title = f"{TABLE_SHORT_NAMES[self.table]}{self.row_label}"
+        return f"{title} · {self.col_label}" if self.col_label else title
+
 
 TABLE_SHORT_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四"}
 
@@ -145,6 +151,7 @@ class TextSection:
     heading: str  # verbatim section heading, e.g. 一、总体情况
     prompt: str  # the template's parenthetical, verbatim
     max_chars: int | None = None  # the notice's guideline length, if any
+    required: bool = False  # an office must write it (even one with nothing to report)
 
 
 @dataclass(frozen=True)
@@ -153,6 +160,7 @@ class MetaField:
     label: str
     required: bool = True
     from_roster: bool = False  # filled and locked when a roster supplies it
+    set_by_template: bool = False  # always filled and locked by the template (the year)
 
 
 @dataclass(frozen=True)
@@ -173,6 +181,13 @@ class Form:
 
     def item(self, item_id: str) -> Item:
         return self.items_by_id[item_id]
+
+    @cached_property
+    def required_fields(self) -> tuple[tuple[str, str], ...]:
+        """(id, label) of what every office must fill itself, even with nothing to report: the required
+        identity fields the roster and the template do not fill, and the required text sections."""
+        return (tuple((m.id, m.label) for m in self.meta if m.required and not m.from_roster and not m.set_by_template)
+                + tuple((t.id, t.heading) for t in self.texts if t.required))
 
     @cached_property
     def items_by_id(self) -> dict[str, Item]:

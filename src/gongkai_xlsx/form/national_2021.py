@@ -37,14 +37,14 @@ SECTION_HEADINGS = (
 META = (
     MetaField("meta_agency", "机关名称", from_roster=True),
     MetaField("meta_code", "机构代码（统一社会信用代码）", from_roster=True),
-    MetaField("meta_year", "报告年度"),
+    MetaField("meta_year", "报告年度", set_by_template=True),
     MetaField("meta_contact", "填报人"),
     MetaField("meta_phone", "联系电话"),
     MetaField("meta_date", "填报日期"),
 )
 
 TEXTS = (
-    TextSection("text_overview", SECTION_HEADINGS[0], "（文字描述）", max_chars=1000),
+    TextSection("text_overview", SECTION_HEADINGS[0], "（文字描述）", max_chars=1000, required=True),
     TextSection("text_problems", SECTION_HEADINGS[4], "（文字描述）"),
     TextSection("text_other", SECTION_HEADINGS[5], "（文字描述，收取信息处理费情况在此处报告。）"),
 )

@@ -56,6 +56,23 @@ class Rule:
     limit: float = 0.0  # the share or length limit for the soft rules
     in_template: bool = True  # rendered as a live check in the template
 
+    @property
+    def requirement(self) -> str:
+        """What must hold, built from the rule's comparison and limit (the README's table and the template's
+        填表说明 both print this, so neither can misstate a rule)."""
+        if self.kind is CheckKind.SHARE_AT_MOST:
+            return f"{self.left_label} ≤ {self.limit:.0%} × {self.right_label}"
+        if self.kind is CheckKind.TEXT_LENGTH_AT_MOST:
+            return f"{self.left_label} ≤ {int(self.limit)} 字（不计空白）"
+        if self.kind is CheckKind.CROSS_YEAR:
+            return f"本年{self.left_label} ＝ 上年{self.right_label}"
+        return f"{self.left_label} ＝ {self.right_label}"
+
+    @property
+    def explainable(self) -> bool:
+        """A warning or notice may be right to tolerate: the template has a 情况说明 cell (``note_<id>``) for it."""
+        return self.severity is not Severity.ERROR
+
 
 @dataclass(frozen=True)
 class Check:

@@ -20,7 +20,7 @@ from ..normalise import How, parse_number
 from ..ooxml.workbook import RawCell, Workbook, a1, load_workbook, read_bounded
 from ..report import Provenance, Report
 from ..template.consolidated_layout import SHEET_DETAIL
-from ..template.layout import SHEET_STAMP, layout_fingerprint_of, layout_for
+from ..template.layout import ANSWER_PREFIX, NOTE_PREFIX, SHEET_FEEDBACK, SHEET_STAMP, layout_fingerprint_of, layout_for
 from ..template.stamp import (
     IMPORT_ERRORS,
     IMPORT_RECORD,
@@ -89,6 +89,7 @@ def read_bytes(data: bytes, path: str = "<memory>", *, form: Form = CURRENT_FORM
         if identity:
             report.agency_name, report.year = identity
     read_meta_and_texts(workbook, report, located)
+    _read_notes_and_answers(workbook, report)
     if report.origin != "labels":
         _check_template(workbook, report, form)
     if report.origin == "template":
@@ -148,6 +149,25 @@ def _locate_by_names(workbook: Workbook, form: Form) -> dict[str, tuple[str, int
     return located
 
 
+def _read_notes_and_answers(workbook: Workbook, report: Report) -> None:
+    """The office's 情况说明 (``note_<RULE_ID>``) and its answers to a feedback copy's questions
+    (``answer_<item id>``), by their defined names; empty cells are left out."""
+    for name in workbook.names:
+        if name.startswith(NOTE_PREFIX):
+            target = report.notes
+        elif name.startswith(ANSWER_PREFIX):
+            target = report.answers
+        else:
+            continue
+        where = workbook.resolve_name(name)
+        sheet = workbook.sheet(where[0]) if where and where[0] in workbook.sheet_parts else None
+        raw = sheet.at(*where[1:]) if sheet else None
+        text = "" if raw is None or raw.value is None else " ".join(str(raw.value).split())
+        if text:
+            key = name.split("_", 1)[1]
+            target[key if target is report.answers else key.upper()] = text[:2000]
+
+
 # ------------------------------------------------------------------------------------------ template identity
 def _check_template(workbook: Workbook, report: Report, form: Form) -> None:
     stamp = report.stamp
@@ -192,6 +212,8 @@ def _check_other_sheets(workbook: Workbook, report: Report, form: Form, located)
     protected, so 表三 can be copied, and the copy filled while the original stays zero) whose numbers differ
     from the original's is an error; numbers on any other sheet of the office's own are a warning (unread)."""
     issued, others, labels = _form_sheets(form)
+    if report.stamp.get("origin") == "feedback":  # a feedback copy's own first sheet (its findings and answers)
+        issued, others = issued | {SHEET_FEEDBACK}, others | {SHEET_FEEDBACK}
     if all(name in issued for name in workbook.sheet_parts):
         return  # the common case: the template's own sheets and no other (a renamed one is another)
     read_from = {where[0] for where in located.values()}

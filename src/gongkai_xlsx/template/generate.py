@@ -55,18 +55,23 @@ def generate_templates(
     password: str = DEFAULT_PASSWORD,
     force: bool = False,
     progress: Callable[[int], None] | None = None,
+    due: str = "",
+    return_to: str = "",
+    contact: str = "",
 ) -> GenerationResult:
     """Write the blank template (no ``agencies``) or one template per agency into ``out_dir``.
 
     Nothing is written if any target exists with other content (it may be a copy someone filled in), unless
-    ``force``; an identical file is left alone. Returns every file with its status.
+    ``force``; an identical file is left alone. Returns every file with its status. ``due`` (YYYY-MM-DD),
+    ``return_to`` and ``contact`` fill the box on each template's first sheet and its stamp.
     """
     started = time.perf_counter()
     out = Path(out_dir)
     targets: list[Agency | None] = list(agencies) if agencies else [None]
     paths = [out / template_filename(year, agency) for agency in targets]
     _refuse_collisions(paths, targets)
-    factory = TemplateFactory(year, password=password)
+    office = {key: value for key, value in (("due", due), ("return_to", return_to), ("contact", contact)) if value}
+    factory = TemplateFactory(year, password=password, **office)
     contents = [factory.render(agency) for agency in targets]
     clashes = [p.name for p, data in zip(paths, contents) if p.exists() and p.read_bytes() != data]
     if clashes and not force:
@@ -80,7 +85,7 @@ def generate_templates(
         else:
             write_atomically(path, data)
             status = "written"
-        result.files.append(GeneratedFile(path, agency, make_stamp(CURRENT_FORM, year, agency).template_id, status))
+        result.files.append(GeneratedFile(path, agency, make_stamp(CURRENT_FORM, year, agency, **office).template_id, status))
         if progress:
             progress(1)
     result.seconds = time.perf_counter() - started

@@ -8,11 +8,12 @@ print setup and the identity stamp.
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -28,6 +29,12 @@ from ..findings import Finding
 from ..form import CURRENT_FORM, Form, Severity
 from ..roster import Agency
 from .layout import (
+    ANSWER_PREFIX,
+    blank_formula,
+    FEEDBACK_OPEN,
+    INFO_BOX,
+    NOTE_PREFIX,
+    REQUIRED_MISSING,
     SHEET_STAMP,
     Cell,
     Context,
@@ -38,6 +45,7 @@ from .layout import (
     quote_sheet,
     wrapped_lines,
 )
+from ..report import content_digest as office_content
 from .stamp import (CONTENT_DIGEST, GENERATOR, IMPORT_ERRORS, IMPORT_RECORD, NAME_PREFIX, PROPERTY_PREFIX, Stamp,
                     content_digest, import_record)
 
@@ -52,6 +60,8 @@ STYLES: dict[str, dict[str, Any]] = {
     "subtitle": {"font_size": 10, "align": "center", "font_color": "#595959"},
     "subtitle_left": {"font_size": 10.5, "align": "left"},
     "banner": {"bold": True, "font_size": 12, "align": "center", "bg_color": "#E2EFDA", "font_color": "#375623"},
+    "infobox": {"border": 2, "border_color": "#BF8F00", "bold": True, "font_size": 11, "align": "left",
+                "bg_color": "#FFF2CC"},
     "unit": {"align": "right", "font_size": 9},
     "caption": {**_BORDER, "bold": True, "align": "left", "bg_color": "#D9E1F2"},
     "header": {**_BORDER, "bold": True, "align": "center"},
@@ -90,7 +100,8 @@ def template_id(form: Form, year: int, agency: Agency | None) -> str:
     return f"GK{form.version}-{year}-{code}-{layout_fingerprint(form)[:8]}"
 
 
-def make_stamp(form: Form, year: int, agency: Agency | None, origin: str = "template") -> Stamp:
+def make_stamp(form: Form, year: int, agency: Agency | None, origin: str = "template", **extra: str) -> Stamp:
+    """The stamp of a template; ``extra``: its optional fields (due, return_to, contact, content, questions)."""
     return Stamp(
         form_version=form.version,
         form_basis=form.basis,
@@ -102,7 +113,42 @@ def make_stamp(form: Form, year: int, agency: Agency | None, origin: str = "temp
         agency_name=agency.name if agency else "",
         fingerprint=layout_fingerprint(form),
         origin=origin,
+        **extra,
     )
+
+
+ASK_COORDINATOR = "（请向政务公开办询问）"
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question a feedback copy puts to the office and keeps open until its cells or its answer settle it
+    (the answer cell is named ``answer_<item>``):
+
+    - ``total``: a total the office typed over (``typed``) that its parts do not add up to; settled when the
+      parts add up to it, or answered (the total was wrong);
+    - ``value``: a value the feedback copy could only show as ``typed`` (a text in a number cell, a negative or
+      fractional count); settled when the cell holds another value, or answered.
+    """
+
+    item: str
+    typed: str  # a number, as text
+    kind: str = "total"  # "total" | "value"
+
+    def open_formula(self) -> str:
+        """1 while the question is open, else 0 (Excel)."""
+        unsettled = f"{self.item}<>{self.typed}" if self.kind == "total" else f"{self.item}={self.typed}"
+        return f"IF(AND({unsettled},{blank_formula(self.answer_name)}),1,0)"
+
+    @property
+    def answer_name(self) -> str:
+        return ANSWER_PREFIX + self.item
+
+
+def info_box(due: str = "", return_to: str = "", contact: str = "") -> str:
+    """The first sheet's box: what to fill, where to send it, by when, whom to call."""
+    return (f"只填浅黄色单元格 · 报送至 {return_to or ASK_COORDINATOR} · 截止 {due or ASK_COORDINATOR} · "
+            f"联系人 {contact or ASK_COORDINATOR}")
 
 
 def render_template(
@@ -119,6 +165,10 @@ def render_template(
     annotations: Mapping[str, str] | None = None,
     front_sheet: "FrontSheet | None" = None,
     import_findings: "Sequence[Finding] | None" = None,
+    due: str = "",
+    return_to: str = "",
+    contact: str = "",
+    questions: "tuple[Question, ...]" = (),
 ) -> bytes:
     """The template workbook as bytes.
 
@@ -130,9 +180,10 @@ def render_template(
     those cells and comments them; ``front_sheet`` adds a first sheet (the findings of a feedback copy).
     ``import_findings`` (an imported report's findings) are kept in the stamp with the items left unset (a value
     of None, written as an empty cell), so that reading the workbook repeats them.
+    ``due``, ``return_to`` and ``contact`` fill the first sheet's box and the stamp; ``questions`` (a feedback
+    copy's) stay open in the banner until the office answers them.
     """
     layout = layout_for(form)
-    stamp = make_stamp(form, year, agency, origin)
     # the year and the roster's identity are the coordinator's, never the office's
     meta_values: dict[str, Any] = {**(meta or {}), "meta_year": year}
     if agency:
@@ -143,11 +194,22 @@ def render_template(
                     for item in form.items}
     else:
         complete = form.complete_values(values or {})
-    ctx = Context(form, complete, dict(texts or {}), meta_values)
+    ctx = Context(form, complete, dict(texts or {}), meta_values,
+                  info={INFO_BOX: info_box(due, return_to, contact)}, open_questions=len(questions))
+    notes = {key[len(NOTE_PREFIX):]: text for key, text in ctx.texts.items() if key.startswith(NOTE_PREFIX)}
+    digest = office_content(form, complete, meta_values, ctx.texts, notes)
+    question_data = json.dumps([{"item": q.item, "typed": q.typed, "kind": q.kind} for q in questions],
+                               ensure_ascii=False) \
+        if questions else ""
+    stamp = make_stamp(form, year, agency, origin, due=due, return_to=return_to, contact=contact, content=digest,
+                       questions=question_data)
     locked_meta = {"meta_year"} | ({"meta_agency", "meta_code"} if agency else set())
 
     buffer = io.BytesIO()
+    # the Normal style in 宋体 as Chinese Excel has it: column widths are measured in its digits, so a
+    # spreadsheet application without Calibri (LibreOffice on a Linux desktop) does not widen every column
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                            "default_format_properties": {"font_name": FONT, "font_size": 11},
                                             "strings_to_numbers": False, "strings_to_urls": False})
     created = datetime(year + 1, 1, 1)  # fixed, so the same inputs give the same bytes
     workbook.set_properties({
@@ -173,8 +235,10 @@ def render_template(
     formats = Formats(workbook)
     if front_sheet is not None:
         _write_front_sheet(workbook, front_sheet, formats, password)
+    open_formula = "+".join(q.open_formula() for q in questions)
     for sheet in layout.sheets:
-        write_sheet(workbook, sheet, formats, ctx, locked_meta, password, totals_as_values, annotations or {})
+        write_sheet(workbook, sheet, formats, ctx, locked_meta, password, totals_as_values, annotations or {},
+                    formulas={FEEDBACK_OPEN: open_formula} if open_formula else {})
     _write_stamp_sheet(workbook, stamp, password, record)
     workbook.set_calc_mode("auto")
     workbook.close()
@@ -187,8 +251,9 @@ def write_template(path: str | os.PathLike, **kwargs) -> TemplateFile:
     data = render_template(**kwargs)
     write_atomically(path, data)
     form = kwargs.get("form", CURRENT_FORM)
+    extra = {key: kwargs[key] for key in ("due", "return_to", "contact") if kwargs.get(key)}
     return TemplateFile(path, kwargs.get("agency"), make_stamp(form, kwargs["year"], kwargs.get("agency"),
-                                                                kwargs.get("origin", "template")))
+                                                                kwargs.get("origin", "template"), **extra))
 
 
 # ------------------------------------------------------------------------------------------ rendering
@@ -198,6 +263,7 @@ class Formats:
         self.cache: dict[tuple[str, bool], Any] = {}
         self.fail = workbook.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006", "bold": True})
         self.ok = workbook.add_format({"bg_color": "#E2EFDA", "font_color": "#375623"})
+        self.pending = workbook.add_format({"bg_color": "#FFEB9C", "font_color": "#7F6000", "bold": True})
         self.flag = workbook.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006", "border": 2,
                                          "border_color": "#C00000"})
 
@@ -212,14 +278,19 @@ class Formats:
 
 
 def write_sheet(workbook, sheet: SheetLayout, formats: Formats, ctx: Context, locked_meta: set[str],
-                 password: str, totals_as_values: bool = False, annotations: Mapping[str, str] = {}):
-    """Render one laid-out sheet; return the XlsxWriter worksheet (callers may add to its print setup)."""
+                 password: str, totals_as_values: bool = False, annotations: Mapping[str, str] = {},
+                 formulas: Mapping[str, str] = {}):
+    """Render one laid-out sheet; return the XlsxWriter worksheet (callers may add to its print setup).
+    ``formulas`` (defined name → formula) replaces the content of a named cell (a feedback copy counts its
+    open questions in ``feedback_open``, a constant 0 in a template)."""
     ws = workbook.add_worksheet(sheet.name)
     for col, width in sheet.widths.items():
         ws.set_column(col, col, width)
     for row, height in sheet.heights.items():
         ws.set_row(row, height)
     for cell in sheet.cells:
+        if cell.name in formulas:
+            cell = replace(cell, formula=formulas[cell.name])
         _write_cell(workbook, ws, sheet, cell, formats, ctx, locked_meta, totals_as_values)
         key = cell.item or cell.meta or cell.text_id
         if key in annotations:
@@ -244,12 +315,17 @@ def write_sheet(workbook, sheet: SheetLayout, formats: Formats, ctx: Context, lo
         row, col = sheet.banner
         ws.conditional_format(row, col, row, col, {"type": "formula", "criteria": "=check_failures>0",
                                                    "format": formats.fail})
+        if sheet.banner_office:
+            ws.conditional_format(row, col, row, col, {
+                "type": "formula", "criteria": f"=OR({FEEDBACK_OPEN}>0,{REQUIRED_MISSING}>0)", "format": formats.pending})
+    if sheet.freeze:
+        ws.freeze_panes(*sheet.freeze)
     ws.set_paper(9)  # A4
     if sheet.landscape:
         ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    ws.fit_to_pages(1, sheet.pages_tall)
     ws.center_horizontally()
-    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.set_margins(left=0.5, right=0.5, top=0.5, bottom=0.5)
     if sheet.print_area:
         ws.print_area(*sheet.print_area)
     if sheet.repeat_rows:
@@ -277,6 +353,7 @@ class FrontSheet:
     headers: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
     widths: tuple[float, ...]
+    answers: tuple[tuple[int, int, str], ...] = ()  # (index in rows, column, defined name): unlocked answer cells
 
 
 def _write_front_sheet(workbook, sheet: FrontSheet, formats: Formats, password: str) -> None:
@@ -295,17 +372,23 @@ def _write_front_sheet(workbook, sheet: FrontSheet, formats: Formats, password: 
     for col, header in enumerate(sheet.headers):
         write_text(ws, row, col, header, formats.get("header", True))
     ws.repeat_rows(row)
-    for values in sheet.rows:
+    ws.freeze_panes(row + 1, 0)
+    answers = {(index, col): name for index, col, name in sheet.answers}
+    for index, values in enumerate(sheet.rows):
         row += 1
         # about two width units per Chinese character
         lines = max(wrapped_lines(str(value), max(4, int(width / 2)))
                     for value, width in zip(values, sheet.widths))
         ws.set_row(row, 4 + 14 * lines)
         for col, value in enumerate(values):
+            name = answers.get((index, col))
+            fmt = formats.get("text_input", False) if name else formats.get("label", True)
             if isinstance(value, (int, float)) and not isinstance(value, bool):
-                ws.write_number(row, col, value, formats.get("label", True))
+                ws.write_number(row, col, value, fmt)
             else:
-                write_text(ws, row, col, "" if value is None else str(value), formats.get("label", True))
+                write_text(ws, row, col, "" if value is None else str(value), fmt)
+            if name:
+                workbook.define_name(name, "=" + absolute_ref(sheet.name, row, col))
     ws.set_paper(9)
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
@@ -339,6 +422,10 @@ def _write_cell(workbook, ws, sheet: SheetLayout, cell: Cell, formats: Formats, 
             write_text(ws, cell.row, cell.col, "" if value is None else str(value), fmt)
     elif cell.text_id is not None:
         write_text(ws, cell.row, cell.col, ctx.texts.get(cell.text_id, ""), fmt)
+    elif cell.info is not None:
+        write_text(ws, cell.row, cell.col, ctx.info.get(cell.info, ""), fmt)
+    elif cell.cached is not None:  # a constant the layout computes (feedback_open: 0 in a template)
+        ws.write_number(cell.row, cell.col, _cached(cell.cached(ctx)), fmt)
     elif cell.link is not None:
         ws.write_url(cell.row, cell.col, "internal:" + cell.link, fmt, string=cell.text)
     elif cell.text is not None:

@@ -21,7 +21,9 @@ from ..findings import Finding, FindingCell
 from ..form.rules import Severity
 
 STAMP_FIELDS = ("form_version", "form_basis", "year", "template_id", "generator", "generator_version",
-                "agency_code", "agency_name", "fingerprint", "origin")
+                "agency_code", "agency_name", "fingerprint", "origin", "due", "return_to", "contact", "content",
+                "questions")
+OPTIONAL_FIELDS = ("due", "return_to", "contact", "content", "questions")  # written only when they have a value
 PROPERTY_PREFIX = "gongkai_"
 NAME_PREFIX = "stamp_"
 GENERATOR = "gongkai-xlsx"
@@ -39,9 +41,15 @@ class Stamp:
     agency_name: str
     fingerprint: str
     origin: str = "template"  # "template" | "feedback" | "imported" | "sample"
+    due: str = ""  # 截止日期 YYYY-MM-DD (template --due)
+    return_to: str = ""  # where the office sends the file (template --return-to)
+    contact: str = ""  # whom the office calls (template --contact)
+    content: str = ""  # digest of the values, identity and texts the file was made with (see content_digest)
+    questions: str = ""  # a feedback copy's open questions, JSON (see check.feedback)
 
     def as_dict(self) -> dict[str, str]:
-        return {key: str(value) for key, value in asdict(self).items()}
+        return {key: str(value) for key, value in asdict(self).items()
+                if value != "" or key not in OPTIONAL_FIELDS}
 
 
 # ------------------------------------------------------------------------------------------ an import's record
