@@ -381,3 +381,15 @@ def test_an_output_folder_inside_the_inbox_is_not_read_as_submissions(tmp_path):
     again = publish_paths([inbox], inbox / "年报")
     assert [f.status for f in first.files] == [f.status for f in again.files] == ["written"]
     assert again.exit_code == 0
+
+
+def test_a_scanned_pdf_beside_the_workbook_is_listed_and_does_not_fail_publishing(tmp_path):
+    # 240_示例县科学技术局.eml carries the workbook and a scanned PDF of the report (offices do this): verify lists
+    # the PDF as 附件（非报表）; publish did the same file as 无法读取 and exited 2 on the README's own command
+    mail = INBOX / "240_示例县科学技术局.eml"
+    result = publish_paths([mail], tmp_path, formats="docx")
+    assert sorted(f.status for f in result.files) == ["attachment", "written"]
+    assert result.exit_code == 0 and result.as_dict()["summary"]["attachment"] == 1
+    cli = runner.invoke(app, ["publish", str(mail), "-o", str(tmp_path / "cli")])
+    assert cli.exit_code == 0, cli.output
+    assert "无法读取 年报正文" not in cli.output and "附件（非报表） 1" in cli.output

@@ -508,7 +508,7 @@ def publish(
     from .human import SEVERITY_STYLE, own_name
 
     status_text = {"written": ("已生成", "green"), "draft": ("已生成草稿", "yellow"), "refused": ("未生成", "bold red"),
-                   "unreadable": ("无法读取", "bold red")}
+                   "unreadable": ("无法读取", "bold red"), "attachment": ("跳过", "dim")}
     for entry in result.files:
         out.print(join(status_text[entry.status], " ", own_name(entry.source),
                        *(("：", entry.message) if entry.message else ())))
@@ -527,7 +527,9 @@ def publish(
         console.print(join(("怎么办：", "yellow"), result.pdf_hint))
     summary = result.as_dict()["summary"]
     out.print(join(f"共 {len(result.files)} 份：已生成 {summary['written']}，草稿 {summary['draft']}，"
-                   f"未生成 {summary['refused']}，无法读取 {summary['unreadable']}；输出目录 ", str(out_dir), "。"))
+                   f"未生成 {summary['refused']}，无法读取 {summary['unreadable']}"
+                   + (f"，附件（非报表） {summary['attachment']}" if summary["attachment"] else "")
+                   + "；输出目录 ", str(out_dir), "。"))
     raise typer.Exit(result.exit_code)
 
 

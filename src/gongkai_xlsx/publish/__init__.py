@@ -49,6 +49,7 @@ class PublishedFile:
 
     source: str  # the input as a person recognises it (file, or archive › member, or mail › attachment)
     status: str  # "written" | "draft" (written with errors, --allow-errors) | "refused" | "unreadable"
+    #  | "attachment" (a file beside a return that is not a report, e.g. a scanned PDF: listed, not an error)
     kind: str = "agency"  # "agency" | "consolidated"
     agency: str | None = None
     year: int | None = None
@@ -96,7 +97,7 @@ class PublishResult:
             "out_dir": self.out_dir, "formats": list(self.formats), "files": [f.as_dict() for f in self.files],
             "pdf_error": self.pdf_error, "seconds": round(self.seconds, 3),
             "summary": {status: sum(1 for f in self.files if f.status == status)
-                        for status in ("written", "draft", "refused", "unreadable")},
+                        for status in ("written", "draft", "refused", "unreadable", "attachment")},
         }
 
 
@@ -130,6 +131,11 @@ def publish_paths(paths: list[str | os.PathLike], out_dir: str | os.PathLike, *,
             entry = PublishedFile(submission.name, "written", findings=list(verified.findings))
             result.files.append(entry)
             report = verified.report
+            if verified.status == "attachment":
+                # as in verify: a cover letter or scanned PDF beside the workbook is listed, it fails nothing
+                entry.status = "attachment"
+                entry.message = verified.findings[0].message if verified.findings else ""
+                continue
             if verified.status == "unreadable" or report is None:
                 entry.status = "unreadable"
                 entry.message = verified.findings[0].message if verified.findings else "无法读取"
