@@ -120,3 +120,22 @@ def test_a_file_system_error_is_a_message_not_a_traceback(tmp_path, monkeypatch,
     assert exited.value.code == cli.EXIT_UNUSABLE
     err = capsys.readouterr().err
     assert "无法读写文件" in err and "not-a-folder" in err and "怎么办" in err and "Traceback" not in err
+
+
+def test_compare_reads_the_report_an_email_or_zip_carries_as_verify_does():
+    # the coordinator compares the first version with the correction straight from the inbox: before, an .eml
+    # was "neither a workbook nor a published report"
+    from pathlib import Path
+
+    inbox = Path(__file__).resolve().parents[1] / "samples" / "收件箱"
+    first, corrected = inbox / "201_示例县教育局（第一版）.eml", inbox / "260_示例县教育局（更正版）.eml"
+    result = runner.invoke(app, ["compare", str(first), str(corrected), "--json"])
+    assert result.exit_code == 1, result.output
+    differing = {d["item"]: (d["a"], d["b"]) for d in json.loads(result.stdout)["differences"]}
+    assert differing["t3_total_total"] == ("6", "5") and len(differing) == 4
+    # a mail with the workbook and a scanned PDF holds one report; a zip of three offices' workbooks is ambiguous
+    beside = inbox / "240_示例县科学技术局.eml"
+    assert runner.invoke(app, ["compare", str(beside), str(beside)]).exit_code == 0
+    several = runner.invoke(app, ["compare", str(inbox / "乡镇街道年报（汇总上报）.zip"), str(beside)],
+                            terminal_width=200)
+    assert several.exit_code == 2 and "中有3份报表" in "".join(several.output.split())
