@@ -756,6 +756,7 @@ def _readme(workbook, ws, result: MergeResult, styles: _Styles, made: datetime, 
     ranked = sorted(result.members, key=lambda m: (-(m.values.get("t3_new_total", 0) or 0), m.agency.code))[:20]
     _string(ws, top, 0, "本年新收申请数量前 20 的单位", styles.header)
     _string(ws, top, 1, "本年新收政府信息公开申请数量（件）", styles.header)
+    ws.set_row(top, 30)
     for offset, member in enumerate(ranked, start=1):
         _string(ws, top + offset, 0, member.agency.name, styles.text)
         _number(ws, top + offset, 1, member.values.get("t3_new_total", 0) or 0, styles.number)
@@ -773,7 +774,8 @@ def _readme(workbook, ws, result: MergeResult, styles: _Styles, made: datetime, 
         chart.set_y_axis({"reverse": True, "num_font": {"name": "宋体"}})
         chart.set_x_axis({"num_font": {"name": "宋体"}})
         height = 60 + 22 * len(ranked)
-        chart.set_size({"width": 660, "height": height})
+        # within columns A and B as Excel measures them (LibreOffice, measuring wider, stretches it to the same cells)
+        chart.set_size({"width": 500, "height": height})
         ws.insert_chart(last + 2, 0, chart)
         last += 2 + -(-height // 20)  # the rows the chart covers (20 px each)
     # the list and its chart start a page of their own, so the chart never splits
