@@ -302,3 +302,20 @@ def test_a_long_text_goes_on_in_further_rows_none_taller_than_excel_allows():
     assert all(wrapped_lines(row, TEXT_CHARS_PER_LINE) <= TEXT_ROW_LINES for row in rows)
     assert "".join(rows).replace("\n", "") == text.replace("\n", "")  # nothing lost, nothing added
     assert text_rows("短", TEXT_CHARS_PER_LINE) == ["短"]
+
+
+def test_an_explained_finding_shows_its_explanation(merged):
+    """已说明: the office's 情况说明 of a finding (Finding.explanation) is in its row."""
+    from dataclasses import replace
+
+    entry = next(e for e in merged.entries if e.result.findings)
+    original = list(entry.result.findings)
+    entry.result.findings[0] = replace(original[0], explanation="上年数据更正，已在六中说明")
+    try:
+        sheet = openpyxl.load_workbook(io.BytesIO(render_consolidated(merged)), read_only=True)[SHEET_FINDINGS]
+        rows = list(sheet.iter_rows(values_only=True))
+        columns = next(row for row in rows if row[0] == "序号")
+        explained = [row for row in rows if row[columns.index("已说明")] == "上年数据更正，已在六中说明"]
+        assert len(explained) == 1 and explained[0][columns.index("问题")] == original[0].message
+    finally:
+        entry.result.findings[:] = original
