@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -343,3 +344,20 @@ def test_only_the_submission_that_counts_gets_feedback(tmp_path):
     assert sorted(t.split(" ")[0] for t in titles) == sorted(["示例县民政局", "示例县公安局", "示例县商务局"]), titles
     assert any(n.startswith("示例县民政局_") for n in names), names
     assert all(re.fullmatch(r".+_\d{4}-\d{2}-\d{2}_校验意见\.xlsx", n) for n in names), names
+
+
+def test_an_answer_alone_makes_a_feedback_copy_a_return(tmp_path):
+    """The same digest tells an unchanged copy (the tool's own file) from a return: an answer typed into the
+    copy, and nothing else, is the office's return (its answer is not dropped as OWN_OUTPUT)."""
+    from gongkai_xlsx.check.verify import verify_paths
+
+    data = render_feedback(typed_over(tmp_path))
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "unchanged.xlsx").write_bytes(data)
+    workbook = load(data)
+    cell_of(workbook, "answer_t3_open_total").value = "总计应为 17"
+    workbook.save(inbox / "answered.xlsx")
+    found = {Path(f.path).name: codes(f.findings) for f in verify_paths([inbox]).files}
+    assert "OWN_OUTPUT" in found["unchanged.xlsx"] and "FEEDBACK_UNCHANGED" in found["unchanged.xlsx"]
+    assert not {"OWN_OUTPUT", "FEEDBACK_UNCHANGED", "TOTAL_QUESTION"} & set(found["answered.xlsx"])

@@ -6,9 +6,6 @@ normalised once, at the reader's edge; the raw value and where it came from are 
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -74,40 +71,7 @@ class Report:
 
         self.__dict__.update(state, form=FORMS[state["form"]])
 
-    def content_digest(self) -> str:
-        """The digest of what the office can type in this report (see :func:`content_digest`)."""
-        return content_digest(self.form, self.values, self.meta, self.texts, self.notes, self.answers)
-
     def where(self, key: str) -> tuple[str | None, str | None]:
         source = self.sources.get(key)
         return (source.sheet, source.cell) if source else (None, None)
 
-
-def content_digest(form: Form, values: Mapping[str, Any], meta: Mapping[str, Any], texts: Mapping[str, str],
-                   notes: Mapping[str, str] | None = None, answers: Mapping[str, str] | None = None) -> str:
-    """A digest of everything an office can type: every input value, the identity fields it fills (填报人 …),
-    the texts, the 情况说明 and the answers to a feedback copy's questions. A template stamps the digest of what it was made with; a returned file whose digest is the same
-    was not changed at all (a blank template returned untouched, a feedback copy sent back as it was).
-
-    Numbers compare by value (0, 0.0 and Decimal("0") are one), texts by their non-blank content (an
-    application may rewrite line ends or add a trailing space), a missing entry as empty.
-    """
-    def number(value) -> str:
-        try:
-            return format(Decimal(str(value if value is not None else 0)).normalize(), "f")
-        except ArithmeticError:
-            return str(value)
-
-    def text(value) -> str:
-        return " ".join(str(value or "").split())
-
-    canonical = {
-        "values": [number(values.get(item.id)) for item in form.input_items],
-        # what the office types: not the year, nor the identity a roster fills (the same template serves many)
-        "meta": [text(meta.get(m.id)) for m in form.meta if not m.from_roster and not m.set_by_template],
-        "texts": [text(texts.get(t.id)) for t in form.texts],
-        "notes": sorted((k, text(v)) for k, v in (notes or {}).items() if text(v)),
-        "answers": sorted((k, text(v)) for k, v in (answers or {}).items() if text(v)),
-    }
-    blob = json.dumps(canonical, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]

@@ -30,7 +30,7 @@ from ..report import Report
 from ..files import same_file
 from ..roster import normalise_text
 from ..template.render import CELL_LIMIT
-from ..template.stamp import content_digest
+from ..template.stamp import CONTENT_DIGEST, content_digest
 
 PARALLEL_THRESHOLD = 60
 _EPOCH = datetime.min.replace(tzinfo=timezone.utc)
@@ -246,7 +246,8 @@ def feedback_findings(report: Report) -> list[Finding]:
     if stamp.get("origin") != "feedback" or report.origin != "template":
         return []
     found = []
-    if stamp.get("content") and stamp["content"] == report.content_digest():
+    if stamp.get(CONTENT_DIGEST) and stamp[CONTENT_DIGEST] == content_digest(
+            report.form, report.values, typed_texts(report), report_identity(report)):
         found.append(F.FEEDBACK_UNCHANGED())
     for question in open_questions(report):
         found.append(question)

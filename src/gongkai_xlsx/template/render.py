@@ -33,7 +33,6 @@ from .layout import (
     blank_formula,
     FEEDBACK_OPEN,
     INFO_BOX,
-    NOTE_PREFIX,
     REQUIRED_MISSING,
     SHEET_STAMP,
     Cell,
@@ -45,7 +44,6 @@ from .layout import (
     quote_sheet,
     wrapped_lines,
 )
-from ..report import content_digest as office_content
 from .stamp import (CONTENT_DIGEST, GENERATOR, IMPORT_ERRORS, IMPORT_RECORD, NAME_PREFIX, PROPERTY_PREFIX, Stamp,
                     content_digest, import_record)
 
@@ -196,12 +194,10 @@ def render_template(
         complete = form.complete_values(values or {})
     ctx = Context(form, complete, dict(texts or {}), meta_values,
                   info={INFO_BOX: info_box(due, return_to, contact)}, open_questions=len(questions))
-    notes = {key[len(NOTE_PREFIX):]: text for key, text in ctx.texts.items() if key.startswith(NOTE_PREFIX)}
-    digest = office_content(form, complete, meta_values, ctx.texts, notes)
     question_data = json.dumps([{"item": q.item, "typed": q.typed, "kind": q.kind} for q in questions],
                                ensure_ascii=False) \
         if questions else ""
-    stamp = make_stamp(form, year, agency, origin, due=due, return_to=return_to, contact=contact, content=digest,
+    stamp = make_stamp(form, year, agency, origin, due=due, return_to=return_to, contact=contact,
                        questions=question_data)
     locked_meta = {"meta_year"} | ({"meta_agency", "meta_code"} if agency else set())
 

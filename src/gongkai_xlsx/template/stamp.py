@@ -21,9 +21,8 @@ from ..findings import Finding, FindingCell
 from ..form.rules import Severity
 
 STAMP_FIELDS = ("form_version", "form_basis", "year", "template_id", "generator", "generator_version",
-                "agency_code", "agency_name", "fingerprint", "origin", "due", "return_to", "contact", "content",
-                "questions")
-OPTIONAL_FIELDS = ("due", "return_to", "contact", "content", "questions")  # written only when they have a value
+                "agency_code", "agency_name", "fingerprint", "origin", "due", "return_to", "contact", "questions")
+OPTIONAL_FIELDS = ("due", "return_to", "contact", "questions")  # written only when they have a value
 PROPERTY_PREFIX = "gongkai_"
 NAME_PREFIX = "stamp_"
 GENERATOR = "gongkai-xlsx"
@@ -44,7 +43,6 @@ class Stamp:
     due: str = ""  # 截止日期 YYYY-MM-DD (template --due)
     return_to: str = ""  # where the office sends the file (template --return-to)
     contact: str = ""  # whom the office calls (template --contact)
-    content: str = ""  # digest of the values, identity and texts the file was made with (see content_digest)
     questions: str = ""  # a feedback copy's open questions, JSON (see check.feedback)
 
     def as_dict(self) -> dict[str, str]:
@@ -143,7 +141,8 @@ _IDENTITY_FIELDS = ("meta_agency", "meta_code", "meta_contact", "meta_phone", "m
 
 
 def content_digest(form, values: Mapping, texts: Mapping, identity: Mapping) -> str:
-    """sha256 of what an office can change in a filled workbook: input values, texts, identity and contact.
+    """sha256 of what an office can change in a filled workbook: input values, texts (with 情况说明 and answers,
+    keyed note_<RULE_ID> and answer_<item>), identity and contact.
 
     Written into the tool's own filled outputs (feedback copies) and recomputed from what is read back, it
     tells a copy nobody has changed (the tool's own file) from one an office corrected (a return). Values
@@ -158,6 +157,9 @@ def content_digest(form, values: Mapping, texts: Mapping, identity: Mapping) -> 
     canonical = {
         "values": {item.id: repr(float(values.get(item.id) or 0)) for item in form.input_items},
         "texts": {section.id: plain(texts.get(section.id, "")) for section in form.texts},
+        # the office's 情况说明 (note_<RULE_ID>) and its answers to a feedback copy's questions (answer_<item>)
+        "notes": {key: plain(text) for key, text in texts.items()
+                  if key.startswith(("note_", "answer_")) and plain(text)},
         "identity": {key: plain(identity.get(key, "")) for key in _IDENTITY_FIELDS},
     }
     blob = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
