@@ -393,3 +393,22 @@ def test_a_scanned_pdf_beside_the_workbook_is_listed_and_does_not_fail_publishin
     cli = runner.invoke(app, ["publish", str(mail), "-o", str(tmp_path / "cli")])
     assert cli.exit_code == 0, cli.output
     assert "无法读取 年报正文" not in cli.output and "附件（非报表） 1" in cli.output
+
+
+def test_a_version_the_agency_corrected_is_skipped_not_refused_nor_published_twice(tmp_path):
+    # the README's 'publish 收件箱/': 教育局's first version (errors) was refused beside its published correction,
+    # and the run exited 1; the same passing workbook sent twice became two reports (…报告.docx and …报告_2.docx)
+    first, corrected = INBOX / "201_示例县教育局（第一版）.eml", INBOX / "260_示例县教育局（更正版）.eml"
+    result = publish_paths([first, corrected], tmp_path / "a", formats="docx")
+    assert [f.status for f in result.files] == ["superseded", "written"] and result.exit_code == 0
+    assert "260_示例县教育局（更正版）.eml" in result.files[0].message and not result.files[0].outputs
+    twice = tmp_path / "twice"
+    twice.mkdir()
+    data = next(s for s in collect([INBOX / "010_示例县发展和改革局.eml"])).load()
+    (twice / "【发改局】 年报.xlsx").write_bytes(data)
+    (twice / "发改局 再发一次.xlsx").write_bytes(data)
+    result = publish_paths([twice], tmp_path / "b", formats="docx")
+    assert sorted(f.status for f in result.files) == ["superseded", "written"]
+    assert [p.name for p in (tmp_path / "b").iterdir()] == ["示例县发展和改革局2025年政府信息公开工作年度报告.docx"]
+    cli = runner.invoke(app, ["publish", str(first), str(corrected), "-o", str(tmp_path / "c")])
+    assert cli.exit_code == 0 and "被更新版本替代1；" in "".join(cli.output.split())

@@ -508,7 +508,8 @@ def publish(
     from .human import SEVERITY_STYLE, own_name
 
     status_text = {"written": ("已生成", "green"), "draft": ("已生成草稿", "yellow"), "refused": ("未生成", "bold red"),
-                   "unreadable": ("无法读取", "bold red"), "attachment": ("跳过", "dim")}
+                   "unreadable": ("无法读取", "bold red"), "attachment": ("跳过", "dim"),
+                   "superseded": ("跳过", "dim")}
     for entry in result.files:
         out.print(join(status_text[entry.status], " ", own_name(entry.source),
                        *(("：", entry.message) if entry.message else ())))
@@ -529,6 +530,7 @@ def publish(
     out.print(join(f"共 {len(result.files)} 份：已生成 {summary['written']}，草稿 {summary['draft']}，"
                    f"未生成 {summary['refused']}，无法读取 {summary['unreadable']}"
                    + (f"，附件（非报表） {summary['attachment']}" if summary["attachment"] else "")
+                   + (f"，被更新版本替代 {summary['superseded']}" if summary["superseded"] else "")
                    + "；输出目录 ", str(out_dir), "。"))
     raise typer.Exit(result.exit_code)
 

@@ -50,6 +50,7 @@ class PublishedFile:
     source: str  # the input as a person recognises it (file, or archive › member, or mail › attachment)
     status: str  # "written" | "draft" (written with errors, --allow-errors) | "refused" | "unreadable"
     #  | "attachment" (a file beside a return that is not a report, e.g. a scanned PDF: listed, not an error)
+    #  | "superseded" (an earlier version of a workbook the same agency sent again)
     kind: str = "agency"  # "agency" | "consolidated"
     agency: str | None = None
     year: int | None = None
@@ -97,7 +98,7 @@ class PublishResult:
             "out_dir": self.out_dir, "formats": list(self.formats), "files": [f.as_dict() for f in self.files],
             "pdf_error": self.pdf_error, "seconds": round(self.seconds, 3),
             "summary": {status: sum(1 for f in self.files if f.status == status)
-                        for status in ("written", "draft", "refused", "unreadable", "attachment")},
+                        for status in ("written", "draft", "refused", "unreadable", "attachment", "superseded")},
         }
 
 
@@ -124,13 +125,20 @@ def publish_paths(paths: list[str | os.PathLike], out_dir: str | os.PathLike, *,
     used: set[str] = set()
     to_convert: list[tuple[PublishedFile, Path]] = []
     with tempfile.TemporaryDirectory(prefix="gongkai-publish-") as scratch:
-        for submission in collect(list(paths)):
-            if _inside(submission.source, out):
-                continue  # our own earlier output (年报/ inside the inbox given again): not a submission
-            verified = verify_submission(submission)
+        found = [(submission, verify_submission(submission)) for submission in collect(list(paths))
+                 # our own earlier output (年报/ inside the inbox given again): not a submission
+                 if not _inside(submission.source, out)]
+        replaced_by = _superseded(found)
+        for submission, verified in found:
             entry = PublishedFile(submission.name, "written", findings=list(verified.findings))
             result.files.append(entry)
             report = verified.report
+            if submission.name in replaced_by:
+                # as merge does: an earlier version the same agency corrected is neither published nor refused
+                entry.status = "superseded"
+                entry.agency, entry.year = report.agency_name or None, report.year
+                entry.message = f"已被更新版本替代：{replaced_by[submission.name]}"
+                continue
             if verified.status == "attachment":
                 # as in verify: a cover letter or scanned PDF beside the workbook is listed, it fails nothing
                 entry.status = "attachment"
@@ -202,6 +210,27 @@ def document_for(report: Report, submission: Submission | None = None, entry: Pu
                        if not report.texts.get(section.id, "").strip()
                        and not (overview and section.id == "text_overview")]
     return agency_document(report, draft=draft, overview_draft=overview)
+
+
+def _superseded(found: list) -> dict[str, str]:
+    """Each earlier version of one agency's workbook for one year → the name of the latest (merge's rule)."""
+    from ..consolidate.merge import Entry, recency
+    from ..roster import normalise_text
+
+    groups: dict[tuple, list[Entry]] = {}
+    for submission, verified in found:
+        report = verified.report
+        if report is None or verified.status in ("unreadable", "attachment") or report.origin in ("consolidated", "imported"):
+            continue  # a published report beside a workbook is compared by verify, not a version of it
+        who = report.agency_code or normalise_text(report.agency_name or "")
+        if who and report.year is not None:
+            groups.setdefault((who, report.year), []).append(Entry(submission, verified))
+    replaced: dict[str, str] = {}
+    for entries in groups.values():
+        entries.sort(key=recency)
+        for older in entries[:-1]:
+            replaced[older.submission.name] = entries[-1].submission.name
+    return replaced
 
 
 def _inside(source: str, folder: Path) -> bool:
