@@ -437,7 +437,8 @@ def compare(
 
     Compare two reports of one agency and year cell by cell. Exit code 0: identical; 1: they differ; 2: unreadable.
     """
-    from .check.compare import compare_reports, load_report
+    from .check.compare import compare_reports
+    from .check.load import load_report
 
     try:
         result = compare_reports(load_report(first), load_report(second))

@@ -3,13 +3,9 @@ versions of a return."""
 
 from __future__ import annotations
 
-import os
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
-from ..errors import InputError
 from ..findings import Finding
 from ..report import Report
 from ..roster import normalise_text
@@ -56,67 +52,6 @@ class Comparison:
 
 def _text(value) -> str | None:
     return None if value is None else str(value)  # None: a cell the import left unset
-
-
-def load_report(path: str | os.PathLike) -> Report:
-    """A workbook (returned, imported or consolidated) or, failing that, a published report (text, HTML, Word, PDF)."""
-    from ..importer import import_report
-    from ..ooxml.package import UnreadableFile
-    from ..read.returned import read_file
-
-    name = Path(path).name
-    if name.lower().endswith((".eml", ".zip")) and not _is_workbook_zip(path):
-        return _report_in_container(path)
-    if not _zip_without_workbook(path):  # a .docx is a zip too: its problems are not a workbook's
-        try:
-            return read_file(path)
-        except UnreadableFile as error:
-            if error.reason not in ("not_a_workbook", "empty"):
-                raise InputError(f"{name}：{error.message}", hint=error.hint, path=str(path)) from None
-    try:
-        return import_report(path).report
-    except InputError as error:
-        raise InputError(f"{Path(path).name} 既不是可读取的工作簿，也无法作为已公开的年报导入：{error.message}",
-                         hint=error.hint, path=str(path)) from None
-
-
-def _report_in_container(path: str | os.PathLike) -> Report:
-    """The one report an e-mail or .zip carries (as ``verify`` reads it), beside attachments that are not reports."""
-    from ..check.verify import verify_submission
-    from ..read.intake import collect
-
-    name = Path(path).name
-    found, problems = [], []
-    for submission in collect([path]):
-        verified = verify_submission(submission)
-        if verified.report is not None and verified.status != "attachment":
-            found.append((submission.filename, verified.report))
-        elif verified.status == "unreadable":
-            problems.append(f"{submission.filename}（{verified.findings[0].message if verified.findings else '无法读取'}）")
-    if len(found) == 1:
-        return found[0][1]
-    if not found:
-        raise InputError(f"{name} 中没有可读取的报表" + (f"：{'；'.join(problems)}" if problems else "。"),
-                         hint="请确认邮件或压缩包里附有填写好的工作簿或年报正文；也可以先把附件保存出来再比较。",
-                         path=str(path))
-    raise InputError(f"{name} 中有 {len(found)} 份报表：{'、'.join(n for n, _ in found)}，不知道比较哪一份。",
-                     hint="请把要比较的那一份附件保存出来，再用它比较。", path=str(path))
-
-
-def _is_workbook_zip(path: str | os.PathLike) -> bool:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return "xl/workbook.xml" in archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
-
-
-def _zip_without_workbook(path: str | os.PathLike) -> bool:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return "xl/workbook.xml" not in archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
 
 
 def compare_reports(a: Report, b: Report) -> Comparison:

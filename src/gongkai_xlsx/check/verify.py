@@ -23,13 +23,12 @@ from ..errors import InputError
 from ..findings import Finding, FindingCell
 from ..form import Severity, evaluate
 from ..form.rules import CheckKind, Violation
-from ..ooxml.package import UnreadableFile
+from ..ooxml.package import CELL_LIMIT, UnreadableFile
 from ..read.intake import Submission, collect
 from ..read.returned import read_bytes, read_file, read_previous
 from ..report import Report
 from ..files import same_file
 from ..roster import normalise_text
-from ..template.render import CELL_LIMIT
 from ..template.stamp import CONTENT_DIGEST, content_digest
 
 PARALLEL_THRESHOLD = 60

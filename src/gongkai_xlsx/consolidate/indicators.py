@@ -21,6 +21,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from ..form import Form
 from ..template.layout import quote_sheet
 from ..template.render import write_formula
+from .coverage import coverage_short
 
 SHEET_INDICATORS = "指标"
 SMALL_SAMPLE = 30
@@ -150,8 +151,6 @@ def write_indicators(workbook, result, styles, detail, pages) -> None:
     unit = result.unit_name or "汇总"
     text(0, 0, f"{unit}{result.year}年政府信息公开工作指标", styles.title)
     ws.set_row(0, 24)
-    from .workbook import coverage_short  # the one coverage wording (workbook imports this module)
-
     note(1, f"{coverage_short(result)}。每个数字都是公式（全县的指标引用“汇总”中的合计，各单位的引用“明细”中该单位的行），"
             "可点击查看；以下是各公式的文字说明。")
     row = 3

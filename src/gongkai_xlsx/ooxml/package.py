@@ -25,6 +25,7 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_PART_BYTES = 40 * 1024 * 1024
 MAX_TOTAL_BYTES = 120 * 1024 * 1024
 MAX_ENTRIES = 5000
+CELL_LIMIT = 32_767  # characters in one Excel cell
 MAX_RATIO = 200  # uncompressed : compressed, for parts over 1 MiB (ordinary XML compresses 10–30 ×)
 
 # for the large parts, after the DTD guard: no entity resolution, no network, no DTD loading, size limits on

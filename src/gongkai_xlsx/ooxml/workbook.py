@@ -279,6 +279,13 @@ def read_bounded(path: Path) -> bytes:
     return data
 
 
+def absolute_a1(row: int, col: int) -> str:
+    """$A$1 address of a 0-based (row, col)."""
+    ref = a1(row, col)
+    digits = len(ref.rstrip("0123456789"))
+    return f"${ref[:digits]}${ref[digits:]}"
+
+
 def load_workbook(data: bytes, path: str = "<memory>") -> Workbook:
     """The workbook in ``data``; :class:`UnreadableFile` if it is none (an old .xls, an encrypted file, a zip
     of something else …). ``path`` names it in messages."""

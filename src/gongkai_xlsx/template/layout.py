@@ -11,9 +11,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..form import Form
+from ..ooxml.workbook import a1, absolute_a1
 from ..form.rules import WHITESPACE_EXCEL, Check, Severity, checks_for, text_length
 from .stamp import fingerprint
 
@@ -113,7 +113,7 @@ class TemplateLayout:
 
     def address(self, key: str, *, absolute: bool = True) -> str:
         sheet, row, col = self.positions[key]
-        return f"{quote_sheet(sheet)}!{xl_rowcol_to_cell(row, col, row_abs=absolute, col_abs=absolute)}"
+        return f"{quote_sheet(sheet)}!{(absolute_a1 if absolute else a1)(row, col)}"
 
 
 def layout_fingerprint_of(layout: "TemplateLayout", name_ref: Callable[[str], str | None],
@@ -158,7 +158,7 @@ def _own_fingerprint_inputs(layout: "TemplateLayout") -> tuple[dict, dict, str, 
 
 
 def absolute_ref(sheet: str, row: int, col: int) -> str:
-    return f"{quote_sheet(sheet)}!{xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)}"
+    return f"{quote_sheet(sheet)}!{absolute_a1(row, col)}"
 
 
 def quote_sheet(name: str) -> str:
@@ -175,9 +175,9 @@ def sum_arguments(cells: Sequence[tuple[int, int]]) -> str:
             return
         first, last = run[0], run[-1]
         if first == last:
-            parts.append(xl_rowcol_to_cell(*first))
+            parts.append(a1(*first))
         else:
-            parts.append(f"{xl_rowcol_to_cell(*first)}:{xl_rowcol_to_cell(*last)}")
+            parts.append(f"{a1(*first)}:{a1(*last)}")
         run.clear()
 
     for cell in cells:
@@ -767,7 +767,7 @@ def _explainable_rules(form: Form):
 
 def _check_ref(position: tuple[str, int, int]) -> str:
     sheet, row, col = position
-    return f"{quote_sheet(sheet)}!{xl_rowcol_to_cell(row, col)}"
+    return f"{quote_sheet(sheet)}!{a1(row, col)}"
 
 
 def _group_by_rule(checks: Sequence[Check]) -> dict[str, list[Check]]:

@@ -27,6 +27,7 @@ from .. import __version__
 from ..files import write_atomically
 from ..findings import Finding
 from ..form import CURRENT_FORM, Form, Severity
+from ..ooxml.package import CELL_LIMIT
 from ..roster import Agency
 from .layout import (
     ANSWER_PREFIX,
@@ -430,7 +431,6 @@ def _write_cell(workbook, ws, sheet: SheetLayout, cell: Cell, formats: Formats, 
         workbook.define_name(cell.name, "=" + absolute_ref(sheet.name, cell.row, cell.col))
 
 
-CELL_LIMIT = 32_767  # characters in one Excel cell
 
 
 def fit_cell(text: str) -> str:
