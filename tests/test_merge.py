@@ -351,3 +351,14 @@ def test_demo_runs_the_whole_round_trip(tmp_path):
     assert (tmp_path / f"{YEAR}年政府信息公开工作年度报告汇总_示例县.xlsx").exists()
     assert list((tmp_path / "退回意见").glob("*_校验意见.xlsx"))
     assert "演示完成" in result.output
+
+
+def test_the_human_heading_names_the_unit_and_year_as_demo_does(merged):
+    # demo prints 示例县 2025 年度; merge's table heading must read the same way
+    from rich.console import Console
+
+    from gongkai_xlsx.human import merge_rows
+
+    console = Console(width=80, record=True)
+    console.print(merge_rows(console, merged))
+    assert f"示例县 {YEAR} 年度报送情况" in console.export_text()

@@ -229,7 +229,7 @@ def merge_rows(console: Console, result) -> Table:
 
     rows = status_rows(result)
     shown = rows[:60]
-    table = compact_table(f"{result.unit_name}{result.year} 年度报送情况")
+    table = compact_table(f"{result.unit_name} {result.year} 年度报送情况".strip())
     names = [name or code or NO_AGENCY for code, name, *_ in shown]
     # beside the name: 类别 (4 cells), 情况 (up to 12) and the gaps between columns
     table.add_column("单位", min_width=name_width(names, console, others=4 + 12 + 2 * 2), overflow="fold")
