@@ -184,8 +184,8 @@ def test_the_consolidated_workbook_verifies_clean_and_is_reproducible(merged):
     assert sheet == SHEET_SUMMARY and workbook[sheet][ref.replace("$", "")].value.startswith("=SUM('明细'!")
     status_rows = [row for row in workbook[SHEET_STATUS].iter_rows(min_row=2, values_only=True)]
     assert sum(1 for row in status_rows if row[4] == "未报送") == 3
-    assert {row[4] for row in status_rows} >= {"已报送·通过", "已报送·有错误(未计入)", "已被更新版本替代", "名册外单位",
-                                               "附件（非报表）", "年度不符(未计入)", "未报送"}
+    assert {row[4] for row in status_rows} >= {"已报送·通过", "已报送·有错误（未计入）", "已被更新版本替代", "名册外单位",
+                                               "附件（非报表）", "年度不符（未计入）", "未报送"}
 
 
 def test_parallel_verification_gives_what_one_process_gives(county):

@@ -129,6 +129,21 @@ def test_coverage_names_the_agencies_not_counted(tmp_path):
     assert not_counted and f"未计入的 {len(not_counted)} 个单位" in html
     for name in not_counted:
         assert name in html
+    # Chinese text, full-width parentheses: 已报送·有错误（未计入）
+    sentence = html.split(f"未计入的 {len(not_counted)} 个单位", 1)[1].split("。", 1)[0]
+    assert "（未计入）" in sentence and "(" not in sentence and ")" not in sentence
+    # a workbook written when the statuses had ASCII parentheses gives the same coverage, worded full-width
+    import openpyxl
+
+    book = openpyxl.load_workbook(workbook)
+    for row in book["报送情况"].iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and "（" in cell.value and "·" in cell.value:
+                cell.value = cell.value.replace("（", "(").replace("）", ")")
+    book.save(tmp_path / "旧汇总.xlsx")
+    older = publish_paths([tmp_path / "旧汇总.xlsx"], tmp_path / "old", formats="html")
+    older_html = Path(older.files[0].outputs[0]).read_text(encoding="utf-8")
+    assert sentence in older_html
 
 
 def test_the_consolidated_workbooks_indicators_are_shown_as_it_states_them(tmp_path):

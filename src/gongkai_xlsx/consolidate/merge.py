@@ -24,18 +24,19 @@ from ..read.intake import Submission, collect
 from ..report import Report
 from ..roster import Agency, normalise_text
 
+# Chinese text, so full-width parentheses: these words are printed in 报送情况 and quoted in the county report
 STATUS_ZH = {
     "included": "已报送·通过",
-    "invalid_excluded": "已报送·有错误(未计入)",
-    "invalid_included": "已报送·有错误(已计入)",
+    "invalid_excluded": "已报送·有错误（未计入）",
+    "invalid_included": "已报送·有错误（已计入）",
     "missing": "未报送",
     "superseded": "已被更新版本替代",
     "unknown_agency": "名册外单位",
-    "unidentified": "单位不明(未计入)",
-    "own_output": "本工具生成的文件(未计入)",
+    "unidentified": "单位不明（未计入）",
+    "own_output": "本工具生成的文件（未计入）",
     "unreadable": "无法读取",
-    "wrong_year": "年度不符(未计入)",
-    "published": "已公开年报(已与工作簿比对)",  # the agency's workbook counts; its published report was compared
+    "wrong_year": "年度不符（未计入）",
+    "published": "已公开年报（已与工作簿比对）",  # the agency's workbook counts; its published report was compared
     "attachment": "附件（非报表）",
 }
 COUNTED = ("included", "invalid_included")

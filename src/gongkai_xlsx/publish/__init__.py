@@ -283,6 +283,8 @@ def consolidated_extras(data: bytes, report: Report) -> tuple[Coverage, list[Ind
             if all(c is None or c.value in (None, "") for c in cells):
                 break
             code, name, status = ("" if c is None or c.value is None else str(c.value) for c in cells)
+            # workbooks written before the statuses took full-width parentheses say 有错误(未计入)
+            status = status.replace("(", "（").replace(")", "）")
             if status in roster_statuses:
                 roster[code or name] = (name, status)
             row += 1
