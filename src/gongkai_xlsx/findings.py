@@ -7,7 +7,7 @@ Codes and JSON keys are public contracts; messages may be reworded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .form.rules import Severity
@@ -242,19 +242,6 @@ MEMBER_IDENTITY_MISSING = code(
     "MEMBER_IDENTITY_MISSING", W, "“明细”第 {row} 行没有机构代码和机构名称（其数字已计入合计）。",
     "请让报送单位补全该行的机构代码和名称后重新报送。",
     "Row {row} of 明细 has neither agency code nor name (its numbers are counted).", "Ask for the row to be completed.")
-
-
-@dataclass
-class FindingList:
-    """Findings collected in order, never stopping at the first."""
-
-    items: list[Finding] = field(default_factory=list)
-
-    def add(self, finding: Finding) -> None:
-        self.items.append(finding)
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.items if f.severity is severity)
 
 
 # ================================================================================== importing published reports

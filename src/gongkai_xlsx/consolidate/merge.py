@@ -367,7 +367,3 @@ def submission_dates(entries: Sequence[Entry]) -> dict[str, date]:
         if when is not None:
             dates[entry.result.path] = when.date()
     return dates
-
-
-def entry_findings(entry: Entry) -> list[Finding]:
-    return entry.result.findings

@@ -198,7 +198,6 @@ class Workbook:
 
     package: Package
     sheet_parts: dict[str, str]  # sheet name → part name
-    sheet_states: dict[str, str]
     names: dict[str, str]  # workbook-scoped defined name → reference text
     strings: "SharedStrings | list[str]"
     properties: dict[str, str]
@@ -307,7 +306,6 @@ class Structure:
     """What workbook.xml and its relationships say: sheets, defined names, where the shared strings are."""
 
     sheet_parts: dict[str, str]
-    sheet_states: dict[str, str]
     names: dict[str, str]
     strings_part: str
     styles_part: str = "xl/styles.xml"
@@ -334,7 +332,7 @@ def open_workbook(package: Package) -> Workbook:
     """The workbook in an opened package (its structure shared with earlier packages of the same bytes)."""
     structure = _structure(package)
     strings = (_shared_strings(package, structure.strings_part) if package.has(structure.strings_part) else [])
-    return Workbook(package, structure.sheet_parts, structure.sheet_states, structure.names, strings,
+    return Workbook(package, structure.sheet_parts, structure.names, strings,
                     _custom_properties(package), _application(package), structure=structure,
                     date_styles=_date_styles(package, structure.styles_part))
 
@@ -349,14 +347,12 @@ def _structure(package: Package) -> Structure:
     root = package.parse("xl/workbook.xml", workbook_xml, bulk=True)  # hundreds of defined names
     rels = _relationships(package, rels_part, "xl/workbook.xml", rels_xml)
     sheet_parts: dict[str, str] = {}
-    sheet_states: dict[str, str] = {}
     sheets_element = child(root, "sheets")
     for sheet in children(sheets_element, "sheet") if sheets_element is not None else ():
         name = sheet.get("name") or ""
         target = rels.get(attribute(sheet, "id") or "", ("", ""))[0]
         if target:
             sheet_parts[name] = target
-        sheet_states[name] = sheet.get("state") or "visible"
     names: dict[str, str] = {}
     ns = _namespace(root)
     defined = root.find(ns + "definedNames")
@@ -366,7 +362,7 @@ def _structure(package: Package) -> Structure:
     strings_part = next((target for target, kind in rels.values() if kind.endswith("/sharedStrings")),
                         "xl/sharedStrings.xml")
     styles_part = next((target for target, kind in rels.values() if kind.endswith("/styles")), "xl/styles.xml")
-    structure = Structure(sheet_parts, sheet_states, names, strings_part, styles_part)
+    structure = Structure(sheet_parts, names, strings_part, styles_part)
     if None not in key:
         remember(_STRUCTURES, key, structure)
     return structure

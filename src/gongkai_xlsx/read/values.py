@@ -66,7 +66,7 @@ def read_values(workbook: Workbook, report: Report, located: dict[str, tuple[str
             report.findings.append(F.TOTAL_TYPED_OVER(
                 [FindingCell(source.sheet, source.cell, item_id, value)],
                 where=_where(item.label, source), where_en=f"{source.sheet}!{source.cell} ({item_id})",
-                value=_plain(value), expected=_plain(expected)))
+                value=str(value), expected=str(expected)))
     if blanks:
         report.findings.append(F.BLANK_AS_ZERO(blanks, count=len(blanks), first=_cell_text(blanks[0], form),
                                                ))
@@ -127,13 +127,13 @@ def normalise_value(report: Report, item, source: SourceCell, raw: RawCell | Non
         placeholders.append(cell)
     elif parsed.how is How.TEXT_NUMBER:
         report.findings.append(F.TEXT_NUMBER([cell], where=where, where_en=where_en, raw=raw.value,
-                                             value=_plain(as_count(value))))
+                                             value=str(as_count(value))))
     if value < 0:
-        report.findings.append(F.NEGATIVE([cell], where=where, where_en=where_en, value=_plain(as_count(value))))
+        report.findings.append(F.NEGATIVE([cell], where=where, where_en=where_en, value=str(as_count(value))))
     if item.kind is ValueKind.COUNT:
         number = as_count(value)
         if isinstance(number, Decimal):
-            report.findings.append(F.FRACTIONAL_COUNT([cell], where=where, where_en=where_en, value=_plain(number)))
+            report.findings.append(F.FRACTIONAL_COUNT([cell], where=where, where_en=where_en, value=str(number)))
         return number
     places = decimal_places(value)
     if places > item.decimals:
@@ -164,10 +164,6 @@ def _where(label: str, source: SourceCell) -> str:
 
 def _cell_text(cell: FindingCell, form: Form) -> str:
     return f"{cell.sheet}!{cell.cell}（{form.item(cell.item).label}）"
-
-
-def _plain(value) -> str:
-    return str(value)
 
 
 def _jsonable(value):
