@@ -55,3 +55,25 @@ def test_bad_roster_gets_a_message_not_a_traceback(tmp_path):
 def test_bad_usage_exits_2(tmp_path):
     assert runner.invoke(app, ["template", "--year", "1999", "-o", str(tmp_path)]).exit_code == 2
     assert runner.invoke(app, ["template", "-o", str(tmp_path)]).exit_code == 2
+
+
+
+
+def test_every_help_names_placeholders_in_chinese_and_fits_80_columns():
+    # a coordinator reads 文件或文件夹…, 年度, 目录 — not Python types like <list[Path]>, {paths}… or <int range>
+    from rich.cells import cell_len
+    from typer.main import get_command
+
+    helps = {}
+    for args in [[]] + [[name] for name in get_command(app).commands]:
+        result = runner.invoke(app, [*args, "--help"], prog_name="gongkai-xlsx", terminal_width=80,
+                               env={"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"})
+        assert result.exit_code == 0, result.output
+        helps[" ".join(args)] = result.output
+    for command, text in helps.items():
+        for leak in ("<list", "<int", "<path", "<str", "<Path", "{", "range>"):
+            assert leak not in text, f"{command} --help shows {leak}:\n{text}"
+        wide = [line for line in text.splitlines() if cell_len(line) > 80]
+        assert not wide, f"{command} --help runs past 80 columns:\n" + "\n".join(wide)
+    assert "-y, --year 年度" in helps["merge"] and "文件或文件夹…" in helps["merge"]
+    assert "-o, --out 目录" in helps["template"] and "--deadline 日期" in helps["verify"]

@@ -21,7 +21,7 @@ LAYERS = (
     ("importer", "check"),
     ("consolidate",),
     ("publish",),
-    ("samples", "demo", "readme", "human", "cli"),
+    ("samples", "demo", "readme", "human", "help", "cli"),
 )
 
 

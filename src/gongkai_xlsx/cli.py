@@ -24,6 +24,7 @@ from . import __version__
 from .display import join, json_text, plain, prepare_streams, stdout_closed
 from .errors import GongkaiError, InputError
 from .files import refuse_overwriting_inputs
+from .help import ChineseHelpCommand, ChineseHelpGroup
 from .roster import read_roster
 from .template.generate import generate_templates
 from .template.render import DEFAULT_PASSWORD
@@ -33,6 +34,7 @@ EXIT_FINDINGS = 1
 EXIT_UNUSABLE = 2
 
 app = typer.Typer(
+    cls=ChineseHelpGroup,
     add_completion=False,
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -80,20 +82,20 @@ def _main(version: bool = typer.Option(False, "--version", callback=_version, is
 
 @app.command()
 def template(
-    year: int = typer.Option(..., "--year", "-y", min=2021, max=2100,
+    year: int = typer.Option(..., "--year", "-y", metavar="年度", min=2021, max=2100,
                              help="报告年度，例如 2026 / reporting year."),
-    out_dir: Path = typer.Option(..., "--out", "-o", help="输出目录 / output folder."),
-    roster: Optional[Path] = typer.Option(None, "--roster", "-r",
+    out_dir: Path = typer.Option(..., "--out", "-o", metavar="目录", help="输出目录 / output folder."),
+    roster: Optional[Path] = typer.Option(None, "--roster", "-r", metavar="名册文件",
                                           help="名册 CSV/XLSX（机构代码、机构名称、类别，可选 上级、邮箱）：每个单位一份模板 / "
                                                "roster: one template per agency."),
-    password: str = typer.Option(DEFAULT_PASSWORD, "--password",
+    password: str = typer.Option(DEFAULT_PASSWORD, "--password", metavar="密码",
                                  help="工作表保护密码（防误改，不是加密）/ sheet protection password."),
     force: bool = typer.Option(False, "--force", help="覆盖输出目录中内容不同的同名文件 / overwrite differing files."),
-    due: Optional[str] = typer.Option(None, "--due", metavar="YYYY-MM-DD",
+    due: Optional[str] = typer.Option(None, "--due", metavar="日期",
                                       help="报送截止日期，写在模板第一页 / deadline shown on the first sheet."),
-    return_to: Optional[str] = typer.Option(None, "--return-to", metavar="ADDRESS",
+    return_to: Optional[str] = typer.Option(None, "--return-to", metavar="地址",
                                             help="报送地址（如邮箱），写在模板第一页 / where to send it."),
-    contact: Optional[str] = typer.Option(None, "--contact", metavar="TEXT",
+    contact: Optional[str] = typer.Option(None, "--contact", metavar="联系人",
                                           help="联系人及电话，写在模板第一页 / whom to call."),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出结果 / print the result as JSON."),
 ) -> None:
@@ -138,17 +140,17 @@ def template(
 
 @app.command()
 def verify(
-    paths: list[Path] = typer.Argument(..., help="报送的文件或文件夹（递归查找）/ files or folders (searched recursively)."),
+    paths: list[Path] = typer.Argument(..., metavar="文件或文件夹", help="报送的文件或文件夹（递归查找）/ files or folders (searched recursively)."),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出到标准输出 / print one JSON object to stdout."),
-    feedback: Optional[Path] = typer.Option(None, "--feedback", help="为有问题的文件生成退回意见工作簿（及有错误者的回复邮件草稿 .eml）的目录 / "
+    feedback: Optional[Path] = typer.Option(None, "--feedback", metavar="目录", help="为有问题的文件生成退回意见工作簿（及有错误者的回复邮件草稿 .eml）的目录 / "
                                                                      "folder for feedback workbooks and reply drafts."),
-    previous: Optional[Path] = typer.Option(None, "--previous", help="同一单位上年的报表（或上年汇总表），用于跨年度校验 / "
+    previous: Optional[Path] = typer.Option(None, "--previous", metavar="文件", help="同一单位上年的报表（或上年汇总表），用于跨年度校验 / "
                                                                      "last year's workbook, for cross-year rules."),
-    year: Optional[int] = typer.Option(None, "--year", "-y", min=2021, max=2100,
+    year: Optional[int] = typer.Option(None, "--year", "-y", metavar="年度", min=2021, max=2100,
                                        help="应报年度；年度不符的文件判为错误 / expected reporting year."),
-    deadline: Optional[str] = typer.Option(None, "--deadline", help="回复邮件草稿中写明的改正期限，如 2026-03-15 / "
+    deadline: Optional[str] = typer.Option(None, "--deadline", metavar="日期", help="回复邮件草稿中写明的改正期限，如 2026-03-15 / "
                                                                     "the date the drafts ask for corrections by."),
-    lang: str = typer.Option("zh", "--lang", help="消息语言 zh 或 en / message language."),
+    lang: str = typer.Option("zh", "--lang", metavar="zh|en", help="消息语言 zh 或 en / message language."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="只显示汇总行和需要处理的文件 / totals and what needs action only."),
 ) -> None:
     """校验回收的报表：逐条规则重新计算，说明每个问题所在的工作表、单元格和改法。
@@ -234,20 +236,20 @@ def _as_of(files) -> datetime:
 
 @app.command()
 def merge(
-    inputs: list[Path] = typer.Argument(..., help="收件箱：文件、文件夹、.zip、.eml（递归）/ inbox: files, folders, zips, e-mails."),
-    year: int = typer.Option(..., "--year", "-y", min=2021, max=2100, help="汇总的报告年度 / reporting year."),
-    output: Path = typer.Option(..., "--out", "-o", help="汇总工作簿（.xlsx）/ consolidated workbook to write."),
-    roster: Optional[Path] = typer.Option(None, "--roster", "-r", help="名册 CSV/XLSX / roster."),
-    unit_name: str = typer.Option("", "--unit-name", help="汇总单位名称，如 示例县 / name of the consolidating unit."),
-    unit_code: str = typer.Option("", "--unit-code", help="汇总单位代码（上级汇总时用于匹配）/ its code."),
+    inputs: list[Path] = typer.Argument(..., metavar="文件或文件夹", help="收件箱：文件、文件夹、.zip、.eml（递归）/ inbox: files, folders, zips, e-mails."),
+    year: int = typer.Option(..., "--year", "-y", metavar="年度", min=2021, max=2100, help="汇总的报告年度 / reporting year."),
+    output: Path = typer.Option(..., "--out", "-o", metavar="文件", help="汇总工作簿（.xlsx）/ consolidated workbook to write."),
+    roster: Optional[Path] = typer.Option(None, "--roster", "-r", metavar="名册文件", help="名册 CSV/XLSX / roster."),
+    unit_name: str = typer.Option("", "--unit-name", metavar="名称", help="汇总单位名称，如 示例县 / name of the consolidating unit."),
+    unit_code: str = typer.Option("", "--unit-code", metavar="代码", help="汇总单位代码（上级汇总时用于匹配）/ its code."),
     include_invalid: bool = typer.Option(False, "--include-invalid", help="有错误的报表也计入汇总 / count returns with errors."),
-    previous: Optional[Path] = typer.Option(None, "--previous", help="上年汇总表，用于跨年度校验 / last year's consolidated workbook."),
+    previous: Optional[Path] = typer.Option(None, "--previous", metavar="文件", help="上年汇总表，用于跨年度校验 / last year's consolidated workbook."),
     per_agency_sheets: Optional[bool] = typer.Option(
         None, "--per-agency-sheets/--no-per-agency-sheets",
         help="每个单位一个国家表式工作表（默认：不超过 200 个单位时生成）/ one sheet per agency (default: up to 200)."),
-    feedback: Optional[Path] = typer.Option(None, "--feedback", help="为有问题的报表生成退回意见、回复邮件草稿（.eml），有名册时"
+    feedback: Optional[Path] = typer.Option(None, "--feedback", metavar="目录", help="为有问题的报表生成退回意见、回复邮件草稿（.eml），有名册时"
                                                                      "在其中的 催报/ 生成催报邮件草稿 / feedback, reply and reminder drafts."),
-    deadline: Optional[str] = typer.Option(None, "--deadline", help="邮件草稿中写明的期限，如 2026-03-15 / "
+    deadline: Optional[str] = typer.Option(None, "--deadline", metavar="日期", help="邮件草稿中写明的期限，如 2026-03-15 / "
                                                                     "the date the drafts ask for returns by."),
     force: bool = typer.Option(False, "--force", help="覆盖已存在的汇总工作簿 / overwrite the output."),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出结果 / print the result as JSON."),
@@ -346,9 +348,9 @@ def chased(result) -> list[tuple[Agency, str]]:
 
 @app.command()
 def export(
-    workbook: Path = typer.Argument(..., help="merge 生成的汇总工作簿 / a consolidated workbook."),
-    output: Path = typer.Option(..., "--out", "-o", help="输出文件 / output file."),
-    fmt: str = typer.Option("csv", "--format", "-f", help="csv 或 parquet / csv or parquet."),
+    workbook: Path = typer.Argument(..., metavar="汇总工作簿", help="merge 生成的汇总工作簿 / a consolidated workbook."),
+    output: Path = typer.Option(..., "--out", "-o", metavar="文件", help="输出文件 / output file."),
+    fmt: str = typer.Option("csv", "--format", "-f", metavar="格式", help="csv 或 parquet / csv or parquet."),
     force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件 / overwrite the output."),
 ) -> None:
     """导出汇总工作簿的长表数据（单位、类别、年度、编号、名称、数值），供 pandas 等分析。
@@ -374,10 +376,10 @@ def export(
 
 @app.command("import-report")
 def import_report_command(
-    files: list[Path] = typer.Argument(..., help="已公开的年报：文本、HTML、Word（.docx）、PDF / published reports."),
-    out_dir: Path = typer.Option(..., "--out", "-o", help="输出目录：每份年报一个模板格式的工作簿 / output folder."),
-    year: Optional[int] = typer.Option(None, "--year", "-y", min=2000, max=2100, help="报告年度（不填则从标题识别）/ year."),
-    agency: Optional[str] = typer.Option(None, "--agency", help="机关名称（不填则从标题识别）/ agency name."),
+    files: list[Path] = typer.Argument(..., metavar="年报文件", help="已公开的年报：文本、HTML、Word（.docx）、PDF / published reports."),
+    out_dir: Path = typer.Option(..., "--out", "-o", metavar="目录", help="输出目录：每份年报一个模板格式的工作簿 / output folder."),
+    year: Optional[int] = typer.Option(None, "--year", "-y", metavar="年度", min=2000, max=2100, help="报告年度（不填则从标题识别）/ year."),
+    agency: Optional[str] = typer.Option(None, "--agency", metavar="名称", help="机关名称（不填则从标题识别）/ agency name."),
     force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件 / overwrite outputs."),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出结果 / print the result as JSON."),
 ) -> None:
@@ -429,8 +431,8 @@ def import_report_command(
 
 @app.command()
 def compare(
-    first: Path = typer.Argument(..., help="报表 A：工作簿或已公开的年报 / report A."),
-    second: Path = typer.Argument(..., help="报表 B / report B."),
+    first: Path = typer.Argument(..., metavar="报表A", help="报表 A：工作簿或已公开的年报 / report A."),
+    second: Path = typer.Argument(..., metavar="报表B", help="报表 B / report B."),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出结果 / print the result as JSON."),
 ) -> None:
     """逐项比较同一单位同一年度的两份报表（如公开的年报与报送的工作簿，或两个版本）。
@@ -478,10 +480,10 @@ def compare(
 
 @app.command()
 def publish(
-    workbooks: list[Path] = typer.Argument(..., help="通过校验的工作簿（回收的、导入的或汇总的；文件夹、.zip、.eml 均可）/ "
+    workbooks: list[Path] = typer.Argument(..., metavar="文件或文件夹", help="通过校验的工作簿（回收的、导入的或汇总的；文件夹、.zip、.eml 均可）/ "
                                                      "verified workbooks."),
-    out_dir: Path = typer.Option(..., "--out", "-o", help="输出目录 / output folder."),
-    formats: str = typer.Option("docx,html", "--format", "-f", help="docx、html、pdf，逗号分隔 / formats."),
+    out_dir: Path = typer.Option(..., "--out", "-o", metavar="目录", help="输出目录 / output folder."),
+    formats: str = typer.Option("docx,html", "--format", "-f", metavar="格式", help="docx、html、pdf，逗号分隔 / formats."),
     allow_errors: bool = typer.Option(False, "--allow-errors",
                                       help="有错误的工作簿也生成，标明“草稿” / write workbooks with errors as drafts."),
     draft_overview: bool = typer.Option(False, "--draft-overview",
@@ -538,7 +540,7 @@ def publish(
 
 @app.command()
 def samples(
-    out_dir: Path = typer.Option(Path("samples"), "--out", "-o", help="输出目录 / output folder."),
+    out_dir: Path = typer.Option(Path("samples"), "--out", "-o", metavar="目录", help="输出目录 / output folder."),
 ) -> None:
     """生成示例县样例数据（名册、收件箱、上年汇总表）；仓库中的 samples/ 即由此生成。
 
@@ -552,7 +554,7 @@ def samples(
 
 @app.command()
 def demo(
-    out_dir: Path = typer.Option(Path("gongkai-demo"), "--out", "-o", help="输出目录 / output folder."),
+    out_dir: Path = typer.Option(Path("gongkai-demo"), "--out", "-o", metavar="目录", help="输出目录 / output folder."),
 ) -> None:
     """演示一整轮：示例县（32个单位）的模板 → 收件箱校验与退回意见 → 全县汇总表，最后说明打开哪些文件。
 
@@ -634,6 +636,11 @@ def _working(label: str, quiet: bool = False) -> Iterator[None]:
 def _cells(*values: object) -> list[Text]:
     """Table cells from file names, agency names and messages: shown as typed, never read as rich markup."""
     return [plain(value) for value in values]
+
+
+# every subcommand's --help names its arguments in Chinese and is measured in terminal cells (help.py)
+for _info in app.registered_commands:
+    _info.cls = ChineseHelpCommand
 
 
 def main() -> None:
