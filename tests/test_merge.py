@@ -362,3 +362,32 @@ def test_the_human_heading_names_the_unit_and_year_as_demo_does(merged):
     console = Console(width=80, record=True)
     console.print(merge_rows(console, merged))
     assert f"示例县 {YEAR} 年度报送情况" in console.export_text()
+
+
+def test_a_byte_identical_copy_is_a_duplicate_not_an_earlier_version(tmp_path):
+    # the same file sent twice: one counts, the other is 重复报送 (与…相同), not 已被更新版本替代
+    from rich.console import Console
+
+    from gongkai_xlsx.consolidate.workbook import status_rows
+    from gongkai_xlsx.human import merge_rows
+
+    agency = Agency("113399991000002351", "娲城街道办事处", "街道")
+    workbook = render_template(year=YEAR, **{**FILLED, "agency": agency})
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    (inbox / "第一次.xlsx").write_bytes(workbook)
+    (inbox / "再发一次.xlsx").write_bytes(workbook)
+    result = merge_inbox([inbox], year=YEAR, roster=[agency], unit_name="示例县", unit_code="", workers=1)
+    assert sorted(e.status for e in result.entries) == ["included", "superseded"]  # JSON status values unchanged
+    (copy,) = [e for e in result.entries if e.status == "superseded"]
+    (counted,) = [e for e in result.entries if e.status == "included"]
+    assert copy.duplicate and copy.superseded_by == counted.submission.name
+    (row,) = [r for r in status_rows(result) if r[4] is copy]
+    assert row[3] == "重复报送" and row[5] == f"与 {counted.submission.name} 相同（重复）"
+    sheet = openpyxl.load_workbook(io.BytesIO(render_consolidated(result)), read_only=True)[SHEET_STATUS]
+    texts = [str(c) for r in sheet.iter_rows(values_only=True) for c in r if c]
+    assert "重复报送" in texts and "已被更新版本替代" not in texts
+    console = Console(width=80, record=True)
+    console.print(merge_rows(console, result))
+    shown = console.export_text()
+    assert "重复报送" in shown and "被替代" not in shown and "相同（重复）" in shown

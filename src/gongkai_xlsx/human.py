@@ -28,7 +28,7 @@ VERDICT_EN = {"ok": "ok", "errors": "errors", "unreadable": "unreadable", "attac
 # merge statuses, short enough for an 80-column row (the workbook's 报送情况 has the long forms)
 STATUS_SHORT = {"included": ("通过", "green"), "invalid_excluded": ("有错误未计入", "bold red"),
                 "invalid_included": ("有错误已计入", "yellow"), "missing": ("未报送", "bold red"),
-                "superseded": ("被替代", "dim"), "unknown_agency": ("名册外", "yellow"),
+                "superseded": ("被替代", "dim"), "duplicate": ("重复报送", "dim"), "unknown_agency": ("名册外", "yellow"),
                 "unreadable": ("无法读取", "bold red"), "wrong_year": ("年度不符", "bold red"),
                 "published": ("年报已比对", "dim"), "attachment": ("非报表附件", "dim"),
                 "unidentified": ("单位不明", "bold red"), "own_output": ("本工具文件", "dim")}
@@ -236,7 +236,7 @@ def merge_rows(console: Console, result) -> Table:
     table.add_column("类别", no_wrap=True)
     table.add_column("情况", no_wrap=True)
     for name, (code, _, category, status, entry, note) in zip(names, shown):
-        key = entry.status if entry is not None else "missing"
+        key = ("duplicate" if entry.duplicate else entry.status) if entry is not None else "missing"
         word, style = STATUS_SHORT.get(key, (status, ""))
         cell = plain(name, "bold")
         if entry is not None and entry.status == "attachment":

@@ -39,6 +39,14 @@ STATUS_ZH = {
     "published": "已公开年报（已与工作簿比对）",  # the agency's workbook counts; its published report was compared
     "attachment": "附件（非报表）",
 }
+DUPLICATE_ZH = "重复报送"  # a superseded entry that is the counted file again, byte for byte
+
+
+def status_text(entry: Entry) -> str:
+    """The status as 报送情况 words it: a superseded copy identical to the one that counts is 重复报送."""
+    return DUPLICATE_ZH if entry.status == "superseded" and entry.duplicate else STATUS_ZH[entry.status]
+
+
 COUNTED = ("included", "invalid_included")
 # statuses that leave the consolidation incomplete or doubtful: the coordinator must act (exit code 1)
 ATTENTION = ("missing", "invalid_excluded", "unreadable", "wrong_year", "unknown_agency", "unidentified")
@@ -54,6 +62,7 @@ class Entry:
     status: str = ""
     agency: Agency | None = None
     superseded_by: str | None = None  # the name of the submission that replaced it
+    duplicate: bool = False  # superseded by a byte-identical copy (same sha256): sent again, not an earlier version
 
     @property
     def report(self) -> Report | None:
@@ -294,6 +303,7 @@ def _decide(merged: MergeResult, outputs: Sequence[str | os.PathLike] = (), now:
         for older in entries[:-1]:
             older.status = "superseded"
             older.superseded_by = latest.submission.name
+            older.duplicate = bool(older.result.sha256) and older.result.sha256 == latest.result.sha256
         if latest.result.status == "errors":
             latest.status = "invalid_included" if merged.include_invalid else "invalid_excluded"
         else:

@@ -47,7 +47,7 @@ from ..template.render import Formats, PortableWorksheet, write_formula, write_s
 from ..template.stamp import GENERATOR, NAME_PREFIX, PROPERTY_PREFIX
 from .coverage import coverage_short, coverage_text
 from .indicators import SHEET_INDICATORS, write_indicators
-from .merge import COUNTED, STATUS_ZH, Entry, MergeResult, column_sums
+from .merge import COUNTED, STATUS_ZH, Entry, MergeResult, column_sums, status_text
 
 
 
@@ -128,7 +128,7 @@ def _render(result: MergeResult, per_agency_sheets: bool) -> bytes:
         for index, member in enumerate(result.members, start=1):
             name = _sheet_name(index, member.agency.name)
             agency = member.agency
-            about = (f"机构代码 {agency.code}；类别 {agency.category or '—'}；{STATUS_ZH[member.entry.status]}；"
+            about = (f"机构代码 {agency.code}；类别 {agency.category or '—'}；{status_text(member.entry)}；"
                      f"来源文件 {member.entry.submission.name}。数字即该单位报送的数据（{SHEET_DETAIL}第 "
                      f"{DETAIL_FIRST_ROW + index} 行）。")
             sheet = tables_sheet(form, name, f"{agency.name}{result.year}年度（报送数据）", ValuePlacement(),
@@ -317,7 +317,7 @@ def _detail(workbook, result: MergeResult, styles: _Styles, pages: _Pages) -> No
     for offset, member in enumerate(result.members):
         row = DETAIL_FIRST_ROW + offset
         agency = member.agency
-        fixed = (agency.code, agency.name, agency.category, agency.parent, STATUS_ZH[member.entry.status])
+        fixed = (agency.code, agency.name, agency.category, agency.parent, status_text(member.entry))
         for col, value in enumerate(fixed):
             _string(ws, row, col, value, styles.text)
         _number(ws, row, 5, member.units, styles.number)
@@ -502,7 +502,7 @@ def status_rows(result: MergeResult) -> list[tuple]:
         for entry in sorted(entries, key=lambda e: e.status not in ("included", "invalid_included",
                                                                      "invalid_excluded")):
             seen.add(id(entry))
-            rows.append((agency.code, agency.name, agency.category, STATUS_ZH[entry.status], entry, _note(entry)))
+            rows.append((agency.code, agency.name, agency.category, status_text(entry), entry, _note(entry)))
     for entry in result.entries:
         if id(entry) in seen:
             continue
@@ -510,7 +510,7 @@ def status_rows(result: MergeResult) -> list[tuple]:
         code = entry.agency.code if entry.agency else (report.agency_code if report else "")
         name = entry.agency.name if entry.agency else (report.agency_name if report else "")
         category = entry.agency.category if entry.agency else ""
-        rows.append((code, name, category, STATUS_ZH[entry.status], entry, _note(entry)))
+        rows.append((code, name, category, status_text(entry), entry, _note(entry)))
     return rows
 
 
@@ -530,6 +530,8 @@ def _status_note(entry: Entry) -> str:
                 else "与报送的工作簿一致（汇总按工作簿计）")
     if entry.status == "attachment":
         return entry.result.findings[0].message if entry.result.findings else ""
+    if entry.status == "superseded" and entry.duplicate:
+        return f"与 {entry.superseded_by} 相同（重复）"
     if entry.status == "superseded":
         return f"已被更新版本替代：{entry.superseded_by}"
     if entry.status == "unreadable":
@@ -635,7 +637,7 @@ def _findings(workbook, result: MergeResult, styles: _Styles, pages: _Pages) -> 
             code = entry.agency.code if entry.agency else (entry.report.agency_code if entry.report else "")
             name = entry.agency.name if entry.agency else (entry.report.agency_name if entry.report else "")
             explanation = getattr(finding, "explanation", None) or ""
-            values = (number, name, entry.submission.name, STATUS_ZH[entry.status], finding.code,
+            values = (number, name, entry.submission.name, status_text(entry), finding.code,
                       finding.severity.label, finding.message, finding_cells_text(finding), finding.hint, explanation,
                       code)
             for col, value in enumerate(values):
