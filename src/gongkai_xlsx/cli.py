@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from . import __version__
-from .display import join, json_text, plain, prepare_streams, stdout_closed
+from .display import join, json_text, plain, prepare_streams, stdout_closed, use_cjk_line_breaking
 from .errors import GongkaiError, InputError
 from .files import refuse_overwriting_inputs
 from .help import ChineseHelpCommand, ChineseHelpGroup
@@ -44,6 +44,7 @@ app = typer.Typer(
 # markup and emoji codes off: nothing printed is ever read as markup; data goes through display.plain/join
 console = Console(stderr=True, markup=False, emoji=False, highlight=False)
 out = Console(markup=False, emoji=False, highlight=False)
+use_cjk_line_breaking()  # Chinese wrapped between ideographs, never inside a password, address or number
 
 
 def _fail(error: GongkaiError) -> None:
@@ -175,6 +176,9 @@ def verify(
             result = verify_paths(paths, previous=previous, year=year, progress=advance,
                                   on_submissions=bar.set_total)
         as_of = _as_of(result.files)
+        from .consolidate.merge import feedback_entries, mark_superseded, submission_dates
+
+        entries = mark_superseded(result, year or 0)  # a corrected first version is not sent back
 
         def reply(file_result, workbook: Path) -> None:
             if file_result.status == "errors":
@@ -183,11 +187,9 @@ def verify(
         written = []
         if feedback:
             # only the submission that counts for an agency (the latest, as merge decides) is answered
-            from .consolidate.merge import decide_latest, feedback_entries, submission_dates
-
-            entries = feedback_entries(decide_latest(result.submissions, result.files, year or 0))
-            written = write_feedback([e.result for e in entries], feedback, expected_year=year,
-                                     dates=submission_dates(entries), on_written=reply, inputs=paths)
+            answered = feedback_entries(entries)
+            written = write_feedback([e.result for e in answered], feedback, expected_year=year,
+                                     dates=submission_dates(answered), on_written=reply, inputs=paths)
     except GongkaiError as error:
         _fail(error)
         return
@@ -211,7 +213,7 @@ def verify(
         out.print(f"已跳过 {len(result.skipped)} 个临时/隐藏文件（如 ~$ 开头的 Office 锁文件）。")
     if written:
         out.print(join(f"已生成 {len(written)} 份退回意见工作簿、{len(drafts)} 封回复邮件草稿：", str(feedback)))
-    with_errors = [f for f in result.files if f.status == "errors"]
+    with_errors = [f for f in result.files if f.status == "errors" and not f.superseded_by]
     next_steps(out, reply_steps(drafts, with_errors, feedback) + unreadable_steps(result.files)
                + published_steps(result.files))
     raise typer.Exit(result.exit_code)

@@ -136,3 +136,73 @@ def json_text(document: Any, stream: TextIO | None = None) -> str:
     redirected to a file on Chinese Windows alike."""
     stream = sys.stdout if stream is None else stream
     return json.dumps(document, ensure_ascii=not utf8_stream(stream), indent=2) + "\n"
+
+
+# ------------------------------------------------------------------------------------------ line breaking
+# Rich breaks lines only at spaces: a Chinese sentence is one "word" to it, so at 80 columns it moves the whole
+# sentence to the next line (leaving "汇总：27" alone) and then chops it anywhere — inside a password, an e-mail
+# address or a cell reference. Chinese is broken between any two ideographs (GB/T 15834 line-breaking), never
+# inside a run of Latin letters and digits, never before a closing mark nor after an opening one.
+_CJK = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CLOSING_CHARS = "，。、；：！？）】」』》〉”’%％,.;:!?)]}"
+_CLOSING = re.escape(_CLOSING_CHARS)
+_OPENING = re.escape("（【「『《〈“‘([{")
+_UNITS = re.compile(
+    rf"\s+"                                   # spaces: a break after them
+    rf"|[{_OPENING}]*[{_CJK}\u3000-\u303f\uff00-\uffef][{_CLOSING}]*"  # one ideograph (or full-width mark)
+    rf"|[{_OPENING}]*[^\s{_CJK}\u3000-\u303f\uff00-\uffef]+[{_CLOSING}]*"  # a run of Latin, digits, ASCII marks
+)
+
+
+def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
+    """Where to break ``text`` so that each line fits ``width`` cells (rich's ``divide_line`` contract), with
+    a break allowed between ideographs and at spaces, not inside a Latin word, number or address, and never
+    before a closing mark (it takes the unit before it along)."""
+    from rich.cells import cell_len
+
+    breaks: list[int] = []
+    column = 0
+    line_start = 0
+    previous = None  # (start, cells from the line's start to that unit's start) of the last unit on the line
+    for unit in _UNITS.finditer(text):
+        start, piece = unit.start(), unit.group()
+        length = cell_len(piece)
+        if piece.isspace():
+            column += length  # spaces may hang past the edge; the next unit starts the new line
+            continue
+        if column + length <= width:
+            previous = (start, column)
+            column += length
+            continue
+        if piece[0] in _CLOSING_CHARS and previous and previous[0] > line_start \
+                and cell_len(text[previous[0]:start]) + length <= width:
+            breaks.append(previous[0])  # the closing mark keeps the unit before it company on the new line
+            line_start, column = previous[0], cell_len(text[previous[0]:start]) + length
+            previous = (start, column - length)
+            continue
+        if column and start:
+            breaks.append(start)
+            line_start, column = start, 0
+        previous = (start, column)
+        if length <= width or not fold:
+            column += length
+            continue
+        for offset, char in enumerate(piece):  # a unit wider than the line: fold it by cells
+            char_length = cell_len(char)
+            if column + char_length > width and column:
+                at = start + offset
+                while text[at] in _CLOSING_CHARS and at - 1 > line_start:
+                    at -= 1  # a closing mark takes the character before it to the new line
+                breaks.append(at)
+                column = cell_len(text[at:start + offset])
+                line_start = at
+            column += char_length
+    return breaks
+
+
+def use_cjk_line_breaking() -> None:
+    """Make rich wrap Chinese text as Chinese is wrapped (see :func:`divide_line`); rich looks the function up
+    in ``rich.text`` each time it wraps a line."""
+    import rich.text
+
+    rich.text.divide_line = divide_line

@@ -79,11 +79,19 @@ def agencies_by_container(files: Sequence) -> dict[str, str]:
     return found
 
 
+def verdict(f, english: bool = False) -> tuple[str, str]:
+    """The word for a file's verdict and its style; a version a later one replaced says so, whatever it held."""
+    if f.superseded_by:
+        return ("replaced" if english else "已被替代"), "dim"
+    word, style = VERDICT[f.status]
+    return (VERDICT_EN[f.status] if english else word), style
+
+
 def verify_rows(console: Console, files: Sequence, english: bool = False) -> Table:
     """One row per file, named by its agency; the file on a second, dimmed line."""
     table = compact_table("Verification" if english else "校验结果")
     siblings = agencies_by_container(files)
-    verdicts = [VERDICT_EN[f.status] if english else VERDICT[f.status][0] for f in files]
+    verdicts = [verdict(f, english)[0] for f in files]
     # beside the name: 年度 (4 cells), 结论, 错/警/提 (8) and the gaps (a padding cell each side and a divider)
     others = 4 + max(map(cell_len, verdicts), default=4) + 8 + 3 * 2
     width = name_width([agency_of(f, siblings) for f in files], console, others=others)
@@ -93,9 +101,7 @@ def verify_rows(console: Console, files: Sequence, english: bool = False) -> Tab
     table.add_column("E/W/N" if english else "错/警/提", justify="right", no_wrap=True)
     named = [agency_of(f, siblings) for f in files]
     for f, agency in zip(files, named):
-        word, style = VERDICT[f.status]
-        if english:
-            word = VERDICT_EN[f.status]
+        word, style = verdict(f, english)
         imported = f.report is not None and f.report.origin == "imported"
         year = str(f.report.year or "") if f.report else ""
         name = plain(agency, "bold")
@@ -106,6 +112,16 @@ def verify_rows(console: Console, files: Sequence, english: bool = False) -> Tab
                                    "dim"))
         table.add_row(name, year, Text(word, style=style), counts_cell(f.errors, f.warnings, f.notices))
     return table
+
+
+def grouped_cells(cells: Sequence, english: bool = False) -> str:
+    """A finding's cells by sheet, each sheet named once: “表三 依申请公开：J30=56、J9=22”."""
+    by_sheet: dict[str, list[str]] = {}
+    for cell in cells:
+        by_sheet.setdefault(cell.sheet, []).append(f"{cell.cell}={cell.value}")
+    if english:
+        return "; ".join(f"{sheet}: {', '.join(refs)}" for sheet, refs in by_sheet.items())
+    return "；".join(f"{sheet}：{'、'.join(refs)}" for sheet, refs in by_sheet.items())
 
 
 def finding_lines(console: Console, finding, english: bool = False) -> None:
@@ -119,7 +135,7 @@ def finding_lines(console: Console, finding, english: bool = False) -> None:
     console.print(line)
     located = [c for c in finding.cells if c.sheet and c.cell]
     if located:
-        cells = "  ".join(f"{c.sheet}!{c.cell}={c.value}" for c in located[:8])
+        cells = grouped_cells(located[:8], english)
         more = f"（共{len(located)}个）" if len(located) > 8 else ""
         console.print(join("      ", ("cells: " if english else "单元格：", "dim"), (cells + more, "dim")))
     console.print(join("      ", ("fix: " if english else "怎么改：", "dim"), (hint, "dim")))
@@ -132,6 +148,9 @@ def verify_details(console: Console, files: Sequence, english: bool = False) -> 
             continue
         console.print()
         console.print(join((agency_of(f, siblings), "bold"), " · ", f.path))
+        if f.superseded_by:
+            console.print(join("  ", (f"replaced by {f.superseded_by}; nothing to send back" if english else
+                                      f"已被更新版本替代：{f.superseded_by}；无需退回，以下问题仅供参考。", "dim")))
         for finding in f.findings:
             finding_lines(console, finding, english)
 
@@ -139,9 +158,11 @@ def verify_details(console: Console, files: Sequence, english: bool = False) -> 
 def verify_totals(summary: dict, english: bool = False) -> Text:
     if english:
         return Text(f"{summary['files']} files: {summary['ok']} ok, {summary['errors']} with errors, "
+                    f"{summary['superseded']} replaced by a later version, "
                     f"{summary['unreadable']} unreadable, {summary['attachments']} attachments that are not reports, "
                     f"{summary['imported']} read from published reports; {summary['seconds']:.1f} s.")
-    extra = "".join(f"，{label} {summary[key]}" for key, label in (("attachments", "附件（非报表）"),
+    extra = "".join(f"，{label} {summary[key]}" for key, label in (("superseded", "已被更新版本替代"),
+                                                                     ("attachments", "附件（非报表）"),
                                                                      ("imported", "其中由年报导入")) if summary[key])
     return Text(f"共 {summary['files']} 个文件：通过 {summary['ok']}，有错误 {summary['errors']}，"
                 f"无法读取 {summary['unreadable']}{extra}；用时 {summary['seconds']:.1f} 秒。")
@@ -150,8 +171,8 @@ def verify_totals(summary: dict, english: bool = False) -> Text:
 def needs_action(console: Console, files: Sequence) -> None:
     """For -q: one line per file the coordinator must act on."""
     for f in files:
-        if f.status not in ("errors", "unreadable"):
-            continue
+        if f.status not in ("errors", "unreadable") or f.superseded_by:
+            continue  # a version the agency has already replaced needs nothing
         word, style = VERDICT[f.status]
         console.print(join("  ", (agency_of(f), "bold"), "  ", (word, style),
                            f"（错误 {f.errors}）" if f.errors else ""))

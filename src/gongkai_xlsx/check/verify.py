@@ -61,6 +61,7 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     report: Report | None = None
     own_output: str = ""  # what kind of the tool's own files this is ("" for a return): see own_output
+    superseded_by: str = ""  # the later submission of the same agency that replaces this one (merge's decision)
 
     @property
     def errors(self) -> int:
@@ -86,6 +87,7 @@ class FileResult:
             "agency": agency,
             "year": report.year if report else None,
             "origin": report.origin if report else None,  # "imported": read from a published report
+            "superseded_by": self.superseded_by or None,  # replaced by a later version: not to be sent back
             "findings": [finding.as_dict(lang) for finding in self.findings],
         }
 
@@ -101,7 +103,8 @@ class VerifyResult:
         return {
             "files": len(self.files),
             "ok": sum(1 for f in self.files if f.status == "ok"),
-            "errors": sum(1 for f in self.files if f.status == "errors"),
+            "errors": sum(1 for f in self.files if f.status == "errors" and not f.superseded_by),
+            "superseded": sum(1 for f in self.files if f.superseded_by),
             "unreadable": sum(1 for f in self.files if f.status == "unreadable"),
             "attachments": sum(1 for f in self.files if f.status == "attachment"),
             "imported": sum(1 for f in self.files if f.report is not None and f.report.origin == "imported"),
@@ -118,10 +121,11 @@ class VerifyResult:
     def exit_code(self) -> int:
         """0: no file has an error; 1: some file has errors; 2: some input could not be read at all.
 
-        Attachments that are not reports (a cover letter, a scanned PDF, a photo) never change it."""
+        Attachments that are not reports (a cover letter, a scanned PDF, a photo) never change it, nor do the
+        errors of a version that a later one of the same agency replaces (``superseded_by``)."""
         if any(f.status == "unreadable" for f in self.files):
             return 2
-        return 1 if any(f.status == "errors" for f in self.files) else 0
+        return 1 if any(f.status == "errors" and not f.superseded_by for f in self.files) else 0
 
 
 # ------------------------------------------------------------------------------------------ rules → findings

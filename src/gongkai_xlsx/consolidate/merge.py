@@ -347,6 +347,17 @@ def decide_latest(submissions: Sequence[Submission], results: Sequence[FileResul
     return merged.entries
 
 
+def mark_superseded(result, year: int, roster: list[Agency] | None = None) -> list[Entry]:
+    """Decide as merge does which submission counts for each agency, and mark on every replaced file the one
+    that replaced it (``FileResult.superseded_by``), so that verify's verdicts, exit code, feedback and 下一步
+    agree with merge: a first version the office has already corrected is not sent back. Returns the entries."""
+    entries = decide_latest(result.submissions, result.files, year, roster)
+    for entry in entries:
+        if entry.status == "superseded" and entry.superseded_by:
+            entry.result.superseded_by = entry.superseded_by
+    return entries
+
+
 def feedback_entries(entries: Sequence[Entry]) -> list[Entry]:
     """The submissions that get feedback: per agency the one that counts (the latest, as merge decided), and a
     report of the wrong year only when its agency sent none of the right year. A submission naming no agency at
