@@ -43,8 +43,8 @@ def test_json_output_is_the_documented_contract(tmp_path):
     result = runner.invoke(app, ["verify", str(tmp_path), "--json"])
     document = json.loads(result.stdout)
     (entry,) = document["files"]
-    assert set(entry) == {"path", "sha256", "status", "agency", "year", "origin", "findings"}
-    assert entry["origin"] == "template"
+    assert set(entry) == {"path", "sha256", "status", "agency", "year", "origin", "superseded_by", "findings"}
+    assert entry["origin"] == "template" and entry["superseded_by"] is None
     assert entry["status"] == "errors" and entry["year"] == 2025
     assert entry["agency"] == {"name": AGENCY.name, "code": AGENCY.code}
     assert entry["sha256"] == hashlib.sha256((tmp_path / "bad.xlsx").read_bytes()).hexdigest()
@@ -63,7 +63,7 @@ def test_json_output_is_the_documented_contract(tmp_path):
 def test_the_human_output_names_sheet_cell_and_fix(tmp_path):
     write(tmp_path / "bad.xlsx", t3_new_natural=9)
     output = runner.invoke(app, ["verify", str(tmp_path)], terminal_width=200).output
-    assert "T3_BALANCE" in output and "表三 依申请公开!D7=9" in output and "怎么改" in output
+    assert "T3_BALANCE" in output and "表三 依申请公开：D7=9" in output and "怎么改" in output
 
 
 def test_feedback_workbook_is_a_valid_template_with_the_findings(tmp_path):
