@@ -319,3 +319,23 @@ def test_an_explained_finding_shows_its_explanation(merged):
         assert len(explained) == 1 and explained[0][columns.index("问题")] == original[0].message
     finally:
         entry.result.findings[:] = original
+
+
+def test_a_label_with_its_unit_breaks_before_the_unit_and_gets_the_lines_it_needs(book):
+    # rendered by LibreOffice, 本年收费金额（单位：万元） left "）" alone on a line (汇总) or ran into the next row (分类汇总)
+    from gongkai_xlsx.template.layout import wrapped_lines
+
+    summary, by_category = book["汇总"], book["分类汇总"]
+    units = [c.value for row in summary.iter_rows() for c in row if isinstance(c.value, str) and "（单位：" in c.value]
+    assert units and all("\n（单位：" in text for text in units), units
+    per_line = int(typed_width(by_category, 2)) // 2  # 栏目, column B
+    checked = 0
+    for (cell,) in by_category.iter_rows(min_col=2, max_col=2, min_row=4):
+        if not isinstance(cell.value, str):
+            continue
+        lines = wrapped_lines(cell.value, per_line)
+        if lines > 1:
+            height = by_category.row_dimensions[cell.row].height or 15
+            assert height >= 4 + 14 * lines, (cell.coordinate, cell.value, height)
+        checked += "（单位：" in cell.value
+    assert checked

@@ -41,6 +41,7 @@ from ..template.layout import (
     ValuePlacement,
     quote_sheet,
     tables_sheet,
+    unit_on_its_own_line,
     wrapped_lines,
 )
 from ..template.render import Formats, PortableWorksheet, write_formula, write_sheet, write_text
@@ -343,7 +344,7 @@ def _by_category(workbook, result: MergeResult, styles: _Styles, detail: DetailR
     categories = by_category_columns(result)
     last = 2 + len(categories)  # the 合计 column
     id_col = last + 2  # the stable ids, outside the print area (for programs; a printout needs no codes)
-    widths = [BY_CATEGORY_LABEL_WIDTH, 14] + [9] * len(categories) + [10]
+    widths = [BY_CATEGORY_LABEL_WIDTH, BY_CATEGORY_COLUMN_WIDTH] + [9] * len(categories) + [10]
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     ws.set_column(last + 1, last + 1, 2)
@@ -387,11 +388,14 @@ def _by_category(workbook, result: MergeResult, styles: _Styles, detail: DetailR
             if end > start:
                 ws.merge_range(row, 0, row + end - start, 0, "", styles.label)
             _string(ws, row, 0, label, styles.label)
-            if end == start and wrapped_lines(label, BY_CATEGORY_LABEL_WIDTH // 2) > 1:
-                ws.set_row(row, 4 + 14 * wrapped_lines(label, BY_CATEGORY_LABEL_WIDTH // 2))
+            label_lines = wrapped_lines(label, BY_CATEGORY_LABEL_WIDTH // 2) if end == start else 1
             for item in items[start:end + 1]:
                 number = styles.amount if item.decimals else styles.number
-                _string(ws, row, 1, item.col_label or "—", styles.label)
+                column_label = unit_on_its_own_line(item.col_label) or "—"
+                _string(ws, row, 1, column_label, styles.label)
+                lines = max(label_lines, wrapped_lines(column_label, BY_CATEGORY_COLUMN_WIDTH // 2))
+                if lines > 1:  # a 栏目 such as 本年收费金额\n（单位：万元） needs its lines, not the next row
+                    ws.set_row(row, 4 + 14 * lines)
                 column = detail.column(item.id)
                 for i, category in enumerate(categories):
                     write_formula(ws, row, 2 + i, f"SUMIF({detail.category_range},{category_cells[i]},{column})",
@@ -408,6 +412,7 @@ def _by_category(workbook, result: MergeResult, styles: _Styles, detail: DetailR
 
 
 BY_CATEGORY_LABEL_WIDTH = 34
+BY_CATEGORY_COLUMN_WIDTH = 17  # 栏目: 本年处理决定数量 (8 characters) on one line
 
 
 def by_category_columns(result: MergeResult) -> list[str]:

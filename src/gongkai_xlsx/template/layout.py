@@ -607,6 +607,7 @@ def tables_sheet(form: Form, name: str, title: str, placement: Placement, *, wit
     for cell in list(sheet.cells):  # the blocks' header rows hold three-line headers in narrow columns
         if cell.style == "header" and cell.row >= table2_top:
             sheet.heights[cell.row] = 44
+            cell.text = unit_on_its_own_line(cell.text)
     table3_row = row
     t3, t4 = form.table3, form.table4
     # the checks go below everything that prints: 表三 (header + rows), a blank row, 表四's heading, header, data
@@ -851,6 +852,14 @@ def break_label(text: str, per_line: int) -> str:
         else:
             lines.append(piece)
     return "\n".join(lines)
+
+
+def unit_on_its_own_line(text: str | None) -> str | None:
+    """A label whose unit is in parentheses, broken before the unit: 本年收费金额\n（单位：万元）. Wrapped by the
+    cell instead, a narrow column leaves the closing ）alone on a line (LibreOffice) or cuts the unit in two."""
+    if not text or "（单位" not in text or text.startswith("（单位") or "\n" in text:
+        return text
+    return text.replace("（单位", "\n（单位", 1)
 
 
 def wrapped_lines(text: str, per_line: int) -> int:
