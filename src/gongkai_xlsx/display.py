@@ -146,11 +146,14 @@ def json_text(document: Any, stream: TextIO | None = None) -> str:
 _CJK = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CLOSING_CHARS = "，。、；：！？）】」』》〉”’%％,.;:!?)]}"
 _CLOSING = re.escape(_CLOSING_CHARS)
+_WIDE_CLOSING = re.escape("".join(c for c in _CLOSING_CHARS if ord(c) > 0x7f))
 _OPENING = re.escape("（【「『《〈“‘([{")
 _UNITS = re.compile(
     rf"\s+"                                   # spaces: a break after them
-    rf"|[{_OPENING}]*[{_CJK}\u3000-\u303f\uff00-\uffef][{_CLOSING}]*"  # one ideograph (or full-width mark)
-    rf"|[{_OPENING}]*[^\s{_CJK}\u3000-\u303f\uff00-\uffef]+[{_CLOSING}]*"  # a run of Latin, digits, ASCII marks
+    rf"|[{_OPENING}]*[{_CJK}\u3000-\u303f\uff00-\uffef]"  # one ideograph (or full-width mark) with the marks
+    rf"(?:[{_WIDE_CLOSING}]|[{_CLOSING}](?![A-Za-z0-9]))*"  # closing it (an ASCII one only where no word follows)
+    rf"|[{_OPENING}]*[^\s{_CJK}\u3000-\u303f\uff00-\uffef]+"  # a run of Latin, digits, ASCII marks
+    rf"(?:[{_WIDE_CLOSING}]|[{_CLOSING}](?![A-Za-z0-9]))*"
 )
 
 
