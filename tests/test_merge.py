@@ -392,3 +392,20 @@ def test_a_byte_identical_copy_is_a_duplicate_not_an_earlier_version(tmp_path):
     console.print(merge_rows(console, result))
     shown = console.export_text()
     assert "重复报送" in shown and "被替代" not in shown and "相同（重复）" in shown
+
+
+def test_verify_calls_a_file_sent_twice_a_duplicate_too(tmp_path):
+    # verify decides versions as merge does: the same file again is 重复报送 (与…相同), not 已被替代
+    from pathlib import Path
+
+    # 教育局's 第一版 (two errors), as its e-mail came in, sent twice
+    sample = next((Path(__file__).resolve().parents[1] / "samples" / "收件箱").glob("*教育局（第一版）.eml"))
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    (inbox / "第一次.eml").write_bytes(sample.read_bytes())
+    (inbox / "再发一次.eml").write_bytes(sample.read_bytes())
+    result = CliRunner().invoke(app, ["verify", str(inbox), "--year", str(YEAR)], env={"COLUMNS": "120"})
+    assert "重复报送" in result.output and "相同（重复）" in result.output, result.output
+    assert "已被替代" not in result.output and "已被更新版本替代" not in result.output
+    document = json.loads(CliRunner().invoke(app, ["verify", str(inbox), "--year", str(YEAR), "--json"]).stdout)
+    assert (document["summary"]["superseded"], document["summary"]["duplicates"], document["summary"]["errors"]) == (1, 1, 1)

@@ -81,6 +81,8 @@ def agencies_by_container(files: Sequence) -> dict[str, str]:
 
 def verdict(f, english: bool = False) -> tuple[str, str]:
     """The word for a file's verdict and its style; a version a later one replaced says so, whatever it held."""
+    if f.superseded_by and f.duplicate:
+        return ("duplicate" if english else "重复报送"), "dim"
     if f.superseded_by:
         return ("replaced" if english else "已被替代"), "dim"
     word, style = VERDICT[f.status]
@@ -148,7 +150,10 @@ def verify_details(console: Console, files: Sequence, english: bool = False) -> 
             continue
         console.print()
         console.print(join((agency_of(f, siblings), "bold"), " · ", f.path))
-        if f.superseded_by:
+        if f.superseded_by and f.duplicate:
+            console.print(join("  ", (f"the same file as {f.superseded_by}; nothing to send back" if english else
+                                      f"与 {f.superseded_by} 相同（重复）；无需退回，以下问题仅供参考。", "dim")))
+        elif f.superseded_by:
             console.print(join("  ", (f"replaced by {f.superseded_by}; nothing to send back" if english else
                                       f"已被更新版本替代：{f.superseded_by}；无需退回，以下问题仅供参考。", "dim")))
         for finding in f.findings:
@@ -161,9 +166,11 @@ def verify_totals(summary: dict, english: bool = False) -> Text:
                     f"{summary['superseded']} replaced by a later version, "
                     f"{summary['unreadable']} unreadable, {summary['attachments']} attachments that are not reports, "
                     f"{summary['imported']} read from published reports; {summary['seconds']:.1f} s.")
-    extra = "".join(f"，{label} {summary[key]}" for key, label in (("superseded", "已被更新版本替代"),
-                                                                     ("attachments", "附件（非报表）"),
-                                                                     ("imported", "其中由年报导入")) if summary[key])
+    counts = {**summary, "superseded": summary["superseded"] - summary.get("duplicates", 0)}
+    extra = "".join(f"，{label} {counts[key]}" for key, label in (("superseded", "已被更新版本替代"),
+                                                                    ("duplicates", "重复报送"),
+                                                                    ("attachments", "附件（非报表）"),
+                                                                    ("imported", "其中由年报导入")) if counts.get(key))
     return Text(f"共 {summary['files']} 个文件：通过 {summary['ok']}，有错误 {summary['errors']}，"
                 f"无法读取 {summary['unreadable']}{extra}；用时 {summary['seconds']:.1f} 秒。")
 

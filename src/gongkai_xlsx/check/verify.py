@@ -62,6 +62,7 @@ class FileResult:
     report: Report | None = None
     own_output: str = ""  # what kind of the tool's own files this is ("" for a return): see own_output
     superseded_by: str = ""  # the later submission of the same agency that replaces this one (merge's decision)
+    duplicate: bool = False  # and that submission is this file again, byte for byte (sent twice)
 
     @property
     def errors(self) -> int:
@@ -105,6 +106,7 @@ class VerifyResult:
             "ok": sum(1 for f in self.files if f.status == "ok"),
             "errors": sum(1 for f in self.files if f.status == "errors" and not f.superseded_by),
             "superseded": sum(1 for f in self.files if f.superseded_by),
+            "duplicates": sum(1 for f in self.files if f.superseded_by and f.duplicate),  # of superseded: sent twice
             "unreadable": sum(1 for f in self.files if f.status == "unreadable"),
             "attachments": sum(1 for f in self.files if f.status == "attachment"),
             "imported": sum(1 for f in self.files if f.report is not None and f.report.origin == "imported"),

@@ -355,6 +355,7 @@ def mark_superseded(result, year: int, roster: list[Agency] | None = None) -> li
     for entry in entries:
         if entry.status == "superseded" and entry.superseded_by:
             entry.result.superseded_by = entry.superseded_by
+            entry.result.duplicate = entry.duplicate
     return entries
 
 
