@@ -333,18 +333,14 @@ def merge_next_steps(console: Console, result, drafts: Sequence[Draft], reminder
             sender = addresses(entry.submission.sender)
             step.append_text(join("\n     ", (entry.submission.name, "bold"), f" → {sender[0][1]}" if sender else ""))
         steps.append(step)
-    unknown = [e for e in entries if e.status == "unidentified"]
-    if unknown:
-        step = Text(f"{len(unknown)} 份报表认不出是哪个单位的（或与名册中的单位冲突），未计入：请核对后让其用本单位的模板重报：")
-        for entry in unknown:
-            step.append_text(join("\n     ", (agency_of(entry.result), "bold"), "：", (entry.submission.name, "dim")))
-        steps.append(step)
-    strangers = [e for e in entries if e.status == "unknown_agency"]
-    if strangers:
-        step = Text(f"{len(strangers)} 份来自名册外的单位，未计入：请核对名册，或确认是否应由本级汇总：")
-        for entry in strangers:
-            step.append_text(join("\n     ", (agency_of(entry.result), "bold"), "：", (entry.submission.name, "dim")))
-        steps.append(step)
+    for status, what in (("unidentified", "份报表认不出是哪个单位的（或与名册中的单位冲突），未计入：请核对后让其用本单位的模板重报："),
+                         ("unknown_agency", "份来自名册外的单位，未计入：请核对名册，或确认是否应由本级汇总：")):
+        listed = [e for e in entries if e.status == status]
+        if listed:
+            step = Text(f"{len(listed)} {what}")
+            for entry in listed:
+                step.append_text(join("\n     ", (agency_of(entry.result), "bold"), "：", (entry.submission.name, "dim")))
+            steps.append(step)
     steps += published_steps([e.result for e in entries])
     missing = [(what, option) for what, option, given in (("名称", "--unit-name 本级名称", result.unit_name),
                                                             ("代码", "--unit-code 本级代码", result.unit_code))

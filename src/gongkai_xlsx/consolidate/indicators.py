@@ -166,14 +166,16 @@ def write_indicators(workbook, result, styles, detail, pages) -> None:
         note(row, line)
         row += 1
 
+    def band_heading(at: int, title: str, columns: tuple[str, ...]) -> int:
+        """A band's title and its column headings (an empty heading leaves its cell blank); the next row."""
+        text(at, 0, title, styles.bold)
+        for col, label in enumerate(columns):
+            if label:
+                text(at + 1, col, label, styles.header)
+        return at + 2
+
     # ---- the county
-    row += 1
-    text(row, 0, "二、全县指标（汇总数）", styles.bold)
-    row += 1
-    for col, label in enumerate(("指标", "", *RATE_COLS)):
-        if label:
-            text(row, col, label, styles.header)
-    row += 1
+    row = band_heading(row + 1, "二、全县指标（汇总数）", ("指标", "", *RATE_COLS))
     totals = result.totals
     for rate in the_rates:
         num, den = _sum(totals, rate.numerator), _sum(totals, rate.denominator)
@@ -185,13 +187,7 @@ def write_indicators(workbook, result, styles, detail, pages) -> None:
         row += 1
 
     if previous is not None:
-        row += 1
-        text(row, 0, "三、与上年比较（全县）", styles.bold)
-        row += 1
-        for col, label in enumerate(("项目", "", *CHANGE_COLS)):
-            if label:
-                text(row, col, label, styles.header)
-        row += 1
+        row = band_heading(row + 1, "三、与上年比较（全县）", ("项目", "", *CHANGE_COLS))
         for measure in the_measures:
             before, now = _sum(previous.values, measure.items), _sum(totals, measure.items)
             text(row, 0, measure.label, styles.label)
