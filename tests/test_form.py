@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai_xlsx.form import FORM_2021, ValueKind
+from gongkai_xlsx.form import FORM_2021, MetaRole, ValueKind
 from reports import SHARED
 
 FORMAT_NOTES = (SHARED / "domain" / "national_format.md").read_text(encoding="utf-8")
@@ -34,6 +34,13 @@ def test_stable_ids_are_exactly_the_published_contract():
     assert [item.id for item in FORM_2021.items] == expected
     assert [m.id for m in FORM_2021.meta][:3] == ["meta_agency", "meta_code", "meta_year"]
     assert [t.id for t in FORM_2021.texts] == ["text_overview", "text_problems", "text_other"]
+
+
+def test_each_identity_role_names_one_field_with_an_english_label():
+    roles = [field.role for field in FORM_2021.meta]
+    assert sorted(roles) == sorted(MetaRole) and len(set(roles)) == len(roles)
+    assert all(FORM_2021.meta_field(field.role) is field and field.label_en for field in FORM_2021.meta)
+    assert FORM_2021.meta_id(MetaRole.YEAR) == "meta_year"
 
 
 def test_totals_are_computed_and_everything_else_is_input():

@@ -55,6 +55,7 @@ class Item:
 
 
 TABLE_SHORT_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四"}
+TABLE_NAMES_EN = {"t2": "Table 2", "t3": "Table 3", "t4": "Table 4"}
 
 
 @dataclass(frozen=True)
@@ -154,10 +155,23 @@ class TextSection:
     required: bool = False  # an office must write it (even one with nothing to report)
 
 
+class MetaRole(str, Enum):
+    """What an identity field is for: code finds an identity field by its role, never by its id."""
+
+    AGENCY = "agency"
+    CODE = "code"
+    YEAR = "year"
+    CONTACT = "contact"
+    PHONE = "phone"
+    DATE = "date"
+
+
 @dataclass(frozen=True)
 class MetaField:
     id: str  # defined name, e.g. meta_agency
     label: str
+    role: MetaRole
+    label_en: str  # how English messages name it
     required: bool = True
     from_roster: bool = False  # filled and locked when a roster supplies it
     set_by_template: bool = False  # always filled and locked by the template (the year)
@@ -233,6 +247,18 @@ class Form:
                     done.add(item.id)
             pending = waiting
         return tuple(ordered)
+
+    def meta_field(self, role: MetaRole) -> MetaField:
+        """The identity field with this role."""
+        return self.meta_by_role[role]
+
+    def meta_id(self, role: MetaRole) -> str:
+        """The id (defined name) of the identity field with this role."""
+        return self.meta_by_role[role].id
+
+    @cached_property
+    def meta_by_role(self) -> dict[MetaRole, MetaField]:
+        return {field.role: field for field in self.meta}
 
     def text(self, text_id: str) -> TextSection:
         return next(t for t in self.texts if t.id == text_id)

@@ -12,6 +12,7 @@ from .model import (
     HeaderCell,
     Item,
     MetaField,
+    MetaRole,
     Row,
     Table2,
     Table2Block,
@@ -35,12 +36,12 @@ SECTION_HEADINGS = (
 )
 
 META = (
-    MetaField("meta_agency", "机关名称", from_roster=True),
-    MetaField("meta_code", "机构代码（统一社会信用代码）", from_roster=True),
-    MetaField("meta_year", "报告年度", set_by_template=True),
-    MetaField("meta_contact", "填报人"),
-    MetaField("meta_phone", "联系电话"),
-    MetaField("meta_date", "填报日期"),
+    MetaField("meta_agency", "机关名称", MetaRole.AGENCY, "agency name", from_roster=True),
+    MetaField("meta_code", "机构代码（统一社会信用代码）", MetaRole.CODE, "agency code", from_roster=True),
+    MetaField("meta_year", "报告年度", MetaRole.YEAR, "reporting year", set_by_template=True),
+    MetaField("meta_contact", "填报人", MetaRole.CONTACT, "contact person"),
+    MetaField("meta_phone", "联系电话", MetaRole.PHONE, "telephone"),
+    MetaField("meta_date", "填报日期", MetaRole.DATE, "date filled in"),
 )
 
 TEXTS = (
