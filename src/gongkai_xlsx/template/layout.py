@@ -15,7 +15,6 @@ from typing import Any
 from ..form import Form
 from ..ooxml.workbook import a1, absolute_a1
 from ..form.rules import WHITESPACE_EXCEL, Check, Severity, checks_for, text_length
-from .stamp import fingerprint
 
 SHEET_MAIN = "基本信息及文字"
 SHEET_T2 = "表二 主动公开"
@@ -116,47 +115,6 @@ class TemplateLayout:
         return f"{quote_sheet(sheet)}!{(absolute_a1 if absolute else a1)(row, col)}"
 
 
-def layout_fingerprint_of(layout: "TemplateLayout", name_ref: Callable[[str], str | None],
-                          formula_at: Callable[[str, int, int], str | None]) -> str:
-    """The fingerprint of a layout's names and formulas, as found by two lookups.
-
-    The template writer looks them up in the layout itself; the reader in a returned file. A name or formula
-    the lookup cannot find is left out, so the hash differs and the change shows.
-    """
-    own = _own_fingerprint_inputs(layout)
-    names = {name: reference for name in own[0] if (reference := name_ref(name))}
-    formulas = {}
-    for ref, (sheet, row, col) in own[3].items():
-        formula = formula_at(sheet, row, col)
-        if formula:
-            formulas[ref] = formula
-    if (names, formulas) == own[:2]:
-        return own[2]  # exactly as written: skip normalising hundreds of strings
-    return fingerprint(names, formulas)
-
-
-_OWN: dict[int, tuple[dict, dict, str, dict]] = {}
-
-
-def layout_own_fingerprint(layout: "TemplateLayout") -> str:
-    """The fingerprint of the layout's names and formulas exactly as the template writer writes them."""
-    return _own_fingerprint_inputs(layout)[2]
-
-
-def _own_fingerprint_inputs(layout: "TemplateLayout") -> tuple[dict, dict, str, dict]:
-    """The layout's own names and formulas as the template writes them, their fingerprint, and where each
-    formula cell is (reference → (sheet, row, col))."""
-    if id(layout) not in _OWN:
-        names = {cell.name: absolute_ref(sheet.name, cell.row, cell.col)
-                 for sheet in layout.sheets for cell in sheet.cells if cell.name}
-        formulas = {absolute_ref(sheet.name, cell.row, cell.col): cell.formula
-                    for sheet in layout.sheets for cell in sheet.cells if cell.formula}
-        where = {absolute_ref(sheet.name, cell.row, cell.col): (sheet.name, cell.row, cell.col)
-                 for sheet in layout.sheets for cell in sheet.cells if cell.formula}
-        _OWN[id(layout)] = (names, formulas, fingerprint(names, formulas), where)
-    return _OWN[id(layout)]
-
-
 def absolute_ref(sheet: str, row: int, col: int) -> str:
     return f"{quote_sheet(sheet)}!{absolute_a1(row, col)}"
 
@@ -214,12 +172,6 @@ def layout_for(form: Form) -> TemplateLayout:
     if form.version not in _LAYOUTS:
         _LAYOUTS[form.version] = build_layout(form)
     return _LAYOUTS[form.version]
-
-
-def layout_fingerprint(form: Form) -> str:
-    """The fingerprint of the template layout for ``form``: the same for every agency and year."""
-    return layout_own_fingerprint(layout_for(form))
-
 
 
 # ------------------------------------------------------------------------------------------ helpers

@@ -40,11 +40,11 @@ from .layout import (
     Context,
     SheetLayout,
     absolute_ref,
-    layout_fingerprint,
     layout_for,
     quote_sheet,
     wrapped_lines,
 )
+from .fingerprint import layout_fingerprint
 from .stamp import (CONTENT_DIGEST, GENERATOR, IMPORT_ERRORS, IMPORT_RECORD, NAME_PREFIX, PROPERTY_PREFIX, Stamp,
                     content_digest, import_record)
 

@@ -1,20 +1,16 @@
-"""The identity stamped into every template, and the fingerprint of its layout and formulas.
+"""The identity stamped into every template.
 
 A returned workbook proves what it is by this stamp: custom document properties, a very hidden ``_stamp``
-sheet and ``stamp_*`` defined names carry the same fields. The fingerprint is a hash of the defined names
-(name → cell) and of every formula, normalised so that a spreadsheet application's harmless rewriting of a
-formula (``$`` signs, sheet-name quoting, case, spaces) does not change it; a moved cell or an edited
-formula does.
+sheet and ``stamp_*`` defined names carry the same fields. The stamp carries the fingerprint of the layout
+(:mod:`.fingerprint`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 from typing import Any
 
 from ..findings import Finding, FindingCell
@@ -105,35 +101,6 @@ def read_import_record(text: str) -> tuple[list[Finding], list[str]] | None:
 
 def _jsonable(value: Any) -> Any:
     return value if value is None or isinstance(value, (int, float, str, bool)) else str(value)
-
-
-_DOLLARS = re.compile(r"\$")
-_SPACES = re.compile(r"\s+")
-
-
-@lru_cache(maxsize=16384)  # the same few hundred formulas recur in every returned workbook
-def normalise_formula(formula: str) -> str:
-    """A formula as compared for the fingerprint: no ``=``, no ``$``, no spaces, no sheet quotes, upper case."""
-    text = formula.strip()
-    if text.startswith("="):
-        text = text[1:]
-    text = _DOLLARS.sub("", text)
-    text = text.replace("'", "")
-    # keep spaces inside string literals (they are data), drop the rest
-    parts = text.split('"')
-    for i in range(0, len(parts), 2):
-        parts[i] = _SPACES.sub("", parts[i]).upper()
-    return '"'.join(parts)
-
-
-def fingerprint(names: Mapping[str, str], formulas: Mapping[str, str]) -> str:
-    """sha256 over the defined names (name → ``sheet!A1``) and the formulas (``sheet!A1`` → formula)."""
-    canonical = {
-        "names": {name: normalise_formula(ref) for name, ref in sorted(names.items())},
-        "formulas": {normalise_formula(cell): normalise_formula(f) for cell, f in sorted(formulas.items())},
-    }
-    blob = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 CONTENT_DIGEST = "content_digest"  # stamp field of the tool's own filled outputs (feedback copies)
