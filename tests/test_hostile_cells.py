@@ -20,7 +20,7 @@ from gongkai_xlsx.normalise import How, parse_number
 from gongkai_xlsx.read.returned import read_bytes
 from gongkai_xlsx.roster import Agency
 from gongkai_xlsx.form import FORM_2021
-from gongkai_xlsx.template.layout import layout_for
+from gongkai_xlsx.template.build import layout_for
 from gongkai_xlsx.template.render import render_template
 from xlsxwriter.utility import xl_rowcol_to_cell
 

@@ -25,11 +25,11 @@ from gongkai_xlsx.template.layout import (
     SHEET_T2,
     SHEET_T3,
     SHEET_T4,
-    TABLE3_WIDTHS,
     break_label,
     chars_per_line,
-    layout_for,
 )
+from gongkai_xlsx.template.build import layout_for
+from gongkai_xlsx.template.tables import TABLE3_WIDTHS
 from gongkai_xlsx.template.render import ASK_COORDINATOR, render_template
 
 AGENCY = Agency("11339999100000067Y", "示例县民政局", "部门")

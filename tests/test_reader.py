@@ -12,7 +12,7 @@ from gongkai_xlsx.check.verify import verify_report
 from gongkai_xlsx.form import FORM_2021
 from gongkai_xlsx.read.returned import read_bytes
 from gongkai_xlsx.roster import Agency
-from gongkai_xlsx.template.layout import layout_for
+from gongkai_xlsx.template.build import layout_for
 from gongkai_xlsx.template.render import render_template
 from reports import decoded_reports, input_values, published_values
 

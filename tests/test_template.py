@@ -15,7 +15,7 @@ from gongkai_xlsx.template.layout import CHECK_FAILURES, PASS_TEXT, SHEET_GUIDE,
 from gongkai_xlsx.files import template_filename
 from gongkai_xlsx.roster import Agency
 from gongkai_xlsx.template.fingerprint import layout_fingerprint
-from gongkai_xlsx.template.layout import layout_for
+from gongkai_xlsx.template.build import layout_for
 from gongkai_xlsx.template.render import TemplateFactory, render_template
 from reports import decoded_reports, input_values, published_values
 

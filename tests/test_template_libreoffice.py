@@ -28,7 +28,7 @@ from gongkai_xlsx.form.rules import text_length
 from gongkai_xlsx.roster import Agency
 from gongkai_xlsx.template.layout import CHECK_FAILURES, PASS_TEXT, SHEET_MAIN, SHEET_T2, SHEET_T3, SHEET_T4, Context, \
     banner_value, required_missing
-from gongkai_xlsx.template.layout import layout_for
+from gongkai_xlsx.template.build import layout_for
 from gongkai_xlsx.template.render import DEFAULT_PASSWORD, write_template
 
 from libreoffice import libreoffice  # noqa: F401  (the pytest fixture; conftest puts tests/ on sys.path)

@@ -33,7 +33,7 @@ from gongkai_xlsx.ooxml.workbook import sheet_data_only
 from gongkai_xlsx.read.returned import read_bytes, read_file
 from gongkai_xlsx.roster import Agency
 from gongkai_xlsx.template.layout import CHECK_FAILURES, SHEET_MAIN, SHEET_T2, SHEET_T3, SHEET_T4
-from gongkai_xlsx.template.layout import layout_for
+from gongkai_xlsx.template.build import layout_for
 from gongkai_xlsx.template.render import DEFAULT_PASSWORD, render_template
 
 from libreoffice import for_lo, libreoffice  # noqa: F401  (the pytest fixture; conftest puts tests/ on sys.path)

@@ -29,7 +29,7 @@ from pathlib import Path
 from .files import write_atomically
 from .form import CURRENT_FORM
 from .roster import Agency, read_roster
-from .template.layout import layout_for
+from .template.build import layout_for
 from .template.render import render_template
 
 DATA = Path(__file__).parent / "data"

@@ -35,17 +35,16 @@ from ..template.consolidated_layout import (
 )
 from ..template.layout import (
     SHEET_STAMP,
-    SUMMARY_PRINT_COLS,
     Context,
     FormulaPlacement,
     ValuePlacement,
     quote_sheet,
-    tables_sheet,
     unit_on_its_own_line,
     wrapped_lines,
 )
 from ..template.render import Formats, PortableWorksheet, write_formula, write_sheet, write_text
 from ..template.stamp import GENERATOR, NAME_PREFIX, PROPERTY_PREFIX
+from ..template.tables import SUMMARY_PRINT_COLS, tables_sheet
 from .coverage import coverage_short, coverage_text
 from .indicators import SHEET_INDICATORS, write_indicators
 from .merge import COUNTED, STATUS_ZH, Entry, MergeResult, column_sums, status_text

@@ -21,7 +21,8 @@ from ..ooxml.workbook import RawCell, Workbook, a1, load_workbook, read_bounded
 from ..report import Provenance, Report
 from ..template.consolidated_layout import SHEET_DETAIL
 from ..template.fingerprint import layout_fingerprint_of
-from ..template.layout import ANSWER_PREFIX, NOTE_PREFIX, SHEET_FEEDBACK, SHEET_STAMP, layout_for
+from ..template.layout import ANSWER_PREFIX, NOTE_PREFIX, SHEET_FEEDBACK, SHEET_STAMP
+from ..template.build import layout_for
 from ..template.stamp import (
     IMPORT_ERRORS,
     IMPORT_RECORD,

@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 from ..form import Form
-from .layout import TemplateLayout, absolute_ref, layout_for
+from .build import layout_for
+from .layout import TemplateLayout, absolute_ref
 
 _DOLLARS = re.compile(r"\$")
 _SPACES = re.compile(r"\s+")

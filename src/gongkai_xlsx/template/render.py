@@ -40,10 +40,10 @@ from .layout import (
     Context,
     SheetLayout,
     absolute_ref,
-    layout_for,
     quote_sheet,
     wrapped_lines,
 )
+from .build import layout_for
 from .fingerprint import layout_fingerprint
 from .stamp import (CONTENT_DIGEST, GENERATOR, IMPORT_ERRORS, IMPORT_RECORD, NAME_PREFIX, PROPERTY_PREFIX, Stamp,
                     content_digest, import_record)
