@@ -9,19 +9,17 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterator
-from datetime import date
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.text import Text
 
 from . import __version__
-from .display import join, json_text, plain, prepare_streams, stdout_closed, use_cjk_line_breaking
+from .display import join, json_text, prepare_streams, stdout_closed, use_cjk_line_breaking
 from .errors import GongkaiError, InputError
 from .files import refuse_overwriting_inputs
 from .help import ChineseHelpCommand, ChineseHelpGroup
@@ -122,21 +120,9 @@ def template(
     if as_json:
         _json(result.as_dict())
         return
-    from .human import compact_table, name_width
+    from .human import print_templates
 
-    table = compact_table(f"{year} 年度模板")
-    names = [f.agency.name if f.agency else "（空白模板）" for f in result.files[:30]]
-    table.add_column("单位", min_width=name_width(names, out, others=4 + 6 + 2 * 2), overflow="fold")
-    table.add_column("类别", no_wrap=True)
-    table.add_column("状态", no_wrap=True)
-    for name, f in zip(names, result.files[:30]):
-        table.add_row(plain(name), plain(f.agency.category if f.agency else ""),
-                      "已生成" if f.status == "written" else "未变化")
-    out.print(table)
-    if len(result.files) > 30:
-        out.print(f"（另有 {len(result.files) - 30} 份，见输出目录）")
-    out.print(join(f"共 {len(result.files)} 份模板（新生成 {result.written} 份），用时 {result.seconds:.1f} 秒，保存在 ",
-                   str(result.out_dir), "（每个单位一个文件，文件名含单位名称和代码）。工作表保护密码：", (password, "bold")))
+    print_templates(out, result, year, password)
 
 
 @app.command()
@@ -160,36 +146,24 @@ def verify(
     reports (Word, PDF with text, HTML, text) are imported and verified too; other attachments are listed.
     Exit code 0: no errors; 1: some file has errors; 2: some input could not be read (or bad usage).
     """
-    from .check.drafts import write_reply
-    from .check.feedback import write_feedback
     from .check.verify import verify_paths
+    from .consolidate.merge import mark_superseded
+    from .consolidate.run import verify_feedback
     from .human import (needs_action, next_steps, published_steps, reply_steps, unreadable_steps, verify_details,
                         verify_rows, verify_totals)
 
     if lang not in ("zh", "en"):
         _fail(GongkaiError(f"--lang 只能是 zh 或 en，不是 {lang}。"))
     by_date = _deadline(deadline)
-    drafts = []
+    written, drafts = [], []
     try:
         bar = _progress(0, "校验", quiet=as_json)
         with bar as advance:
             result = verify_paths(paths, previous=previous, year=year, progress=advance,
                                   on_submissions=bar.set_total)
-        as_of = _as_of(result.files)
-        from .consolidate.merge import feedback_entries, mark_superseded, submission_dates
-
         entries = mark_superseded(result, year or 0)  # a corrected first version is not sent back
-
-        def reply(file_result, workbook: Path) -> None:
-            if file_result.status == "errors":
-                drafts.append(write_reply(file_result, workbook, deadline=by_date, as_of=as_of))
-
-        written = []
         if feedback:
-            # only the submission that counts for an agency (the latest, as merge decides) is answered
-            answered = feedback_entries(entries)
-            written = write_feedback([e.result for e in answered], feedback, expected_year=year,
-                                     dates=submission_dates(answered), on_written=reply, inputs=paths)
+            written, drafts = verify_feedback(result, entries, feedback, year=year, deadline=by_date, inputs=paths)
     except GongkaiError as error:
         _fail(error)
         return
@@ -219,23 +193,6 @@ def verify(
     raise typer.Exit(result.exit_code)
 
 
-def _as_of(files) -> datetime:
-    """The newest e-mail date among the returns (else 1 January after the latest year): the drafts' Date, so that
-    their bytes depend on the inbox only."""
-    dates = []
-    for f in files:
-        received = f.report.provenance.received if f.report is not None and f.report.provenance else None
-        if received:
-            try:
-                dates.append(datetime.fromisoformat(received))
-            except ValueError:
-                pass
-    if dates:
-        return max(dates)
-    years = [f.report.year for f in files if f.report is not None and f.report.year]
-    return datetime(max(years, default=2000) + 1, 1, 1)
-
-
 @app.command()
 def merge(
     inputs: list[Path] = typer.Argument(..., metavar="文件或文件夹", help="收件箱：文件、文件夹、.zip、.eml（递归）/ inbox: files, folders, zips, e-mails."),
@@ -261,11 +218,8 @@ def merge(
     Consolidate an inbox into one workbook. Exit code 0: every roster agency counted and nothing excluded;
     1: written, but something needs attention (missing, excluded, unreadable); 2: bad usage or not written.
     """
-    from .check.drafts import write_reminders, write_reply
-    from .check.feedback import write_feedback
     from .consolidate.merge import merge_inbox
-    from .consolidate.workbook import data_as_of, render_consolidated, status_rows
-    from .files import write_atomically
+    from .consolidate.run import is_consolidated, write_merge
     from .human import merge_next_steps, merge_rows, merge_totals, merge_warnings
     from .read.returned import read_previous
 
@@ -273,9 +227,8 @@ def merge(
         _fail(GongkaiError(f"汇总工作簿已存在：{output}", hint="请换一个文件名，或确认后加 --force 覆盖。"))
     by_date = _deadline(deadline)
     started = time.perf_counter()
-    drafts, reminders = [], []
     try:
-        refuse_overwriting_inputs(output, inputs, replaceable=_is_consolidated)
+        refuse_overwriting_inputs(output, inputs, replaceable=is_consolidated)
         agencies = read_roster(roster) if roster else None
         previous_report = read_previous(previous, what="上年汇总表") if previous is not None else None
         bar = _progress(0, "读取并校验", quiet=as_json)
@@ -284,68 +237,24 @@ def merge(
                                  include_invalid=include_invalid, previous=previous_report, progress=advance,
                                  on_submissions=bar.set_total, outputs=[output])
         with _working("写出汇总工作簿", quiet=as_json):  # a second or two for 1,000 agencies, after the bar ends
-            write_atomically(output, render_consolidated(result, per_agency_sheets=per_agency_sheets),
-                             overwrite=force)
-        written = []
-        if feedback:
-            as_of = data_as_of(result)
-            agency_of = {id(e.result): e.agency for e in result.entries}
-            current = {id(e.result) for e in result.entries if e.status in ("invalid_excluded", "invalid_included")}
-
-            def reply(file_result, workbook: Path) -> None:
-                if id(file_result) in current:  # not a version the office has already replaced
-                    drafts.append(write_reply(file_result, workbook, agency=agency_of.get(id(file_result)),
-                                              deadline=by_date, as_of=as_of))
-
-            from .consolidate.merge import feedback_entries, submission_dates
-
-            entries = feedback_entries(result.entries)  # the latest per agency; a wrong year with a template
-            written = write_feedback([e.result for e in entries], feedback, expected_year=year,
-                                     dates=submission_dates(entries), on_written=reply,
-                                     inputs=inputs)
-            if agencies is not None:
-                reminders = write_reminders(chased(result), year, feedback, deadline=by_date, as_of=as_of)
+            run = write_merge(result, output, per_agency_sheets=per_agency_sheets, feedback=feedback,
+                              deadline=by_date, overwrite=force, inputs=inputs, started=started)
     except GongkaiError as error:
         _fail(error)
         return
-    seconds = time.perf_counter() - started  # the whole job, as the coordinator waited for it
-    counts = result.counts()
-    code = EXIT_FINDINGS if result.needs_attention else EXIT_OK
     if as_json:
-        _json({
-            "output": str(output), "year": year, "counts": counts,
-            "totals": {k: (str(v) if not isinstance(v, int) else v) for k, v in result.totals.items()},
-            "status": [{"code": row[0], "name": row[1], "category": row[2], "status": row[3],
-                        "file": row[4].submission.name if row[4] else None,
-                        "origin": row[4].report.origin if row[4] and row[4].report else None,
-                        "note": row[5]} for row in status_rows(result)],
-            "feedback": [str(p) for p in written], "drafts": [d.as_dict() for d in drafts + reminders],
-            "seconds": round(seconds, 3), "warnings": [w.as_dict() for w in result.warnings],
-        })
-        raise typer.Exit(code)
+        _json(run.as_dict())
+        raise typer.Exit(run.exit_code)
     out.print(merge_rows(out, result))
     out.print()
-    for line in merge_totals(result, output, seconds):
+    for line in merge_totals(result, output, run.seconds):
         out.print(line)
     merge_warnings(out, result)
-    if written:
-        out.print(join(f"已生成 {len(written)} 份退回意见工作簿、{len(drafts)} 封回复邮件草稿、{len(reminders)} 封催报邮件草稿：",
-                       str(feedback)))
-    merge_next_steps(out, result, drafts, reminders, feedback, output)
-    raise typer.Exit(code)
-
-
-def chased(result) -> list[tuple[Agency, str]]:
-    """Roster agencies to remind, with why: not reported, or only another year's report."""
-    wrong_year = {e.agency.code: e for e in result.entries if e.status == "wrong_year" and e.agency is not None}
-    found = []
-    for agency in result.missing:
-        entry = wrong_year.get(agency.code)
-        if entry is not None and entry.report is not None:
-            found.append((agency, f"我们收到的是贵单位 {entry.report.year} 年度的报表，尚未收到 {result.year} 年度的报表"))
-        else:
-            found.append((agency, f"尚未收到贵单位 {result.year} 年度政府信息公开工作年度报表"))
-    return found
+    if run.feedback:
+        out.print(join(f"已生成 {len(run.feedback)} 份退回意见工作簿、{len(run.drafts)} 封回复邮件草稿、"
+                       f"{len(run.reminders)} 封催报邮件草稿：", str(feedback)))
+    merge_next_steps(out, result, run.drafts, run.reminders, feedback, output)
+    raise typer.Exit(run.exit_code)
 
 
 @app.command()
@@ -398,37 +307,13 @@ def import_report_command(
     except GongkaiError as error:
         _fail(error)
         return
-    rows, code = [], batch.exit_code
-    for imported in batch.files:
-        name = imported.path.name
-        if imported.status == "unreadable":
-            rows.append((name, "", "", "无法导入", imported.message + " " + imported.hint))
-            continue
-        if imported.status == "needs_year":
-            rows.append((name, imported.agency, "—", f"{imported.format_version}版", "需指定年度（--year）"))
-            if not as_json:
-                out.print(join("  ", name, "：", imported.message, imported.hint))
-            continue
-        rows.append((name, imported.agency, str(imported.year), f"{imported.format_version}版",
-                     f"{len(imported.findings)} 个问题（错误 {imported.errors}）→ {imported.output.name}"))
-        if not as_json:
-            from .human import SEVERITY_STYLE
-
-            for finding in imported.findings:
-                out.print(join("  ", name, " ", (finding.severity.label, SEVERITY_STYLE[finding.severity]), " ",
-                               finding.code, "：", finding.message))
     if as_json:
         _json(batch.as_dict())
-        raise typer.Exit(code)
-    from .human import compact_table
+    else:
+        from .human import print_import
 
-    table = compact_table("导入结果")
-    for header in ("文件", "机关", "年度", "表式", "结果"):
-        table.add_column(header, overflow="fold")
-    for row in rows:
-        table.add_row(*_cells(*row))
-    out.print(table)
-    raise typer.Exit(code)
+        print_import(out, batch)
+    raise typer.Exit(batch.exit_code)
 
 
 @app.command()
@@ -452,31 +337,10 @@ def compare(
     code = EXIT_OK if result.same else EXIT_FINDINGS
     if as_json:
         _json(result.as_dict())
-        raise typer.Exit(code)
-    for line in result.identity:
-        out.print(join(("注意：", "yellow"), line))
-    if result.differences:
-        out.print(join("A：", first.name, "\nB：", second.name))
-        from .human import compact_table
+    else:
+        from .human import print_comparison
 
-        table = compact_table(f"数值不同的 {len(result.differences)} 项")
-        for header in ("编号", "项目", "A", "B"):
-            table.add_column(header, overflow="fold")
-        for d in result.differences:
-            table.add_row(*_cells(d.item, d.label, "（未读入）" if d.a is None else d.a,
-                                  "（未读入）" if d.b is None else d.b))
-        out.print(table)
-    if result.texts_changed:
-        out.print(join("文字部分不同：", "、".join(result.texts_changed)))
-    from .human import SEVERITY_STYLE
-
-    for side, found in result.import_findings.items():  # what the import of either report noticed, again
-        name = (first if side == "a" else second).name
-        for finding in found:
-            out.print(join("  ", name, " ", (finding.severity.label, SEVERITY_STYLE[finding.severity]), " ",
-                           finding.code, "：", finding.message))
-    if result.same:
-        out.print("两份报表的全部数值和文字一致。")
+        print_comparison(out, result, first.name, second.name)
     raise typer.Exit(code)
 
 
@@ -510,33 +374,9 @@ def publish(
     if as_json:
         _json(result.as_dict())
         raise typer.Exit(result.exit_code)
-    from .human import SEVERITY_STYLE, own_name
+    from .human import print_publication
 
-    status_text = {"written": ("已生成", "green"), "draft": ("已生成草稿", "yellow"), "refused": ("未生成", "bold red"),
-                   "unreadable": ("无法读取", "bold red"), "attachment": ("跳过", "dim"),
-                   "superseded": ("跳过", "dim")}
-    for entry in result.files:
-        out.print(join(status_text[entry.status], " ", own_name(entry.source),
-                       *(("：", entry.message) if entry.message else ())))
-        shown = entry.errors if entry.status in ("refused", "draft") else []
-        for finding in shown + entry.text_findings:
-            out.print(join("  ", (finding.severity.label, SEVERITY_STYLE[finding.severity]), " ", finding.code, "：",
-                           finding.message))
-        for note in entry.notes:
-            out.print(join("  ", ("提示", "cyan"), " ", note))
-        if entry.overview_draft:
-            out.print(join("  概述段落（可保留或修改）：", entry.overview_draft))
-        for path in entry.outputs:
-            out.print(join("  → ", str(path)))
-    if result.pdf_error:
-        console.print(join(("PDF：", "bold red"), result.pdf_error))
-        console.print(join(("怎么办：", "yellow"), result.pdf_hint))
-    summary = result.as_dict()["summary"]
-    out.print(join(f"共 {len(result.files)} 份：已生成 {summary['written']}，草稿 {summary['draft']}，"
-                   f"未生成 {summary['refused']}，无法读取 {summary['unreadable']}"
-                   + (f"，附件（非报表） {summary['attachment']}" if summary["attachment"] else "")
-                   + (f"，被更新版本替代 {summary['superseded']}" if summary["superseded"] else "")
-                   + "；输出目录 ", str(out_dir), "。"))
+    print_publication(out, console, result, out_dir)
     raise typer.Exit(result.exit_code)
 
 
@@ -569,30 +409,9 @@ def demo(
     except GongkaiError as error:
         _fail(error)
         return
-    result, templates, feedback = demo_run.merged, demo_run.templates, demo_run.feedback
-    consolidated, feedback_dir = demo_run.consolidated, demo_run.feedback_dir
-    counts = result.counts()
-    out.print(join((f"{demo_run.unit_name} {demo_run.year} 年度 · 演示完成", "bold"), f"（用时 {demo_run.seconds:.1f} 秒）"))
-    out.print(join(f"1. 下发模板：为名册中的 {len(templates.files)} 个单位生成了模板 → ", f"{templates.out_dir}/"))
-    out.print(Text(f"2. 收集与校验：收件箱中有 {len(result.entries)} 份报送（邮件附件、压缩包），"
-                   f"通过 {counts['valid']} 个单位；有错误 {counts['invalid_excluded']} 个；年度不符 {counts['wrong_year']} 份；"
-                   f"名册外 {counts['unknown_agency']} 份；无法读取 {counts['unreadable']} 份；"
-                   f"附件（非报表）{counts['attachment']} 个；被更正版替代 {counts['superseded']} 份。"))
-    out.print(join(f"3. 退回：为 {len(feedback)} 份有问题的报表生成了退回意见（标红并批注问题单元格）→ ", f"{feedback_dir}/"))
-    missing = "、".join(a.name for a in result.missing)
-    out.print(join(f"4. 汇总：{counts['members']} 个单位计入全县汇总，未报送：", missing or "无", " → ", str(consolidated)))
-    out.print("请打开：汇总工作簿的“汇总”“报送情况”“校验明细”工作表；退回意见中的任一文件（先看“校验结果”工作表）；"
-              "模板目录中的任一模板。")
+    from .human import print_demo
 
-
-def _is_consolidated(path: Path) -> bool:
-    """A consolidated workbook (the tool's own earlier output), which merge --force may replace in an inbox."""
-    from .read.returned import read_file
-
-    try:
-        return read_file(path).origin == "consolidated"
-    except Exception:  # noqa: BLE001 - anything unreadable is not ours to replace
-        return False
+    print_demo(out, demo_run)
 
 
 class _progress:
@@ -633,11 +452,6 @@ def _working(label: str, quiet: bool = False) -> Iterator[None]:
         return
     with console.status(label):
         yield
-
-
-def _cells(*values: object) -> list[Text]:
-    """Table cells from file names, agency names and messages: shown as typed, never read as rich markup."""
-    return [plain(value) for value in values]
 
 
 # every subcommand's --help names its arguments in Chinese and is measured in terminal cells (help.py)

@@ -351,3 +351,132 @@ def merge_next_steps(console: Console, result, drafts: Sequence[Draft], reminder
     if not steps:
         steps.append(join("全部通过并计入。把汇总工作簿报送上级：", str(output)))
     next_steps(console, steps)
+
+
+# ------------------------------------------------------------------------------------------ import-report, compare, publish
+def finding_line(finding, *before: str) -> Text:
+    """One finding on one line: ``before`` (indent, file name), severity, code, message."""
+    return join(*before, (finding.severity.label, SEVERITY_STYLE[finding.severity]), " ", finding.code, "：",
+                finding.message)
+
+
+def print_import(console: Console, batch) -> None:
+    """``import-report``: each report's findings as it comes, then one row per report (an ``ImportBatch``)."""
+    rows = []
+    for imported in batch.files:
+        name = imported.path.name
+        if imported.status == "unreadable":
+            rows.append((name, "", "", "无法导入", imported.message + " " + imported.hint))
+            continue
+        if imported.status == "needs_year":
+            rows.append((name, imported.agency, "—", f"{imported.format_version}版", "需指定年度（--year）"))
+            console.print(join("  ", name, "：", imported.message, imported.hint))
+            continue
+        rows.append((name, imported.agency, str(imported.year), f"{imported.format_version}版",
+                     f"{len(imported.findings)} 个问题（错误 {imported.errors}）→ {imported.output.name}"))
+        for finding in imported.findings:
+            console.print(finding_line(finding, "  ", name, " "))
+    table = compact_table("导入结果")
+    for header in ("文件", "机关", "年度", "表式", "结果"):
+        table.add_column(header, overflow="fold")
+    for row in rows:
+        table.add_row(*cells(*row))
+    console.print(table)
+
+
+def print_comparison(console: Console, result, first: str, second: str) -> None:
+    """``compare`` of reports named ``first`` and ``second``: where their identities disagree, the items that
+    differ, the texts that changed, and what the import of either noticed."""
+    for line in result.identity:
+        console.print(join(("注意：", "yellow"), line))
+    if result.differences:
+        console.print(join("A：", first, "\nB：", second))
+        table = compact_table(f"数值不同的 {len(result.differences)} 项")
+        for header in ("编号", "项目", "A", "B"):
+            table.add_column(header, overflow="fold")
+        for d in result.differences:
+            table.add_row(*cells(d.item, d.label, "（未读入）" if d.a is None else d.a,
+                                 "（未读入）" if d.b is None else d.b))
+        console.print(table)
+    if result.texts_changed:
+        console.print(join("文字部分不同：", "、".join(result.texts_changed)))
+    for side, found in result.import_findings.items():  # what the import of either report noticed, again
+        name = first if side == "a" else second
+        for finding in found:
+            console.print(finding_line(finding, "  ", name, " "))
+    if result.same:
+        console.print("两份报表的全部数值和文字一致。")
+
+
+PUBLISHED = {"written": ("已生成", "green"), "draft": ("已生成草稿", "yellow"), "refused": ("未生成", "bold red"),
+             "unreadable": ("无法读取", "bold red"), "attachment": ("跳过", "dim"), "superseded": ("跳过", "dim")}
+
+
+def print_publication(console: Console, errors: Console, result, out_dir: Path) -> None:
+    """``publish``: each document written (or refused, and why) with its notes and files, trouble with the PDF
+    on ``errors`` (stderr), and the totals line."""
+    for entry in result.files:
+        console.print(join(PUBLISHED[entry.status], " ", own_name(entry.source),
+                           *(("：", entry.message) if entry.message else ())))
+        shown = entry.errors if entry.status in ("refused", "draft") else []
+        for finding in shown + entry.text_findings:
+            console.print(finding_line(finding, "  "))
+        for note in entry.notes:
+            console.print(join("  ", ("提示", "cyan"), " ", note))
+        if entry.overview_draft:
+            console.print(join("  概述段落（可保留或修改）：", entry.overview_draft))
+        for path in entry.outputs:
+            console.print(join("  → ", str(path)))
+    if result.pdf_error:
+        errors.print(join(("PDF：", "bold red"), result.pdf_error))
+        errors.print(join(("怎么办：", "yellow"), result.pdf_hint))
+    summary = result.as_dict()["summary"]
+    console.print(join(f"共 {len(result.files)} 份：已生成 {summary['written']}，草稿 {summary['draft']}，"
+                       f"未生成 {summary['refused']}，无法读取 {summary['unreadable']}"
+                       + (f"，附件（非报表） {summary['attachment']}" if summary["attachment"] else "")
+                       + (f"，被更新版本替代 {summary['superseded']}" if summary["superseded"] else "")
+                       + "；输出目录 ", str(out_dir), "。"))
+
+
+def cells(*values: object) -> list[Text]:
+    """Table cells from file names, agency names and messages: shown as typed, never read as rich markup."""
+    return [plain(value) for value in values]
+
+
+# ------------------------------------------------------------------------------------------ template, demo
+def print_templates(console: Console, result, year: int, password: str) -> None:
+    """``template``: the first 30 templates written, how many in all, where, and the sheet password."""
+    table = compact_table(f"{year} 年度模板")
+    names = [f.agency.name if f.agency else "（空白模板）" for f in result.files[:30]]
+    table.add_column("单位", min_width=name_width(names, console, others=4 + 6 + 2 * 2), overflow="fold")
+    table.add_column("类别", no_wrap=True)
+    table.add_column("状态", no_wrap=True)
+    for name, f in zip(names, result.files[:30]):
+        table.add_row(plain(name), plain(f.agency.category if f.agency else ""),
+                      "已生成" if f.status == "written" else "未变化")
+    console.print(table)
+    if len(result.files) > 30:
+        console.print(f"（另有 {len(result.files) - 30} 份，见输出目录）")
+    console.print(join(f"共 {len(result.files)} 份模板（新生成 {result.written} 份），用时 {result.seconds:.1f} 秒，保存在 ",
+                       str(result.out_dir), "（每个单位一个文件，文件名含单位名称和代码）。工作表保护密码：",
+                       (password, "bold")))
+
+
+def print_demo(console: Console, demo_run) -> None:
+    """``demo``: the round trip step by step (a ``DemoRun``), and which files to open."""
+    result, templates, feedback = demo_run.merged, demo_run.templates, demo_run.feedback
+    counts = result.counts()
+    console.print(join((f"{demo_run.unit_name} {demo_run.year} 年度 · 演示完成", "bold"),
+                       f"（用时 {demo_run.seconds:.1f} 秒）"))
+    console.print(join(f"1. 下发模板：为名册中的 {len(templates.files)} 个单位生成了模板 → ", f"{templates.out_dir}/"))
+    console.print(Text(f"2. 收集与校验：收件箱中有 {len(result.entries)} 份报送（邮件附件、压缩包），"
+                       f"通过 {counts['valid']} 个单位；有错误 {counts['invalid_excluded']} 个；年度不符 {counts['wrong_year']} 份；"
+                       f"名册外 {counts['unknown_agency']} 份；无法读取 {counts['unreadable']} 份；"
+                       f"附件（非报表）{counts['attachment']} 个；被更正版替代 {counts['superseded']} 份。"))
+    console.print(join(f"3. 退回：为 {len(feedback)} 份有问题的报表生成了退回意见（标红并批注问题单元格）→ ",
+                       f"{demo_run.feedback_dir}/"))
+    missing = "、".join(a.name for a in result.missing)
+    console.print(join(f"4. 汇总：{counts['members']} 个单位计入全县汇总，未报送：", missing or "无", " → ",
+                       str(demo_run.consolidated)))
+    console.print("请打开：汇总工作簿的“汇总”“报送情况”“校验明细”工作表；退回意见中的任一文件（先看“校验结果”工作表）；"
+                  "模板目录中的任一模板。")

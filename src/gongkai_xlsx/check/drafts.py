@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from email.headerregistry import Address
@@ -145,6 +145,46 @@ def reply_body(agency: str, year: int | None, file_name: str, findings: list[Fin
         "谢谢！",
     ]
     return "\n".join(lines) + "\n"
+
+
+def inbox_date(files: Iterable) -> datetime:
+    """The newest e-mail date among the returns (else 1 January after the latest year): the drafts' Date, so that
+    their bytes depend on the inbox only. ``files`` are verified results (``FileResult``)."""
+    files = list(files)
+    dates = []
+    for f in files:
+        received = f.report.provenance.received if f.report is not None and f.report.provenance else None
+        if received:
+            try:
+                dates.append(datetime.fromisoformat(received))
+            except ValueError:
+                pass
+    if dates:
+        return max(dates)
+    years = [f.report.year for f in files if f.report is not None and f.report.year]
+    return datetime(max(years, default=2000) + 1, 1, 1)
+
+
+def feedback_with_replies(results: list, out_dir: Path, *, needs_reply: Callable[[object], bool], as_of: datetime,
+                          deadline: date | None = None,
+                          agency_of: Callable[[object], Agency | None] = lambda result: None,
+                          expected_year: int | None = None, dates: Mapping[str, date] | None = None,
+                          inputs=()) -> tuple[list[Path], list[Draft]]:
+    """A feedback workbook for every return of ``results`` with findings
+    (:func:`~gongkai_xlsx.check.feedback.write_feedback`, which ``expected_year``, ``dates`` and ``inputs`` are
+    passed to) and, beside each that ``needs_reply``, the reply draft that carries it (to the roster entry
+    ``agency_of`` gives). Returns the workbooks and the drafts written."""
+    from .feedback import write_feedback  # the writer (XlsxWriter) only when feedback is asked for
+
+    drafts: list[Draft] = []
+
+    def reply(result, workbook: Path) -> None:
+        if needs_reply(result):
+            drafts.append(write_reply(result, workbook, agency=agency_of(result), deadline=deadline, as_of=as_of))
+
+    written = write_feedback(results, out_dir, expected_year=expected_year, dates=dates, on_written=reply,
+                             inputs=inputs)
+    return written, drafts
 
 
 def write_reply(result, workbook: Path, *, agency: Agency | None = None, deadline: date | None = None,
