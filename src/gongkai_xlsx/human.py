@@ -20,6 +20,7 @@ from rich.text import Text
 from .display import join, plain
 from .check.drafts import Draft, addresses
 from .form import Severity
+from .report import Origin
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTICE: "cyan"}
 VERDICT = {"ok": ("通过", "green"), "errors": ("有错误", "bold red"), "unreadable": ("无法读取", "bold red"),
@@ -104,7 +105,7 @@ def verify_rows(console: Console, files: Sequence, english: bool = False) -> Tab
     named = [agency_of(f, siblings) for f in files]
     for f, agency in zip(files, named):
         word, style = verdict(f, english)
-        imported = f.report is not None and f.report.origin == "imported"
+        imported = f.report is not None and f.report.origin is Origin.IMPORTED
         year = str(f.report.year or "") if f.report else ""
         name = plain(agency, "bold")
         # the file on a second line where the coordinator needs it: a problem, an import, an agency named twice

@@ -8,12 +8,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 from .findings import Finding
 from .form import CURRENT_FORM, Form
 
 Number = int | Decimal
+
+
+class Origin(str, Enum):
+    """How a report's cells were found (its JSON value is the word)."""
+
+    TEMPLATE = "template"  # by the defined names of our template
+    LABELS = "labels"  # by the labels of the national format, in a workbook not made from our template
+    IMPORTED = "imported"  # read from a published report (Word, PDF, HTML, text)
+    CONSOLIDATED = "consolidated"  # a consolidated workbook: its members' rows
+
+    __str__ = str.__str__  # printed and formatted as its word, like 3.11's StrEnum
 
 
 @dataclass(slots=True)  # one per item of every report read: slots make the many small objects cheaper
@@ -47,7 +59,7 @@ class Report:
 
     form: Form = CURRENT_FORM
     provenance: Provenance | None = None
-    origin: str = "template"  # how the cells were found: "template" (defined names) | "labels" | "imported" | "consolidated"
+    origin: Origin = Origin.TEMPLATE  # how the cells were found
     stamp: dict[str, str] = field(default_factory=dict)  # the template identity stamp as found
     year: int | None = None
     agency_name: str = ""
@@ -61,6 +73,9 @@ class Report:
     members: list[dict[str, Any]] = field(default_factory=list)  # a consolidated workbook's rows: code, name, …
     notes: dict[str, str] = field(default_factory=dict)  # rule id → the office's 情况说明 (note_<RULE_ID> cells)
     answers: dict[str, str] = field(default_factory=dict)  # item id → the office's answer to a feedback question
+
+    def __post_init__(self) -> None:
+        self.origin = Origin(self.origin)  # Report(origin="imported") built by hand is judged like one read
 
     def __getstate__(self) -> dict[str, Any]:
         # the form travels by its version (reports cross process boundaries when verifying in parallel)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..findings import Finding
-from ..report import Report
+from ..report import Origin, Report
 from ..roster import normalise_text
 
 
@@ -38,7 +38,7 @@ class Comparison:
         """What the import of either report noticed (a published report, or a workbook written by import-report
         that keeps its import's findings): cells left unset, ambiguous splits, truncated tables …"""
         return {side: list(report.findings) for side, report in (("a", self.a), ("b", self.b))
-                if report.origin == "imported" and report.findings}
+                if report.origin is Origin.IMPORTED and report.findings}
 
     def as_dict(self) -> dict:
         """The JSON document of ``compare --json``."""

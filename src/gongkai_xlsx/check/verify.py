@@ -26,7 +26,7 @@ from ..form.rules import CheckKind, Violation
 from ..ooxml.package import CELL_LIMIT, UnreadableFile
 from ..read.intake import Submission, collect
 from ..read.returned import read_bytes, read_file, read_previous
-from ..report import Report
+from ..report import Origin, Report
 from ..files import same_file
 from ..roster import normalise_text
 from ..template.stamp import CONTENT_DIGEST, content_digest
@@ -109,7 +109,7 @@ class VerifyResult:
             "duplicates": sum(1 for f in self.files if f.superseded_by and f.duplicate),  # of superseded: sent twice
             "unreadable": sum(1 for f in self.files if f.status == "unreadable"),
             "attachments": sum(1 for f in self.files if f.status == "attachment"),
-            "imported": sum(1 for f in self.files if f.report is not None and f.report.origin == "imported"),
+            "imported": sum(1 for f in self.files if f.report is not None and f.report.origin is Origin.IMPORTED),
             "findings": {severity.value: sum(1 for f in self.files for x in f.findings if x.severity is severity)
                          for severity in Severity},
             "skipped": self.skipped,
@@ -180,7 +180,7 @@ def verify_report(report: Report, *, previous: Report | Mapping | None = None,
     previous_values = previous.values if isinstance(previous, Report) else previous
     # an imported report's cells the source did not give are unset (None): a rule over them would judge numbers
     # nobody published (the import's own error findings say what is missing)
-    unread = {k for k, v in report.values.items() if v is None} if report.origin == "imported" else set()
+    unread = {k for k, v in report.values.items() if v is None} if report.origin is Origin.IMPORTED else set()
     for violation in evaluate(report.form, report.values, texts=report.texts, previous=previous_values):
         if unread and not unread.isdisjoint(violation.check.items):
             continue
@@ -189,7 +189,7 @@ def verify_report(report: Report, *, previous: Report | Mapping | None = None,
         items = report.form.items
         found.append(F.SAME_AS_LAST_YEAR(count=len(items),
                                          nonzero=sum(1 for item in items if report.values.get(item.id, 0))))
-    if report.origin == "imported" and not any(f.code == "IMPORT_TEXT_TABLE_MISMATCH" for f in found):
+    if report.origin is Origin.IMPORTED and not any(f.code == "IMPORT_TEXT_TABLE_MISMATCH" for f in found):
         # a published report: the numbers its overview quotes are checked against its tables
         from .narrative import check_overview
 
@@ -223,7 +223,8 @@ def looks_blank(report: Report) -> bool:
 def filling_findings(report: Report) -> list[Finding]:
     """``NOT_FILLED`` for a workbook nothing was typed into, ``REQUIRED_EMPTY`` for each required field left
     empty (填报人, 联系电话, 填报日期, 一、总体情况): an office with nothing to report still fills those."""
-    if report.origin not in ("template", "labels") or report.stamp.get("origin") in ("imported", "consolidated"):
+    if report.origin not in (Origin.TEMPLATE, Origin.LABELS) or \
+            report.stamp.get("origin") in ("imported", "consolidated"):
         return []
     found = []
     if looks_blank(report):
@@ -248,7 +249,7 @@ def feedback_findings(report: Report) -> list[Finding]:
     (a typed-over total) that is still open: the parts still do not add up to the office's figure and the
     office has not answered."""
     stamp = report.stamp
-    if stamp.get("origin") != "feedback" or report.origin != "template":
+    if stamp.get("origin") != "feedback" or report.origin is not Origin.TEMPLATE:
         return []
     found = []
     if stamp.get(CONTENT_DIGEST) and stamp[CONTENT_DIGEST] == content_digest(
@@ -412,7 +413,7 @@ def own_output(report: Report, submission: Submission, *, unit_name: str = "", u
     if submission.path and any(same_file(submission.path, output) for output in outputs):
         return "本次的输出文件", "output of this run"
     stamp = report.stamp
-    if report.origin == "consolidated":
+    if report.origin is Origin.CONSOLIDATED:
         same_code = bool(unit_code) and (stamp.get("agency_code") or "").upper() == unit_code.strip().upper()
         same_name = bool(normalise_text(unit_name)) and normalise_text(stamp.get("agency_name", "")) == \
             normalise_text(unit_name)
@@ -504,11 +505,11 @@ def compare_published(submissions: Sequence[Submission], results: Sequence[FileR
     workbooks: dict[tuple[str, int | None], list[tuple[Submission, FileResult]]] = {}
     for submission, result in zip(submissions, results):
         report = result.report
-        if report is not None and report.origin != "imported" and report.agency_name:
+        if report is not None and report.origin is not Origin.IMPORTED and report.agency_name:
             workbooks.setdefault(key(report), []).append((submission, result))
     for submission, result in zip(submissions, results):
         report = result.report
-        if report is None or report.origin != "imported" or not report.agency_name:
+        if report is None or report.origin is not Origin.IMPORTED or not report.agency_name:
             continue
         candidates = workbooks.get(key(report))
         if not candidates:

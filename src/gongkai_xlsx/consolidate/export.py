@@ -12,6 +12,7 @@ from ..errors import InputError
 from ..files import write_atomically
 from ..form import CURRENT_FORM
 from ..read.returned import read_file
+from ..report import Origin
 
 COLUMNS = ["agency_code", "agency", "category", "year", "id", "label", "value"]
 
@@ -22,7 +23,7 @@ def consolidated_frame(path: str | os.PathLike) -> pd.DataFrame:
     Values are recomputed from the 明细 sheet (never from cached formula results); amounts keep their decimals.
     """
     report = read_file(path)
-    if report.origin != "consolidated":
+    if report.origin is not Origin.CONSOLIDATED:
         raise InputError(f"{Path(path).name} 不是汇总表（由 gongkai-xlsx merge 生成）。",
                          hint="export 只接受 merge 生成的汇总工作簿。", path=str(path))
     form = report.form

@@ -21,7 +21,7 @@ from ..errors import InputError
 from ..findings import Finding
 from ..form import CURRENT_FORM, Form, Severity
 from ..read.intake import Submission, collect
-from ..report import Report
+from ..report import Origin, Report
 from ..roster import Agency, normalise_text
 
 # Chinese text, so full-width parentheses: these words are printed in 报送情况 and quoted in the county report
@@ -195,7 +195,7 @@ def identify(report: Report, roster: list[Agency] | None,
         return None, F.IDENTITY_UNKNOWN()
     if roster is None:
         return Agency(code=code or stamp_code, name=name or report.stamp.get("agency_name", ""),
-                      category="汇总" if report.origin == "consolidated" else ""), None
+                      category="汇总" if report.origin is Origin.CONSOLIDATED else ""), None
     index = index or RosterIndex(roster)
     by_code = index.by_code.get(code) if code else None
     by_name = index.by_name.get(normalise_text(name)) if normalise_text(name) else None
@@ -329,7 +329,7 @@ def _decide(merged: MergeResult, outputs: Sequence[str | os.PathLike] = (), now:
 
 def imported(entry: Entry) -> bool:
     """Whether the submission was read from a published report (Word, PDF, HTML, text), not a workbook."""
-    return entry.report is not None and entry.report.origin == "imported"
+    return entry.report is not None and entry.report.origin is Origin.IMPORTED
 
 
 def column_sums(rows: list[list], width: int) -> list:

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..check.drafts import Draft, feedback_with_replies, inbox_date, write_reminders
 from ..check.verify import VerifyResult
 from ..files import write_atomically
+from ..report import Origin
 from ..roster import Agency
 from .merge import Entry, MergeResult, feedback_entries, submission_dates
 
@@ -97,7 +98,7 @@ def is_consolidated(path: str | os.PathLike) -> bool:
     from ..read.returned import read_file
 
     try:
-        return read_file(path).origin == "consolidated"
+        return read_file(path).origin is Origin.CONSOLIDATED
     except Exception:  # noqa: BLE001 - anything unreadable is not ours to replace
         return False
 

@@ -28,7 +28,7 @@ from ..findings import Finding
 from ..form import FORM_2021
 from ..form.model import ValueKind
 from ..ooxml.package import MAX_FILE_BYTES, OLE_MAGIC, Package, UnreadableFile, classify_ole
-from ..report import Provenance, Report, SourceCell
+from ..report import Origin, Provenance, Report, SourceCell
 from .bounds import check_file_size, check_pdf, check_text
 from .document import Document, decode_text, linearise, looks_binary, normalise, text_lines
 from .sections import HEADING_TEXT, Sections, cut_trailing_junk, identity, paragraphs
@@ -260,7 +260,7 @@ def _result(best: _Interpretation, data: bytes, path: Path, year: int | None, ag
         findings += mismatches
     provenance = Provenance(path=str(path), sha256=hashlib.sha256(data).hexdigest(), size=len(data),
                             application=best.document.application, kind=best.document.kind)
-    report = Report(form=FORM_2021, provenance=provenance, origin="imported", year=report_year,
+    report = Report(form=FORM_2021, provenance=provenance, origin=Origin.IMPORTED, year=report_year,
                     agency_name=agency_name, agency_code=agency_code, values=values, sources=sources,
                     texts=texts, findings=findings)
     return ImportResult(report=report, format_version=reading.format_version, findings=findings, claims=claims,

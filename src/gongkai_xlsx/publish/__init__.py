@@ -28,7 +28,7 @@ from ..errors import InputError
 from ..findings import Finding
 from ..form import Severity
 from ..read.intake import Submission, collect
-from ..report import Report
+from ..report import Origin, Report
 from .content import Coverage, Indicator, PublishedDocument, agency_document, consolidated_document
 from .docx import render_docx
 from .html import render_html
@@ -149,7 +149,7 @@ def publish_paths(paths: list[str | os.PathLike], out_dir: str | os.PathLike, *,
                 entry.message = verified.findings[0].message if verified.findings else "无法读取"
                 continue
             entry.agency, entry.year = report.agency_name or None, report.year
-            entry.kind = "consolidated" if report.origin == "consolidated" else "agency"
+            entry.kind = "consolidated" if report.origin is Origin.CONSOLIDATED else "agency"
             if not report.agency_name or report.year is None:
                 entry.status = "refused"
                 entry.message = "工作簿中没有机关名称或报告年度，无法生成年报标题。"
@@ -195,7 +195,7 @@ def publish_paths(paths: list[str | os.PathLike], out_dir: str | os.PathLike, *,
 def document_for(report: Report, submission: Submission | None = None, entry: PublishedFile | None = None, *,
                  draft: str | None = None, draft_overview_paragraph: bool = False) -> PublishedDocument:
     """The document for one verified report (an agency's, or a consolidated workbook's 汇总 report)."""
-    if report.origin == "consolidated":
+    if report.origin is Origin.CONSOLIDATED:
         data = submission.load() if submission is not None else None
         coverage, indicators = consolidated_extras(data, report) if data else (_coverage_without_status(report), [])
         overview = draft_overview(report) if draft_overview_paragraph else None
@@ -220,7 +220,8 @@ def _superseded(found: list) -> dict[str, str]:
     groups: dict[tuple, list[Entry]] = {}
     for submission, verified in found:
         report = verified.report
-        if report is None or verified.status in ("unreadable", "attachment") or report.origin in ("consolidated", "imported"):
+        if report is None or verified.status in ("unreadable", "attachment") or \
+                report.origin in (Origin.CONSOLIDATED, Origin.IMPORTED):
             continue  # a published report beside a workbook is compared by verify, not a version of it
         who = report.agency_code or normalise_text(report.agency_name or "")
         if who and report.year is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..findings import Finding
 from ..form import Form
 from ..check.narrative import check_overview
-from ..report import Report
+from ..report import Origin, Report
 from .content import format_value
 
 
@@ -25,7 +25,7 @@ def draft_overview(report: Report) -> str:
     review = t4.item_id("review", t4.total_column)
     suits = [t4.item_id(group.key, t4.total_column) for group in t4.groups if group.key != "review"]
     suit_total = sum(values.get(item_id, 0) or 0 for item_id in suits)
-    subject = f"{report.agency_name}所属单位共" if report.origin == "consolidated" else "本机关"
+    subject = f"{report.agency_name}所属单位共" if report.origin is Origin.CONSOLIDATED else "本机关"
     return (f"{report.year}年，{subject}收到政府信息公开申请{t3_total('new')}件，上年结转{t3_total('carry_in')}件；"
             f"办结{t3_total(t3.total_row)}件，其中予以公开{t3_total('open')}件，部分公开{t3_total('partial')}件；"
             f"结转下年度继续办理{t3_total('carry_out')}件。"

@@ -18,7 +18,7 @@ from ..form import CURRENT_FORM, Form
 from ..ooxml.package import UnreadableFile
 from ..normalise import How, parse_number
 from ..ooxml.workbook import RawCell, Workbook, a1, load_workbook, read_bounded
-from ..report import Provenance, Report
+from ..report import Origin, Provenance, Report
 from ..template.consolidated_layout import SHEET_DETAIL
 from ..template.fingerprint import layout_fingerprint_of
 from ..template.layout import ANSWER_PREFIX, NOTE_PREFIX, SHEET_FEEDBACK, SHEET_STAMP
@@ -70,21 +70,21 @@ def read_bytes(data: bytes, path: str = "<memory>", *, form: Form = CURRENT_FORM
         from .labels import locate_by_labels  # only for workbooks not made from our template
 
         located = locate_by_labels(workbook, form)
-        report.origin = "labels"
+        report.origin = Origin.LABELS
         if not report.stamp:
             report.findings.append(F.STAMP_MISSING())
     elif not report.stamp:
         report.findings.append(F.STAMP_MISSING())
     if report.stamp.get("origin") == "imported":
-        report.origin = "imported"
+        report.origin = Origin.IMPORTED
     if report.stamp.get("origin") == "consolidated" and SHEET_DETAIL in workbook.sheet_parts:
-        report.origin = "consolidated"
+        report.origin = Origin.CONSOLIDATED
         read_consolidated(workbook, report, located)
         return report
     read_values(workbook, report, located)
-    if report.origin == "imported":
+    if report.origin is Origin.IMPORTED:
         _read_import_record(workbook, report)
-    if report.origin == "labels":
+    if report.origin is Origin.LABELS:
         from .labels import identity_from_title
 
         identity = identity_from_title(workbook)
@@ -92,9 +92,9 @@ def read_bytes(data: bytes, path: str = "<memory>", *, form: Form = CURRENT_FORM
             report.agency_name, report.year = identity
     read_meta_and_texts(workbook, report, located)
     _read_notes_and_answers(workbook, report)
-    if report.origin != "labels":
+    if report.origin is not Origin.LABELS:
         _check_template(workbook, report, form)
-    if report.origin == "template":
+    if report.origin is Origin.TEMPLATE:
         _check_other_sheets(workbook, report, form, located)
     return report
 
@@ -182,7 +182,7 @@ def _check_template(workbook: Workbook, report: Report, form: Form) -> None:
         report.findings.append(F.AGENCY_MISMATCH([FindingCell(sheet, cell, "meta_code", report.agency_code)],
                                                  found=report.agency_code, expected=code))
     layout = layout_for(form)
-    if stamp and report.origin == "template":
+    if stamp and report.origin is Origin.TEMPLATE:
         if stamp.get("fingerprint") and file_fingerprint(workbook, form) != stamp["fingerprint"]:
             report.findings.append(F.LAYOUT_CHANGED())
     for sheet_layout in layout.sheets:

@@ -12,7 +12,7 @@ from ..form import Form
 from ..form.model import ValueKind
 from ..normalise import TOO_LARGE, How, as_count, decimal_places, parse_number
 from ..ooxml.workbook import RawCell, Sheet, Workbook, a1, remember
-from ..report import Report, SourceCell
+from ..report import Origin, Report, SourceCell
 
 META_LABELS_EN = {"meta_agency": "agency name", "meta_code": "agency code", "meta_year": "reporting year"}
 
@@ -24,7 +24,7 @@ def read_values(workbook: Workbook, report: Report, located: dict[str, tuple[str
     missing = []
     inputs: dict[str, Decimal | int] = {}
     typed_totals: dict[str, tuple[Decimal | int, SourceCell]] = {}
-    trust_totals = report.origin in ("imported", "labels", "consolidated")
+    trust_totals = report.origin in (Origin.IMPORTED, Origin.LABELS, Origin.CONSOLIDATED)
     sources = report.sources
     sheets: dict[str, Sheet | None] = {}
     for item, sheet_name, ref in _value_plan(form, located):
@@ -208,7 +208,7 @@ def read_meta_and_texts(workbook: Workbook, report: Report, located) -> None:
         report.agency_code = report.stamp["agency_code"]
     labels = {field.id: field.label for field in report.form.meta}
     for meta_id in ("meta_agency", "meta_code"):
-        if meta_id == "meta_code" and report.origin == "imported":
+        if meta_id == "meta_code" and report.origin is Origin.IMPORTED:
             continue  # published reports carry no agency code
         if not (report.agency_name if meta_id == "meta_agency" else report.agency_code):
             sheet, cell = report.where(meta_id)
