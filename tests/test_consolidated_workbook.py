@@ -273,7 +273,7 @@ def test_without_last_year_there_is_no_year_on_year(merged):
 
 
 def test_only_portable_functions_are_written():
-    from gongkai_xlsx.template.render import write_formula
+    from gongkai_xlsx.template.sheet_writer import write_formula
 
     with pytest.raises(ValueError, match="IFERROR"):
         write_formula(None, 0, 0, 'IFERROR(A1/B1,"")', None, 0)

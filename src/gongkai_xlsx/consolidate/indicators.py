@@ -20,7 +20,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from ..form import Form
 from ..template.layout import quote_sheet
-from ..template.render import write_formula
+from ..template.sheet_writer import write_formula
 from .coverage import coverage_short
 
 SHEET_INDICATORS = "指标"

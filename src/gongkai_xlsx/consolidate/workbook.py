@@ -42,7 +42,7 @@ from ..template.layout import (
     unit_on_its_own_line,
     wrapped_lines,
 )
-from ..template.render import Formats, PortableWorksheet, write_formula, write_sheet, write_text
+from ..template.sheet_writer import Formats, PortableWorksheet, write_formula, write_sheet, write_text
 from ..template.stamp import GENERATOR, NAME_PREFIX, PROPERTY_PREFIX
 from ..template.tables import SUMMARY_PRINT_COLS, tables_sheet
 from .coverage import coverage_short, coverage_text
