@@ -13,9 +13,9 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from gongkai_xlsx import samples
 from gongkai_xlsx.consolidate import workbook as consolidate
-from gongkai_xlsx.consolidate.workbook import (BODY_POINTS, PRINTABLE_PX, SHEET_DETAIL, SHEET_FINDINGS, SHEET_README,
-                                      SHEET_STATUS, SHEET_SUMMARY, SHEET_TEXTS, column_px, min_scale,
-                                      render_consolidated)
+from gongkai_xlsx.consolidate.styles import BODY_POINTS, PRINTABLE_PX, column_px, min_scale
+from gongkai_xlsx.consolidate.workbook import (SHEET_DETAIL, SHEET_FINDINGS, SHEET_README, SHEET_STATUS, SHEET_SUMMARY,
+                                               SHEET_TEXTS, render_consolidated)
 from gongkai_xlsx.form import FORM_2021
 from gongkai_xlsx.form.rules import RULES
 from gongkai_xlsx.consolidate.indicators import SHEET_INDICATORS, SMALL_MARK
@@ -291,7 +291,7 @@ def test_status_sheet_keeps_its_columns(cached):
 
 
 def test_a_long_text_goes_on_in_further_rows_none_taller_than_excel_allows():
-    from gongkai_xlsx.consolidate.workbook import TEXT_CHARS_PER_LINE, TEXT_LINE_POINTS, TEXT_ROW_LINES, text_rows
+    from gongkai_xlsx.consolidate.content_sheets import TEXT_CHARS_PER_LINE, TEXT_LINE_POINTS, TEXT_ROW_LINES, text_rows
     from gongkai_xlsx.template.layout import wrapped_lines
 
     paragraph = "本机关认真贯彻落实政府信息公开条例，" * 40  # one paragraph longer than a row

@@ -369,7 +369,7 @@ def test_a_byte_identical_copy_is_a_duplicate_not_an_earlier_version(tmp_path):
     # the same file sent twice: one counts, the other is 重复报送 (与…相同), not 已被更新版本替代
     from rich.console import Console
 
-    from gongkai_xlsx.consolidate.workbook import status_rows
+    from gongkai_xlsx.consolidate.status_sheets import status_rows
     from gongkai_xlsx.human import merge_rows
 
     agency = Agency("113399991000002351", "娲城街道办事处", "街道")

@@ -254,7 +254,7 @@ def published_steps(files: Sequence) -> list[Text]:
 # ------------------------------------------------------------------------------------------ merge
 def merge_rows(console: Console, result) -> Table:
     """报送情况: every roster agency and every input, named by agency, with the note on a dimmed second line."""
-    from .consolidate.workbook import status_rows
+    from .consolidate.status_sheets import status_rows
 
     rows = status_rows(result)
     shown = rows[:60]

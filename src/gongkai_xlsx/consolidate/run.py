@@ -37,7 +37,7 @@ class MergeRun:
 
     def as_dict(self) -> dict:
         """The JSON document of ``merge --json``."""
-        from .workbook import status_rows
+        from .status_sheets import status_rows
 
         result = self.result
         return {

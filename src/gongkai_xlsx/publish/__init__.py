@@ -263,7 +263,7 @@ def _write(target: Path, data: bytes, force: bool) -> Path:
 def consolidated_extras(data: bytes, report: Report) -> tuple[Coverage, list[Indicator]]:
     """Coverage from the workbook's 报送情况 sheet, and its 指标 (defined names ``ind_*``) when it has them."""
     from ..consolidate.merge import COUNTED, STATUS_ZH
-    from ..consolidate.workbook import STATUS_COLUMNS
+    from ..consolidate.status_sheets import STATUS_COLUMNS
     from ..ooxml.package import Package
     from ..ooxml.workbook import open_workbook
     from ..template.consolidated_layout import SHEET_STATUS
