@@ -26,6 +26,17 @@ def write(path, **changes):
     return path
 
 
+def test_a_verdict_built_by_hand_with_its_word_counts_like_one_verified():
+    """FileResult(…, "errors") from a caller's own code is the member FileStatus.ERRORS: the exit code, the
+    totals and the coordinator's lists compare members, and must not miss it."""
+    from gongkai_xlsx.check.verify import FileResult, FileStatus, VerifyResult
+
+    result = VerifyResult([FileResult("a.xlsx", "", "errors"), FileResult("b.xlsx", "", "ok")])
+    assert result.files[0].status is FileStatus.ERRORS and result.files[1].status is FileStatus.OK
+    assert result.exit_code == 1 and result.summary()["errors"] == 1 and result.summary()["ok"] == 1
+    assert json.loads(json.dumps(result.as_dict()))["files"][0]["status"] == "errors"
+
+
 def test_exit_codes_say_ok_errors_unreadable(tmp_path):
     ok = write(tmp_path / "ok.xlsx")
     bad = write(tmp_path / "bad.xlsx", t3_new_natural=9)

@@ -146,7 +146,7 @@ def verify(
     reports (Word, PDF with text, HTML, text) are imported and verified too; other attachments are listed.
     Exit code 0: no errors; 1: some file has errors; 2: some input could not be read (or bad usage).
     """
-    from .check.verify import verify_paths
+    from .check.verify import FileStatus, verify_paths
     from .consolidate.merge import mark_superseded
     from .consolidate.run import verify_feedback
     from .human import (needs_action, next_steps, published_steps, reply_steps, unreadable_steps, verify_details,
@@ -187,7 +187,7 @@ def verify(
         out.print(f"已跳过 {len(result.skipped)} 个临时/隐藏文件（如 ~$ 开头的 Office 锁文件）。")
     if written:
         out.print(join(f"已生成 {len(written)} 份退回意见工作簿、{len(drafts)} 封回复邮件草稿：", str(feedback)))
-    with_errors = [f for f in result.files if f.status == "errors" and not f.superseded_by]
+    with_errors = [f for f in result.files if f.status is FileStatus.ERRORS and not f.superseded_by]
     next_steps(out, reply_steps(drafts, with_errors, feedback) + unreadable_steps(result.files)
                + published_steps(result.files))
     raise typer.Exit(result.exit_code)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .check.feedback import write_feedback
+from .check.verify import FileStatus
 from .consolidate.merge import MergeResult, feedback_entries, merge_inbox, submission_dates
 from .consolidate.workbook import consolidated_filename, render_consolidated
 from .files import write_atomically
@@ -54,7 +55,7 @@ def run_demo(out_dir: Path) -> DemoResult:
     write_atomically(consolidated, render_consolidated(result))
     feedback_dir = out_dir / "退回意见"
     # the submissions that count (the latest per agency, as merge decided), named by agency and date
-    entries = [e for e in feedback_entries(result.entries) if e.result.status == "errors" or
+    entries = [e for e in feedback_entries(result.entries) if e.result.status is FileStatus.ERRORS or
                any(f.severity is Severity.WARNING for f in e.result.findings)]
     feedback = write_feedback([e.result for e in entries], feedback_dir, expected_year=YEAR,
                               dates=submission_dates(entries))

@@ -18,14 +18,17 @@ from rich.table import Table
 from rich.text import Text
 
 from .display import join, plain
+from . import findings as F
 from .check.drafts import Draft, addresses
+from .check.verify import FileStatus
 from .form import Severity
 from .report import Origin
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTICE: "cyan"}
-VERDICT = {"ok": ("通过", "green"), "errors": ("有错误", "bold red"), "unreadable": ("无法读取", "bold red"),
-           "attachment": ("非报表", "dim")}
-VERDICT_EN = {"ok": "ok", "errors": "errors", "unreadable": "unreadable", "attachment": "not a report"}
+VERDICT = {FileStatus.OK: ("通过", "green"), FileStatus.ERRORS: ("有错误", "bold red"),
+           FileStatus.UNREADABLE: ("无法读取", "bold red"), FileStatus.ATTACHMENT: ("非报表", "dim")}
+VERDICT_EN = {FileStatus.OK: "ok", FileStatus.ERRORS: "errors", FileStatus.UNREADABLE: "unreadable",
+              FileStatus.ATTACHMENT: "not a report"}
 # merge statuses, short enough for an 80-column row (the workbook's 报送情况 has the long forms)
 STATUS_SHORT = {"included": ("通过", "green"), "invalid_excluded": ("有错误未计入", "bold red"),
                 "invalid_included": ("有错误已计入", "yellow"), "missing": ("未报送", "bold red"),
@@ -109,7 +112,7 @@ def verify_rows(console: Console, files: Sequence, english: bool = False) -> Tab
         year = str(f.report.year or "") if f.report else ""
         name = plain(agency, "bold")
         # the file on a second line where the coordinator needs it: a problem, an import, an agency named twice
-        if f.status != "ok" or imported or f.warnings or named.count(agency) > 1 or agency == NO_AGENCY:
+        if f.status is not FileStatus.OK or imported or f.warnings or named.count(agency) > 1 or agency == NO_AGENCY:
             name.append("\n")
             name.append_text(plain(("[imported] " if english else "（由年报导入）") + f.path if imported else f.path,
                                    "dim"))
@@ -179,7 +182,7 @@ def verify_totals(summary: dict, english: bool = False) -> Text:
 def needs_action(console: Console, files: Sequence) -> None:
     """For -q: one line per file the coordinator must act on."""
     for f in files:
-        if f.status not in ("errors", "unreadable") or f.superseded_by:
+        if f.status not in (FileStatus.ERRORS, FileStatus.UNREADABLE) or f.superseded_by:
             continue  # a version the agency has already replaced needs nothing
         word, style = VERDICT[f.status]
         console.print(join("  ", (agency_of(f), "bold"), "  ", (word, style),
@@ -230,7 +233,7 @@ def _recipients(draft: Draft) -> str:
 
 
 def unreadable_steps(files: Sequence) -> list[Text]:
-    broken = [f for f in files if f.status == "unreadable"]
+    broken = [f for f in files if f.status is FileStatus.UNREADABLE]
     if not broken:
         return []
     step = Text(f"{len(broken)} 个文件无法读取，请报送单位重新发送：")
@@ -241,12 +244,12 @@ def unreadable_steps(files: Sequence) -> list[Text]:
 
 
 def published_steps(files: Sequence) -> list[Text]:
-    differing = [f for f in files if any(x.code == "PUBLISHED_DIFFERS" for x in f.findings)]
+    differing = [f for f in files if any(x.code == F.PUBLISHED_DIFFERS.code for x in f.findings)]
     if not differing:
         return []
     step = Text("已公开的年报与工作簿不一致（汇总按工作簿计），请单位核对更正：")
     for f in differing:
-        count = sum(1 for x in f.findings if x.code == "PUBLISHED_DIFFERS")
+        count = sum(1 for x in f.findings if x.code == F.PUBLISHED_DIFFERS.code)
         step.append_text(join("\n     ", (agency_of(f), "bold"), f"：{count} 项"))
     return [step]
 
@@ -363,13 +366,15 @@ def finding_line(finding, *before: str) -> Text:
 
 def print_import(console: Console, batch) -> None:
     """``import-report``: each report's findings as it comes, then one row per report (an ``ImportBatch``)."""
+    from .importer.batch import ImportStatus
+
     rows = []
     for imported in batch.files:
         name = imported.path.name
-        if imported.status == "unreadable":
+        if imported.status is ImportStatus.UNREADABLE:
             rows.append((name, "", "", "无法导入", imported.message + " " + imported.hint))
             continue
-        if imported.status == "needs_year":
+        if imported.status is ImportStatus.NEEDS_YEAR:
             rows.append((name, imported.agency, "—", f"{imported.format_version}版", "需指定年度（--year）"))
             console.print(join("  ", name, "：", imported.message, imported.hint))
             continue

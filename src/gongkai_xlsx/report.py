@@ -17,15 +17,19 @@ from .form import CURRENT_FORM, Form
 Number = int | Decimal
 
 
-class Origin(str, Enum):
-    """How a report's cells were found (its JSON value is the word)."""
+class TextEnum(str, Enum):
+    """A state named by a word: compared by member, written to JSON and printed as its word."""
+
+    __str__ = str.__str__  # as 3.11's StrEnum does (3.10 has none): f"{state}" is the word, not "Class.NAME"
+
+
+class Origin(TextEnum):
+    """How a report's cells were found."""
 
     TEMPLATE = "template"  # by the defined names of our template
     LABELS = "labels"  # by the labels of the national format, in a workbook not made from our template
     IMPORTED = "imported"  # read from a published report (Word, PDF, HTML, text)
     CONSOLIDATED = "consolidated"  # a consolidated workbook: its members' rows
-
-    __str__ = str.__str__  # printed and formatted as its word, like 3.11's StrEnum
 
 
 @dataclass(slots=True)  # one per item of every report read: slots make the many small objects cheaper

@@ -38,16 +38,16 @@ def load_report(path: str | os.PathLike) -> Report:
 
 def _report_in_container(path: str | os.PathLike) -> Report:
     """The one report an e-mail or .zip carries (as ``verify`` reads it), beside attachments that are not reports."""
-    from .verify import verify_submission
+    from .verify import FileStatus, verify_submission
     from ..read.intake import collect
 
     name = Path(path).name
     found, problems = [], []
     for submission in collect([path]):
         verified = verify_submission(submission)
-        if verified.report is not None and verified.status != "attachment":
+        if verified.report is not None and verified.status is not FileStatus.ATTACHMENT:
             found.append((submission.filename, verified.report))
-        elif verified.status == "unreadable":
+        elif verified.status is FileStatus.UNREADABLE:
             problems.append(f"{submission.filename}（{verified.findings[0].message if verified.findings else '无法读取'}）")
     if len(found) == 1:
         return found[0][1]

@@ -26,7 +26,7 @@ from ..form.rules import CheckKind, Violation
 from ..ooxml.package import CELL_LIMIT, UnreadableFile
 from ..read.intake import Submission, collect
 from ..read.returned import read_bytes, read_file, read_previous
-from ..report import Origin, Report
+from ..report import Origin, Report, TextEnum
 from ..files import same_file
 from ..roster import normalise_text
 from ..template.stamp import CONTENT_DIGEST, content_digest
@@ -51,18 +51,30 @@ def may_hold_a_return(name: str, data: bytes) -> bool:
     return lower.endswith(SPREADSHEET_SUFFIXES + CONTAINER_SUFFIXES) or data.startswith(CONTAINER_MAGIC)
 
 
+class FileStatus(TextEnum):
+    """The verdict on one input file."""
+
+    OK = "ok"
+    ERRORS = "errors"
+    UNREADABLE = "unreadable"
+    ATTACHMENT = "attachment"  # a file beside the report that is not one
+
+
 @dataclass
 class FileResult:
     """The verdict on one input file."""
 
     path: str
     sha256: str
-    status: str  # "ok" | "errors" | "unreadable" | "attachment" (a file beside the report that is not one)
+    status: FileStatus
     findings: list[Finding] = field(default_factory=list)
     report: Report | None = None
     own_output: str = ""  # what kind of the tool's own files this is ("" for a return): see own_output
     superseded_by: str = ""  # the later submission of the same agency that replaces this one (merge's decision)
     duplicate: bool = False  # and that submission is this file again, byte for byte (sent twice)
+
+    def __post_init__(self) -> None:
+        self.status = FileStatus(self.status)  # FileResult(…, "errors", …) built by hand is judged like one read
 
     @property
     def errors(self) -> int:
@@ -103,12 +115,12 @@ class VerifyResult:
     def summary(self) -> dict[str, Any]:
         return {
             "files": len(self.files),
-            "ok": sum(1 for f in self.files if f.status == "ok"),
-            "errors": sum(1 for f in self.files if f.status == "errors" and not f.superseded_by),
+            "ok": sum(1 for f in self.files if f.status is FileStatus.OK),
+            "errors": sum(1 for f in self.files if f.status is FileStatus.ERRORS and not f.superseded_by),
             "superseded": sum(1 for f in self.files if f.superseded_by),
             "duplicates": sum(1 for f in self.files if f.superseded_by and f.duplicate),  # of superseded: sent twice
-            "unreadable": sum(1 for f in self.files if f.status == "unreadable"),
-            "attachments": sum(1 for f in self.files if f.status == "attachment"),
+            "unreadable": sum(1 for f in self.files if f.status is FileStatus.UNREADABLE),
+            "attachments": sum(1 for f in self.files if f.status is FileStatus.ATTACHMENT),
             "imported": sum(1 for f in self.files if f.report is not None and f.report.origin is Origin.IMPORTED),
             "findings": {severity.value: sum(1 for f in self.files for x in f.findings if x.severity is severity)
                          for severity in Severity},
@@ -125,9 +137,9 @@ class VerifyResult:
 
         Attachments that are not reports (a cover letter, a scanned PDF, a photo) never change it, nor do the
         errors of a version that a later one of the same agency replaces (``superseded_by``)."""
-        if any(f.status == "unreadable" for f in self.files):
+        if any(f.status is FileStatus.UNREADABLE for f in self.files):
             return 2
-        return 1 if any(f.status == "errors" and not f.superseded_by for f in self.files) else 0
+        return 1 if any(f.status is FileStatus.ERRORS and not f.superseded_by for f in self.files) else 0
 
 
 # ------------------------------------------------------------------------------------------ rules → findings
@@ -189,7 +201,7 @@ def verify_report(report: Report, *, previous: Report | Mapping | None = None,
         items = report.form.items
         found.append(F.SAME_AS_LAST_YEAR(count=len(items),
                                          nonzero=sum(1 for item in items if report.values.get(item.id, 0))))
-    if report.origin is Origin.IMPORTED and not any(f.code == "IMPORT_TEXT_TABLE_MISMATCH" for f in found):
+    if report.origin is Origin.IMPORTED and not any(f.code == F.IMPORT_TEXT_TABLE_MISMATCH.code for f in found):
         # a published report: the numbers its overview quotes are checked against its tables
         from .narrative import check_overview
 
@@ -322,10 +334,10 @@ def verify_file(path: str | os.PathLike, *, previous: Report | Mapping | None = 
         report = read_file(path)
         found = verify_report(report, previous=previous, year=year)
     except UnreadableFile as error:
-        return FileResult(path, _sha256(path), "unreadable", [unreadable_finding(error)])
+        return FileResult(path, _sha256(path), FileStatus.UNREADABLE, [unreadable_finding(error)])
     except Exception as error:  # noqa: BLE001 - see unexpected_finding
-        return FileResult(path, _sha256(path), "unreadable", [unexpected_finding(error)])
-    status = "errors" if any(f.severity is Severity.ERROR for f in found) else "ok"
+        return FileResult(path, _sha256(path), FileStatus.UNREADABLE, [unexpected_finding(error)])
+    status = FileStatus.ERRORS if any(f.severity is Severity.ERROR for f in found) else FileStatus.OK
     return FileResult(path, report.provenance.sha256 if report.provenance else "", status, found, report)
 
 
@@ -360,16 +372,18 @@ def verify_submission(submission: Submission, *, year: int | None = None,
     if data is None:
         finding = F.UNREADABLE(reason=submission.note or "没有可读取的内容", advice=submission.hint or "请让报送单位重新发送。",
                                reason_en=submission.note or "nothing to read", advice_en="Ask for it again.")
-        return FileResult(submission.name, "", "unreadable", [finding])
+        return FileResult(submission.name, "", FileStatus.UNREADABLE, [finding])
     try:
         report = read_bytes(data, submission.name)
         return _verified(submission, report, year, previous_by_code)
     except UnreadableFile as error:
         if error.reason == "not_a_workbook" and not may_hold_a_return(submission.filename, data):
             return _document(submission, data, year, previous_by_code)
-        return FileResult(submission.name, hashlib.sha256(data).hexdigest(), "unreadable", [unreadable_finding(error)])
+        return FileResult(submission.name, hashlib.sha256(data).hexdigest(), FileStatus.UNREADABLE,
+                          [unreadable_finding(error)])
     except Exception as error:  # noqa: BLE001 - see unexpected_finding
-        return FileResult(submission.name, hashlib.sha256(data).hexdigest(), "unreadable", [unexpected_finding(error)])
+        return FileResult(submission.name, hashlib.sha256(data).hexdigest(), FileStatus.UNREADABLE,
+                          [unexpected_finding(error)])
 
 
 def _document(submission: Submission, data: bytes, year: int | None,
@@ -395,7 +409,7 @@ def _document(submission: Submission, data: bytes, year: int | None,
         report.provenance.path = submission.name
         return _verified(submission, report, year, previous_by_code)
     finding = F.ATTACHMENT_NOT_A_REPORT(name=submission.filename, reason=reason.rstrip("。"), reason_en=reason_en)
-    return FileResult(submission.name, digest, "attachment", [finding])
+    return FileResult(submission.name, digest, FileStatus.ATTACHMENT, [finding])
 
 
 def own_output(report: Report, submission: Submission, *, unit_name: str = "", unit_code: str = "",
@@ -450,7 +464,7 @@ def _verified(submission: Submission, report: Report, year: int | None,
     own = own_output(report, submission)
     if own is not None:
         found.append(F.OWN_OUTPUT(kind=own[0], kind_en=own[1]))
-    status = "errors" if any(f.severity is Severity.ERROR for f in found) else "ok"
+    status = FileStatus.ERRORS if any(f.severity is Severity.ERROR for f in found) else FileStatus.OK
     return FileResult(submission.name, provenance.sha256, status, found, report, own_output=own[0] if own else "")
 
 

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 from .. import findings as F
-from ..check.verify import FileResult, own_output, verify_submissions
+from ..check.verify import FileResult, FileStatus, own_output, verify_submissions
 from ..errors import InputError
 from ..findings import Finding
 from ..form import CURRENT_FORM, Form, Severity
@@ -246,7 +246,7 @@ def _refuse(entry: Entry, status: str, finding: Finding) -> None:
     entry.status = status
     entry.result.findings.append(finding)
     if finding.severity is Severity.ERROR:
-        entry.result.status = "errors"
+        entry.result.status = FileStatus.ERRORS
 
 
 def _decide(merged: MergeResult, outputs: Sequence[str | os.PathLike] = (), now: datetime | None = None) -> None:
@@ -254,24 +254,24 @@ def _decide(merged: MergeResult, outputs: Sequence[str | os.PathLike] = (), now:
     by_agency: dict[str, list[Entry]] = {}
     index = RosterIndex(merged.roster) if merged.roster is not None else None
     for entry in merged.entries:
-        if entry.result.status == "attachment":
+        if entry.result.status is FileStatus.ATTACHMENT:
             entry.status = "attachment"
             continue
-        if entry.result.status == "unreadable" or entry.report is None:
+        if entry.result.status is FileStatus.UNREADABLE or entry.report is None:
             entry.status = "unreadable"
             continue
         own = own_output(entry.report, entry.submission, unit_name=merged.unit_name, unit_code=merged.unit_code,
                          outputs=outputs)
         if own is not None:
             entry.status = "own_output"
-            if not any(f.code == "OWN_OUTPUT" for f in entry.result.findings):
+            if not any(f.code == F.OWN_OUTPUT.code for f in entry.result.findings):
                 entry.result.findings.append(F.OWN_OUTPUT(kind=own[0], kind_en=own[1]))
             continue
         when = entry.submission.received
         if when is not None and not plausible(when, now):
             entry.result.findings.append(F.DATE_IN_FUTURE(when=when.strftime("%Y-%m-%d %H:%M")))
         agency, refusal = identify(entry.report, merged.roster, index)
-        if any(f.code == "WRONG_YEAR" for f in entry.result.findings):
+        if any(f.code == F.WRONG_YEAR.code for f in entry.result.findings):
             entry.status = "wrong_year"
             entry.agency = agency
             continue
@@ -304,7 +304,7 @@ def _decide(merged: MergeResult, outputs: Sequence[str | os.PathLike] = (), now:
             older.status = "superseded"
             older.superseded_by = latest.submission.name
             older.duplicate = bool(older.result.sha256) and older.result.sha256 == latest.result.sha256
-        if latest.result.status == "errors":
+        if latest.result.status is FileStatus.ERRORS:
             latest.status = "invalid_included" if merged.include_invalid else "invalid_excluded"
         else:
             latest.status = "included"

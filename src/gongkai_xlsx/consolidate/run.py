@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from ..check.drafts import Draft, feedback_with_replies, inbox_date, write_reminders
-from ..check.verify import VerifyResult
+from ..check.verify import FileStatus, VerifyResult
 from ..files import write_atomically
 from ..report import Origin
 from ..roster import Agency
@@ -112,4 +112,4 @@ def verify_feedback(result: VerifyResult, entries: Sequence[Entry], out_dir: Pat
     answered = feedback_entries(entries)
     return feedback_with_replies([e.result for e in answered], out_dir, as_of=inbox_date(result.files),
                                  deadline=deadline, expected_year=year, dates=submission_dates(answered),
-                                 inputs=inputs, needs_reply=lambda f: f.status == "errors")
+                                 inputs=inputs, needs_reply=lambda f: f.status is FileStatus.ERRORS)

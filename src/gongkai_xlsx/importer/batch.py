@@ -13,9 +13,19 @@ from ..errors import GongkaiError
 from ..files import write_atomically
 from ..findings import Finding
 from ..form import Severity
+from ..report import TextEnum
 from ..roster import Agency
 from ..template.render import render_template
 from . import import_report
+
+
+class ImportStatus(TextEnum):
+    """What became of one published report of the batch."""
+
+    OK = "ok"
+    ERRORS = "errors"
+    NEEDS_YEAR = "needs_year"  # read, but the source states no year: give --year
+    UNREADABLE = "unreadable"
 
 
 @dataclass
@@ -23,7 +33,7 @@ class ImportedFile:
     """One published report of the batch: imported and written to ``output``, or refused (``message``, ``hint``)."""
 
     path: Path
-    status: str  # "ok" | "errors" | "needs_year" (read, but the source states no year: give --year) | "unreadable"
+    status: ImportStatus
     output: Path | None = None
     agency: str = ""
     year: int | None = None
@@ -38,9 +48,9 @@ class ImportedFile:
         return sum(1 for f in self.findings if f.severity is Severity.ERROR)
 
     def as_dict(self) -> dict:
-        if self.status == "unreadable":
+        if self.status is ImportStatus.UNREADABLE:
             return {"path": str(self.path), "status": self.status, "message": self.message, "hint": self.hint}
-        if self.status == "needs_year":
+        if self.status is ImportStatus.NEEDS_YEAR:
             return {"path": str(self.path), "status": self.status, "message": self.message, "hint": self.hint,
                     "agency": self.agency, "format_version": self.format_version,
                     "seconds": round(self.seconds, 3), "findings": [f.as_dict() for f in self.findings]}
@@ -59,9 +69,9 @@ class ImportBatch:
     def exit_code(self) -> int:
         """0: no errors; 1: some report has errors (e.g. a published total that does not add up) or needs --year;
         2: unreadable."""
-        if any(f.status == "unreadable" for f in self.files):
+        if any(f.status is ImportStatus.UNREADABLE for f in self.files):
             return 2
-        return 1 if any(f.status in ("errors", "needs_year") for f in self.files) else 0
+        return 1 if any(f.status in (ImportStatus.ERRORS, ImportStatus.NEEDS_YEAR) for f in self.files) else 0
 
     def as_dict(self) -> dict:
         """The JSON document of ``import-report --json``."""
@@ -84,7 +94,7 @@ def import_reports(files: list[Path], out_dir: Path, *, year: int | None = None,
             found = verify_report(report)
             if imported.needs_year:  # its tables were read; only the year is missing, which the user can give
                 batch.files.append(ImportedFile(
-                    path, "needs_year", None, report.agency_name, None, imported.format_version, imported.seconds,
+                    path, ImportStatus.NEEDS_YEAR, None, report.agency_name, None, imported.format_version, imported.seconds,
                     found, message=NEEDS_YEAR, hint=NEEDS_YEAR_HINT.format(name=path.name)))
                 continue
             if target.exists() and not force:
@@ -98,11 +108,12 @@ def import_reports(files: list[Path], out_dir: Path, *, year: int | None = None,
                 raise GongkaiError(f"无法写入 {target}：{exc.strerror or exc}",
                                    hint="请检查输出目录是否存在、是否有写入权限、磁盘是否已满。") from None
         except GongkaiError as error:
-            batch.files.append(ImportedFile(path, "unreadable", message=error.message, hint=error.hint))
+            batch.files.append(ImportedFile(path, ImportStatus.UNREADABLE, message=error.message, hint=error.hint))
             continue
         errors = any(f.severity is Severity.ERROR for f in found)
-        batch.files.append(ImportedFile(path, "errors" if errors else "ok", target, report.agency_name, report.year,
-                                        imported.format_version, imported.seconds, found))
+        batch.files.append(ImportedFile(path, ImportStatus.ERRORS if errors else ImportStatus.OK, target,
+                                        report.agency_name, report.year, imported.format_version, imported.seconds,
+                                        found))
     return batch
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..check.verify import FileStatus
 from ..errors import InputError
 from ..findings import Finding
 from ..form import Severity
@@ -139,12 +140,12 @@ def publish_paths(paths: list[str | os.PathLike], out_dir: str | os.PathLike, *,
                 entry.agency, entry.year = report.agency_name or None, report.year
                 entry.message = f"已被更新版本替代：{replaced_by[submission.name]}"
                 continue
-            if verified.status == "attachment":
+            if verified.status is FileStatus.ATTACHMENT:
                 # as in verify: a cover letter or scanned PDF beside the workbook is listed, it fails nothing
                 entry.status = "attachment"
                 entry.message = verified.findings[0].message if verified.findings else ""
                 continue
-            if verified.status == "unreadable" or report is None:
+            if verified.status is FileStatus.UNREADABLE or report is None:
                 entry.status = "unreadable"
                 entry.message = verified.findings[0].message if verified.findings else "无法读取"
                 continue
@@ -155,7 +156,7 @@ def publish_paths(paths: list[str | os.PathLike], out_dir: str | os.PathLike, *,
                 entry.message = "工作簿中没有机关名称或报告年度，无法生成年报标题。"
                 continue
             draft = None
-            if verified.status == "errors":
+            if verified.status is FileStatus.ERRORS:
                 if not allow_errors:
                     entry.status = "refused"
                     entry.message = f"工作簿有 {len(entry.errors)} 个错误，未生成年报（改正后重新校验；或加 --allow-errors 生成草稿）。"
@@ -220,7 +221,7 @@ def _superseded(found: list) -> dict[str, str]:
     groups: dict[tuple, list[Entry]] = {}
     for submission, verified in found:
         report = verified.report
-        if report is None or verified.status in ("unreadable", "attachment") or \
+        if report is None or verified.status in (FileStatus.UNREADABLE, FileStatus.ATTACHMENT) or \
                 report.origin in (Origin.CONSOLIDATED, Origin.IMPORTED):
             continue  # a published report beside a workbook is compared by verify, not a version of it
         who = report.agency_code or normalise_text(report.agency_name or "")
