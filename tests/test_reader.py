@@ -221,11 +221,11 @@ def test_totals_built_on_a_typed_over_total_use_the_typed_number():
 # ------------------------------------------------------------------------------------------ the worksheet cut
 def _read_whole(data: bytes, monkeypatch):
     """The report read with every part parsed whole (the worksheet and shared-string cuts switched off)."""
-    from gongkai_xlsx.ooxml import workbook
+    from gongkai_xlsx.ooxml import fastpath, sheet
 
     with monkeypatch.context() as patch:
-        patch.setattr(workbook, "sheet_data_only", lambda part: None)
-        patch.setattr(workbook.SharedStrings, "_cut_after", lambda self, index: None)
+        patch.setattr(sheet, "sheet_data_only", lambda part: None)
+        patch.setattr(fastpath.SharedStrings, "_cut_after", lambda self, index: None)
         return read_bytes(data, "whole.xlsx")
 
 
@@ -237,8 +237,8 @@ def report_facts(report) -> tuple:
 
 def agree_cut_and_whole(data: bytes, monkeypatch) -> None:
     """The reader gives the same with and without the worksheet cut, and the cut is really taken."""
+    from gongkai_xlsx.ooxml.fastpath import sheet_data_only
     from gongkai_xlsx.ooxml.package import Package
-    from gongkai_xlsx.ooxml.workbook import sheet_data_only
 
     package = Package.open(data, "cut.xlsx")
     worksheets = [name for name in package.names if name.startswith("xl/worksheets/sheet")]
@@ -265,8 +265,8 @@ def test_reading_the_sheet_data_alone_gives_what_the_whole_worksheet_gives(monke
     (lambda x: x[:x.index(b"<sheetData>")] + b"<sheetData/>" + x[x.index(b"</sheetData>") + 12:], False),
 ])
 def test_the_worksheet_is_cut_only_where_the_bytes_leave_no_doubt(change, cut):
+    from gongkai_xlsx.ooxml.fastpath import sheet_data_only
     from gongkai_xlsx.ooxml.package import Package
-    from gongkai_xlsx.ooxml.workbook import sheet_data_only
 
     part = change(Package.open(small_town(), "t.xlsx").read("xl/worksheets/sheet3.xml"))
     trimmed = sheet_data_only(part)
@@ -291,8 +291,8 @@ def test_the_worksheet_is_cut_only_where_the_bytes_leave_no_doubt(change, cut):
 def test_shared_strings_are_parsed_only_as_far_as_asked(table, whole):
     import zipfile
 
+    from gongkai_xlsx.ooxml.fastpath import SharedStrings
     from gongkai_xlsx.ooxml.package import Package
-    from gongkai_xlsx.ooxml.workbook import SharedStrings
 
     filler = b"".join(b"<si><t>f%d</t></si>" % i for i in range(60))  # the labels after an office's own strings
     sst = (b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + table

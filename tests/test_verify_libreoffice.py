@@ -28,8 +28,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from gongkai_xlsx import samples
 from gongkai_xlsx.check.verify import verify_file
 from gongkai_xlsx.form import FORM_2021, checks_for
+from gongkai_xlsx.ooxml.fastpath import sheet_data_only
 from gongkai_xlsx.ooxml.package import Package, UnreadableFile
-from gongkai_xlsx.ooxml.workbook import sheet_data_only
 from gongkai_xlsx.read.returned import read_bytes, read_file
 from gongkai_xlsx.roster import Agency
 from gongkai_xlsx.template.layout import CHECK_FAILURES, SHEET_MAIN, SHEET_T2, SHEET_T3, SHEET_T4

@@ -13,6 +13,7 @@ import re
 import struct
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from posixpath import dirname, join, normpath
 
 from defusedxml import ElementTree as SafeET
@@ -221,6 +222,11 @@ def local(tag) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
+def namespace(root) -> str:
+    """The ``{uri}`` prefix of a part's root element ('' when it has no namespace)."""
+    return root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+
+
 def children(element, name: str):
     return (child for child in element if local(child.tag) == name)
 
@@ -245,6 +251,24 @@ def resolve(base_part: str, target: str) -> str:
 
 
 _CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+
+
+@lru_cache(maxsize=65536)
+def a1(row: int, col: int) -> str:
+    """A1 address of a 0-based (row, col)."""
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row + 1}"
+
+
+def absolute_a1(row: int, col: int) -> str:
+    """$A$1 address of a 0-based (row, col)."""
+    ref = a1(row, col)
+    digits = len(ref.rstrip("0123456789"))
+    return f"${ref[:digits]}${ref[digits:]}"
 
 
 def split_cell(ref: str) -> tuple[int, int]:

@@ -8,7 +8,9 @@ from decimal import Decimal
 from .. import findings as F
 from ..findings import FindingCell
 from ..form.model import ValueKind
-from ..ooxml.workbook import Sheet, Workbook, a1
+from ..ooxml.package import a1
+from ..ooxml.sheet import Sheet
+from ..ooxml.workbook import Workbook
 from ..report import Report, SourceCell
 from ..template.consolidated_layout import DETAIL_FIRST_ROW, DETAIL_ID_ROW, SHEET_DETAIL
 from .values import normalise_value, year_of

@@ -15,9 +15,10 @@ from .. import findings as F
 from ..errors import InputError
 from ..findings import Finding, FindingCell
 from ..form import CURRENT_FORM, Form
-from ..ooxml.package import UnreadableFile
+from ..ooxml.package import UnreadableFile, a1
 from ..normalise import How, parse_number
-from ..ooxml.workbook import RawCell, Workbook, a1, load_workbook, read_bounded
+from ..ooxml.sheet import RawCell
+from ..ooxml.workbook import Workbook, load_workbook, read_bounded
 from ..report import Origin, Provenance, Report
 from ..template.consolidated_layout import SHEET_DETAIL
 from ..template.fingerprint import layout_fingerprint_of

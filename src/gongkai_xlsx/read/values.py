@@ -11,7 +11,9 @@ from ..findings import FindingCell
 from ..form import Form
 from ..form.model import ValueKind
 from ..normalise import TOO_LARGE, How, as_count, decimal_places, parse_number
-from ..ooxml.workbook import RawCell, Sheet, Workbook, a1, remember
+from ..ooxml.package import a1
+from ..ooxml.sheet import RawCell, Sheet
+from ..ooxml.workbook import Workbook, remember
 from ..report import Origin, Report, SourceCell
 
 META_LABELS_EN = {"meta_agency": "agency name", "meta_code": "agency code", "meta_year": "reporting year"}

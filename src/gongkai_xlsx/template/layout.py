@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..form import Form
-from ..ooxml.workbook import a1, absolute_a1
+from ..ooxml.package import a1, absolute_a1
 from ..form.rules import WHITESPACE_EXCEL, Check, Severity, checks_for, text_length
 
 SHEET_MAIN = "基本信息及文字"
