@@ -7,7 +7,6 @@ published report with its workbook (:func:`.verify.compare_published`): the two 
 from __future__ import annotations
 
 import os
-import zipfile
 from pathlib import Path
 
 from ..errors import InputError
@@ -17,13 +16,14 @@ from ..report import Report
 def load_report(path: str | os.PathLike) -> Report:
     """A workbook (returned, imported or consolidated) or, failing that, a published report (text, HTML, Word, PDF)."""
     from ..importer import import_report
-    from ..ooxml.package import UnreadableFile
+    from ..ooxml.package import UnreadableFile, zip_holds_workbook
     from ..read.returned import read_file
 
     name = Path(path).name
-    if name.lower().endswith((".eml", ".zip")) and not _is_workbook_zip(path):
+    holds_workbook = zip_holds_workbook(path)  # None: no zip at all
+    if name.lower().endswith((".eml", ".zip")) and holds_workbook is not True:
         return _report_in_container(path)
-    if not _zip_without_workbook(path):  # a .docx is a zip too: its problems are not a workbook's
+    if holds_workbook is not False:  # a .docx is a zip too: its problems are not a workbook's
         try:
             return read_file(path)
         except UnreadableFile as error:
@@ -58,18 +58,3 @@ def _report_in_container(path: str | os.PathLike) -> Report:
     raise InputError(f"{name} 中有 {len(found)} 份报表：{'、'.join(n for n, _ in found)}，不知道比较哪一份。",
                      hint="请把要比较的那一份附件保存出来，再用它比较。", path=str(path))
 
-
-def _is_workbook_zip(path: str | os.PathLike) -> bool:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return "xl/workbook.xml" in archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
-
-
-def _zip_without_workbook(path: str | os.PathLike) -> bool:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return "xl/workbook.xml" not in archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False

@@ -27,7 +27,7 @@ from ..errors import InputError
 from ..findings import Finding
 from ..form import FORM_2021
 from ..form.model import ValueKind
-from ..ooxml.package import MAX_FILE_BYTES, OLE_MAGIC, Package, UnreadableFile, classify_ole
+from ..ooxml.package import MAX_FILE_BYTES, OLE_MAGIC, ZIP_MAGIC, Package, UnreadableFile, classify_ole
 from ..report import Origin, Provenance, Report, SourceCell
 from .bounds import check_file_size, check_pdf, check_text
 from .document import Document, decode_text, linearise, looks_binary, normalise, text_lines
@@ -111,17 +111,17 @@ def read_document(data: bytes, name: str = "") -> Iterator[Document]:
 
         check_pdf(data)
         return _bounded(read_pdf(data))
-    if data.startswith(b"PK\x03\x04"):
+    if data.startswith(ZIP_MAGIC):
         try:  # the workbook reader's zip checks: structure, and sizes that give a zip bomb away
-            names = Package.open(data, name).names
+            package = Package.open(data, name)
         except UnreadableFile as error:
             if error.reason == "zip_bomb":
                 raise InputError(error.message, hint="请重新下载或另存该文件后再导入。") from None
             raise InputError("文件已损坏（看起来是压缩格式，但无法打开）。", hint="请重新下载或保存该文件。") from None
-        if "word/document.xml" in names:
+        if package.is_word_document():
             from .docx_reader import read_docx
             return _bounded([read_docx(data)])
-        if "xl/workbook.xml" in names:
+        if package.is_workbook():
             raise InputError("这是 Excel 工作簿，不是发布的年度报告。", hint="回收的 Excel 报表请用校验（verify）命令读取。")
         raise InputError("无法识别的压缩文件（不是 Word .docx）。", hint="请提供年度报告的网页、Word（.docx）、PDF 或文本文件。")
     if data.startswith(OLE_MAGIC):

@@ -8,9 +8,9 @@ repeated), ``w:gridBefore`` skips leading grid columns.
 from __future__ import annotations
 
 import io
-import zipfile
 
 from ..errors import InputError
+from ..ooxml.package import application_named
 from .document import Cell, Document, Line
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -34,15 +34,7 @@ def read_docx(data: bytes) -> Document:
         elif element.tag == f"{W}sdt":  # content controls wrap paragraphs and tables
             for child in element.iter(f"{W}p"):
                 lines.append(Line(text=_paragraph_text(child)))
-    application = None
-    try:
-        app = zipfile.ZipFile(io.BytesIO(data)).read("docProps/app.xml").decode("utf-8", "replace")
-        start, end = app.find("<Application>"), app.find("</Application>")
-        if start >= 0 and end > start:
-            application = app[start + len("<Application>"):end]
-    except (KeyError, zipfile.BadZipFile):
-        pass
-    return Document(kind="docx", lines=lines, reflow=False, application=application)
+    return Document(kind="docx", lines=lines, reflow=False, application=application_named(data))
 
 
 def _paragraph_text(p) -> str:

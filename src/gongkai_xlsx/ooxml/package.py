@@ -82,6 +82,41 @@ def classify_ole(data: bytes) -> str:
     return "ole"
 
 
+WORKBOOK_PART = "xl/workbook.xml"  # what makes a package a spreadsheet (.xlsx, and WPS's and LibreOffice's too)
+DOCUMENT_PART = "word/document.xml"  # what makes it a Word document (.docx)
+
+
+def is_office_document(data: bytes) -> bool:
+    """Whether a zip's bytes are an Office Open XML package (it has ``[Content_Types].xml``): an .xlsx or .docx
+    is a zip too, and a file named .zip that holds a workbook is still a workbook, not an archive to unpack."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "[Content_Types].xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def application_named(data: bytes) -> str | None:
+    """The application an Office package's bytes name in ``docProps/app.xml`` (its ``<Application>`` as written,
+    without the version), or None."""
+    try:
+        app = zipfile.ZipFile(io.BytesIO(data)).read("docProps/app.xml").decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile):
+        return None
+    start, end = app.find("<Application>"), app.find("</Application>")
+    return app[start + len("<Application>"):end] if start >= 0 and end > start else None
+
+
+def zip_holds_workbook(path) -> bool | None:
+    """Whether the file at ``path`` is a zip that holds a workbook (True) or a zip that holds none, such as a
+    .docx or an archive (False); None when it is no zip that opens. Only the zip's index is read."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return WORKBOOK_PART in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+
+
 def refuse(kind: str, path: str) -> UnreadableFile:
     """The clear message for each kind of file we cannot read."""
     messages = {
@@ -141,6 +176,14 @@ class Package:
 
     def has(self, name: str) -> bool:
         return name in self.names
+
+    def is_workbook(self) -> bool:
+        """Whether the package is a spreadsheet."""
+        return WORKBOOK_PART in self.names
+
+    def is_word_document(self) -> bool:
+        """Whether the package is a Word document."""
+        return DOCUMENT_PART in self.names
 
     def stored(self, name: str) -> bytes | None:
         """A part exactly as stored in the zip (its compression method, then its compressed bytes), or None.

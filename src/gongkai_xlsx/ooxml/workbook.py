@@ -117,7 +117,7 @@ def load_workbook(data: bytes, path: str = "<memory>") -> Workbook:
     if kind != "zip":
         raise refuse(kind, path)
     package = Package.open(data, path)
-    if not package.has("xl/workbook.xml"):
+    if not package.is_workbook():
         raise refuse("zip_not_workbook", path)
     workbook = open_workbook(package)
     return workbook

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..files import display_name
-from ..ooxml.package import MAX_FILE_BYTES, OLE_MAGIC, ZIP_MAGIC, classify_ole
+from ..ooxml.package import MAX_FILE_BYTES, OLE_MAGIC, ZIP_MAGIC, classify_ole, is_office_document
 
 MAX_ARCHIVE_MEMBERS = 2000
 MAX_DEPTH = 3  # a zip in an e-mail in a zip is as deep as real inboxes go
@@ -131,7 +131,7 @@ def _expand(item: Submission, depth: int, budget: _Budget) -> list[Submission]:
     lower = item.filename.lower()
     if depth < MAX_DEPTH and lower.endswith(".eml"):
         return _from_email(item, depth, budget)
-    if depth < MAX_DEPTH and data.startswith(ZIP_MAGIC) and lower.endswith(".zip") and not _is_office(data):
+    if depth < MAX_DEPTH and data.startswith(ZIP_MAGIC) and lower.endswith(".zip") and not is_office_document(data):
         return _from_zip(item, depth, budget)
     refusal = _mail_format(lower, data)
     if refusal is not None:
@@ -148,15 +148,6 @@ def _mail_format(lower_name: str, data: bytes) -> tuple[str, str] | None:
             and classify_ole(data) not in ("xls", "encrypted"):
         return OUTLOOK_MSG
     return None
-
-
-def _is_office(data: bytes) -> bool:
-    """An .xlsx is a zip too; a file named .zip that holds a workbook is still a workbook."""
-    try:
-        with zipfile.ZipFile(_bytes_io(data)) as archive:
-            return "[Content_Types].xml" in archive.namelist()
-    except zipfile.BadZipFile:
-        return False
 
 
 def _bytes_io(data: bytes):
