@@ -31,9 +31,10 @@ from ..ooxml.package import MAX_FILE_BYTES, OLE_MAGIC, ZIP_MAGIC, Package, Unrea
 from ..report import Origin, Provenance, Report, SourceCell
 from .bounds import check_file_size, check_pdf, check_text
 from .document import Document, decode_text, linearise, looks_binary, normalise, text_lines
+from .rows import Reading
 from .sections import HEADING_TEXT, Sections, cut_trailing_junk, identity, paragraphs
 from .stream import Stream
-from .tables import Reading, TableReader
+from .tables import TableReader
 
 __all__ = ["Claim", "ImportResult", "import_report", "read_document"]
 

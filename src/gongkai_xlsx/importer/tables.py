@@ -5,174 +5,43 @@ anchor moved back to the label's numbering; the value tokens between one row's a
 cells. A row with too few tokens whose digits are run together is split with the table's sum relations
 (:mod:`.glued`). Totals are kept exactly as published.
 
-Mapping decisions:
-
-- 2019 trial format (国办公开办函〔2019〕60号), table 二: ``本年新制作数量`` → 本年制发件数 (both count the documents
-  newly made in the year); ``处理决定数量`` of 行政许可/行政处罚/行政强制 → 本年处理决定数量 (same wording and
-  meaning). ``本年新公开数量``, ``对外公开总数量`` (a cumulative count of published documents, not the count in
-  force), ``上一年项目数量``, ``本年增/减``, ``其他对外管理服务事项`` and （九）政府集中采购 have no counterpart and are
-  reported, not read; 本年废止件数, 现行有效件数 and 本年收费金额 are missing from such a source and count as 0.
-- A single-row ``（六）其他处理`` (2019 format, and some 2021 reports such as 洪泽区 2023/2024) goes to
-  ``3.其他``: the single row is the sum of all three current rows, the source does not say which reason applies,
-  and ``3.其他`` is the only row that asserts none; the results total is unchanged.
+The rows themselves, and how the 2019 trial format maps onto the current one, are :mod:`.rows`.
 """
 
 from __future__ import annotations
 
 import bisect
 import itertools
-import re
-from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from .. import findings as F
-from ..findings import Finding, FindingCell
+from ..findings import FindingCell
 from ..form import FORM_2021
 from ..form.model import TABLE_SHORT_NAMES, ValueKind
-from ..form.rules import T3_BALANCE, T3_RESULTS_SUM, checks_for
 from ..report import SourceCell
 from . import glued
-from .document import normalise
+from .rows import (
+    MAPPED_2019,
+    MAPPING_2019,
+    T2_2019,
+    T2_2021,
+    T4_GROUPS,
+    T4_IDS,
+    Anchor,
+    Number,
+    Reading,
+    RowSpec,
+    detect_format,
+)
 from .stream import BLANK, MARK, NUM, Stream, Token, token_value
+from .table3 import Table3Reading
 
 T2, T3, T4 = (TABLE_SHORT_NAMES[table] for table in ("t2", "t3", "t4"))
 T_EN = {T2: "Table 2", T3: "Table 3", T4: "Table 4"}
-Number = int | Decimal
-
-
-@dataclass(frozen=True)
-class RowSpec:
-    key: str
-    label: str  # the label as the format writes it (messages, variant check)
-    keyword: str  # regex on compact text; typo-tolerant alternatives
-    prefix: str | None  # the label's numbering, searched just before the keyword
-    targets: tuple[str | None, ...]  # item id per value, None for a value with no current counterpart
-    headers: tuple[str, ...] = ()  # the source's column names (for unmapped values)
-
-    @property
-    def count(self) -> int:
-        return len(self.targets)
-
-
-@dataclass
-class Anchor:
-    spec: RowSpec
-    start: int  # compact index where the label starts
-    keyword_end: int
-
-
-@dataclass
-class Reading:
-    """What the tables gave: values keyed by item id, where each came from, and what was noticed."""
-
-    values: dict[str, Number] = field(default_factory=dict)
-    sources: dict[str, SourceCell] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
-    blanks: list[FindingCell] = field(default_factory=list)
-    blank_totals: list[FindingCell] = field(default_factory=list)  # totals the source left blank: recomputed
-    marks: list[FindingCell] = field(default_factory=list)
-    unmapped: list[tuple[str, str, Number]] = field(default_factory=list)  # (row, column, value)
-    absent: set[str] = field(default_factory=set)  # items the source's format has no cell for (0, said so)
-    rows_expected: int = 0
-    rows_read: int = 0
-    format_version: str = "2021"
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity is F.E)
-
-
-# ------------------------------------------------------------------------------------------ 表三 rows
-_T3_KEYWORDS = {
-    "new": r"本年新收|新收政府信息",
-    "carry_in": r"上年度?结转",
-    "open": r"予以公开",
-    "partial": r"部分公开",
-    "deny_1": r"国家秘密",
-    "deny_2": r"其他法律|行政法规禁止|禁止公开|止公开",
-    "deny_3": r"三安全|一稳定|危及",
-    "deny_4": r"第三方",
-    "deny_5": r"内部事务|三类内部",
-    "deny_6": r"过程性|四类过程",
-    "deny_7": r"执法案卷",
-    "deny_8": r"行政查询|查询事项",
-    "unable_1": r"不掌握",
-    "unable_2": r"没有现成|另行制作",
-    "unable_3": r"补正后|仍不明确",
-    "noproc_1": r"信访|举报投诉",
-    "noproc_2": r"重复申请",
-    "noproc_3": r"出版物",
-    "noproc_4": r"大量反复|反复申请",
-    "noproc_5": r"确认或重新|重新出具|已获取信息",
-    "other_1": r"不补正|逾期不补",
-    "other_2": r"收费通知|缴纳费用|未按收费",
-    "other_3": r"3\.?其他",
-    "total": r"\(七\)(?:总计|合计)|七\)总计",
-    "carry_out": r"结转下年|下年度继续|继续办理",
-}
-_PREFIX = re.compile(r"^(\d\.|\([一二三四五六七八九十]\)|[一二三四]\.)")
-OTHER_SINGLE_LABEL = next(row.path[-2] for row in FORM_2021.table3.rows if row.key == "other_1")  # （六）其他处理
-T3_COLUMNS = [c.key for c in FORM_2021.table3.columns]
-
-
-def _t3_specs() -> list[RowSpec]:
-    t3 = FORM_2021.table3
-    specs = []
-    for row in t3.rows:
-        label = row.path[-1]
-        prefix = _PREFIX.match(normalise(label))
-        specs.append(RowSpec(row.key, label, _T3_KEYWORDS[row.key], prefix.group(1) if prefix else None,
-                             tuple(t3.item_id(row.key, c) for c in T3_COLUMNS)))
-    return specs
-
-
-T3_SPECS = _t3_specs()
-T3_BY_KEY = {spec.key: spec for spec in T3_SPECS}
-OTHER_SINGLE = RowSpec("other_single", OTHER_SINGLE_LABEL, r"\(六\)其他处理|六\)其他处理|其他处理", "(六)",
-                       T3_BY_KEY["other_3"].targets)
-
-# ------------------------------------------------------------------------------------------ 表二 rows
-# how each row of 表二 is recognised in published text (its label and items come from the form)
-_T2_KEYWORDS = {"rule": r"规章", "norm": r"规范性文件", "license": r"行政许可", "penalty": r"行政处罚",
-                "coercion": r"行政强制", "fee": r"事业性收费"}
-T2_2021 = tuple(RowSpec(row.key, row.label, _T2_KEYWORDS[row.key], None, row.item_ids)
-                for block in FORM_2021.table2.blocks for row in block.rows)
-_MADE = ("本年新制作数量", "本年新公开数量", "对外公开总数量")
-_ITEMS = ("上一年项目数量", "本年增/减", "处理决定数量")
-T2_2019 = (
-    RowSpec("rule", "规章", r"规章", None, ("t2_rule_issued", None, None), _MADE),
-    RowSpec("norm", "规范性文件", r"规范性文件", None, ("t2_norm_issued", None, None), _MADE),
-    RowSpec("license", "行政许可", r"行政许可", None, (None, None, "t2_license"), _ITEMS),
-    RowSpec("service", "其他对外管理服务事项", r"对外管理服务|其他对外管理", None, (None, None, None), _ITEMS),
-    RowSpec("penalty", "行政处罚", r"行政处罚", None, (None, None, "t2_penalty"), _ITEMS),
-    RowSpec("coercion", "行政强制", r"行政强制", None, (None, None, "t2_coercion"), _ITEMS),
-    RowSpec("fee", "行政事业性收费", r"事业性收费", None, (None, None), _ITEMS[:2]),
-    RowSpec("procure", "政府集中采购", r"集中采购", None, (None, None), ("采购项目数量", "采购总金额")),
-)
-MAPPED_2019 = {target for spec in T2_2019 for target in spec.targets if target}  # 表二 items the 2019 format has
-MAPPING_2019 = ("本年新制作数量→本年制发件数；处理决定数量→本年处理决定数量；（六）其他处理→3.其他",
-                "new documents made → issued; decisions → decisions; (6) other handling → 3. other")
-MARKERS_2019 = re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量|本年增/?减|政府集中采购|对外管理服务事项")
-MARKERS_2021 = re.compile(r"本年制发件数|本年废止件数|现行有效件数|本年处理决定数量|本年收费金额")
-
-# one row of 表三 holds a number per column, the last its total; a row of 表四 one total per group of columns
-T3_WIDTH = len(FORM_2021.table3.columns)
-T4_GROUPS = (len(FORM_2021.table4.columns),) * len(FORM_2021.table4.groups)
-T4_IDS = tuple(FORM_2021.table4.item_id(g.key, c.key) for g in FORM_2021.table4.groups
-               for c in FORM_2021.table4.columns)
-
-
-def detect_format(stream: Stream | None) -> str:
-    """"2019" when table 二 has the trial format's columns or rows, else "2021"."""
-    if stream is None:
-        return "2021"
-    old = len(MARKERS_2019.findall(stream.compact))
-    new = len(MARKERS_2021.findall(stream.compact))
-    return "2019" if old > new else "2021"
 
 
 # ------------------------------------------------------------------------------------------ reading
-class TableReader:
+class TableReader(Table3Reading):
     """Reads the three tables into one :class:`Reading`; call table2, table3, table4, then finish."""
 
     def __init__(self, stated: dict[str, set[int]] | None = None) -> None:
@@ -500,128 +369,6 @@ class TableReader:
         return anchors
 
     # -------------------------------------------------------------- 表三
-    def table3(self, stream: Stream | None) -> None:
-        self.stream = stream
-        self.reading.rows_expected += len(T3_SPECS)
-        found, order = self._t3_anchors(stream) if stream else ({}, [])
-        if not found:
-            self.add(F.IMPORT_TABLE_NOT_FOUND, T3, None, cells=[FindingCell(T3, None, None, None)])
-            return
-        specs = {**T3_BY_KEY, "other_single": OTHER_SINGLE}
-        rows, used_tokens, candidates, raws = self._t3_rows(stream, found, order, specs)
-        cut = self.cut_after(stream, found, order)
-        for key in order:
-            if key not in rows and key not in found and key not in cut:
-                self.add(F.IMPORT_ROW_NOT_FOUND, T3, specs[key], cells=self.cells(specs[key]), count=T3_WIDTH)
-        if cut:
-            last = max((k for k in found), key=order.index)
-            self.add(F.IMPORT_TABLE_TRUNCATED, T3, specs[last],
-                     cells=[c for k in cut for c in self.cells(specs[k])], count=len(cut),
-                     first=specs[cut[0]].label, last=specs[cut[-1]].label)
-        if candidates:  # run-together rows with several splits: the column relations decide
-            fixed = {k: tuple(v) for k, v in rows.items() if k not in candidates}
-            chosen, valid = glued.resolve_jointly(candidates, fixed, lambda r: _t3_consistent(r, specs))
-            for key, split in chosen.items():
-                if valid == 1:
-                    rows[key] = list(split)
-                else:  # no evidence picks one split: the row is refused, not guessed
-                    del rows[key]
-                    self.ambiguous(T3, specs[key], raws[key], sorted(candidates[key], key=glued.balanced))
-        for key in order:
-            if key in rows:
-                self.store(T3, specs[key], list(rows[key]), used_tokens.get(key), raws.get(key, ""))
-                self.reading.rows_read += 1
-        if "other_single" in rows:
-            for k in ("other_1", "other_2"):
-                for target in T3_BY_KEY[k].targets:
-                    self.reading.values.setdefault(target, 0)
-            self.reading.findings.append(F.IMPORT_OTHER_SINGLE_ROW(
-                self.cells(OTHER_SINGLE), values=" ".join(str(v) for v in rows["other_single"])))
-            self.reading.rows_read += 2  # the single row stands for the three current ones
-
-    @staticmethod
-    def cut_after(stream: Stream, found: dict[str, Anchor], order: list[str]) -> list[str]:
-        """The rows after the last one found when the document itself ends inside the table (a truncated copy)."""
-        if stream.linear.raw[stream.end:].strip():
-            return []
-        last = max(order.index(k) for k in found)
-        return order[last + 1:]
-
-    def _t3_anchors(self, stream: Stream) -> tuple[dict[str, Anchor], list[str]]:
-        """The rows found, by key, and the row order (with one ``other_single`` row for a 2019-style （六）)."""
-        found: dict[str, Anchor] = {}
-        pos = 0
-        for spec in T3_SPECS[:T3_SPECS.index(T3_BY_KEY["other_1"])]:
-            anchor = self.find(stream, spec, pos)
-            if anchor:
-                found[spec.key] = anchor
-                pos = anchor.keyword_end
-        total = self.find(stream, T3_BY_KEY["total"], pos)
-        limit = total.start if total else None
-        others_pos = pos
-        for key in ("other_1", "other_2", "other_3"):
-            anchor = self.find(stream, T3_BY_KEY[key], others_pos, limit)
-            if anchor:
-                found[key] = anchor
-                others_pos = anchor.keyword_end
-        order = [spec.key for spec in T3_SPECS]
-        if not any(k in found for k in ("other_1", "other_2", "other_3")):
-            single = self.find(stream, OTHER_SINGLE, pos, limit)
-            if single:
-                found["other_single"] = single
-                i = order.index("other_1")
-                order[i:i + 3] = ["other_single"]
-                others_pos = single.keyword_end
-        if total is None and found:  # “（七）” missing: the first 总计 after the result rows
-            total = self.find(stream, replace(T3_BY_KEY["total"], keyword=r"总计|合计", prefix=None), others_pos)
-        if total:
-            found["total"] = total
-        carry_out = self.find(stream, T3_BY_KEY["carry_out"], total.keyword_end if total else others_pos)
-        if carry_out:
-            found["carry_out"] = carry_out
-        return found, order
-
-    def _t3_rows(self, stream: Stream, found: dict[str, Anchor], order: list[str], specs: dict[str, RowSpec]):
-        """Each found row's values. A row whose label was not recognised is not found: its numbers are not given to
-        a neighbour by position (they make the row before it too long, which the form's sums may sort out)."""
-        rows: dict[str, list[Number]] = {}
-        used_tokens: dict[str, list[Token] | None] = {}
-        candidates: dict[str, list[glued.Split]] = {}
-        raws: dict[str, str] = {}
-        segments = self.segments(stream, [found[k] for k in order if k in found])
-        if self.total_column_blank([tokens for _, tokens, _ in segments], (T3_WIDTH,)):
-            # plain text (PDF layout) of a page that left the 总计 column blank: each row's numbers are its columns
-            segments = [(anchor, tokens + [Token(BLANK, "", tokens[-1].end, tokens[-1].end)], start)
-                        for anchor, tokens, start in segments]
-        pad = self.pad_side([tokens for _, tokens, _ in segments], T3_WIDTH)
-        for index, (anchor, tokens, label_start) in enumerate(segments):
-            key = anchor.spec.key
-            self.label_variant(stream, anchor, tokens, label_start,
-                               segments[index + 1][2] if index + 1 < len(segments) else stream.end)
-            value_tokens = [t for t in tokens if t.kind in (NUM, BLANK, MARK)]
-            values, used, cands = self.row_values(T3, anchor.spec, tokens, groups=(T3_WIDTH,), prefer=glued.balanced,
-                                                  at_end=index == len(segments) - 1, pad=pad)
-            if values is None:
-                continue
-            rows[key] = values
-            used_tokens[key] = used
-            raws[key] = " ".join(t.text for t in value_tokens)
-            if len(cands) > 1:
-                candidates[key] = cands
-        return rows, used_tokens, candidates, raws
-
-    def label_variant(self, stream: Stream, anchor: Anchor, tokens: list[Token], start: int, end: int) -> None:
-        expected = normalise(anchor.spec.label)
-        segment = stream.compact[anchor.start:]
-        stop = next((i for i, off in enumerate(stream.cmap[anchor.start:]) if off >= end), len(segment))
-        if _contains_loosely(segment[:stop], expected):
-            return
-        first_value = next((t.start for t in tokens if t.kind in (NUM, BLANK, MARK)), end)
-        found = stream.raw_text(start, max(first_value, start + 1), limit=80)
-        if not found or normalise(found) == expected:
-            return
-        self.add(F.IMPORT_LABEL_VARIANT, T3, anchor.spec, found=found, expected=anchor.spec.label)
-
     # -------------------------------------------------------------- 表四
     def table4(self, stream: Stream | None) -> None:
         self.stream = stream
@@ -704,38 +451,9 @@ def _in_a_cell(stream: Stream, offset: int) -> bool:
     return i >= 0 and cells[i].start <= offset < max(cells[i].end, cells[i].start + 1)
 
 
-def _contains_loosely(text: str, label: str, slack: int = 16) -> bool:
-    """``label`` in ``text``, allowing a few foreign characters inside it (vertical headings such as “他处理” that
-    ``pdftotext -layout`` interleaves with a wrapped label); a label with characters missing does not match."""
-    if label in text:
-        return True
-    start = text.find(label[0])
-    while start >= 0:
-        i, j = 0, start
-        while i < len(label) and j < len(text) and j - start <= len(label) + slack:
-            if text[j] == label[i]:
-                i += 1
-            j += 1
-        if i == len(label):
-            return True
-        start = text.find(label[0], start + 1)
-    return False
-
-
 def _prefer_in_force(split: glued.Split) -> tuple:
     """表二（一）: prefer 现行有效 ≥ 本年制发 (documents issued this year are normally still in force), then balance."""
     return (split[-1] < split[0],) + glued.balanced(split)
-
-
-# the form's column relations of 表三 that a split of run-together numbers must keep
-_T3_JOINT_CHECKS = tuple(check for check in checks_for(FORM_2021) if check.rule in (T3_RESULTS_SUM, T3_BALANCE))
-
-
-def _t3_consistent(rows: dict[str, tuple[int, ...]], specs: dict[str, RowSpec]) -> bool:
-    """Whether rows of 表三 (by row key) keep the form's relations: the results add up to （七）总计, and new plus
-    carried in equals that total plus carried over."""
-    values = {target: value for key, row in rows.items() for target, value in zip(specs[key].targets, row)}
-    return all(check.measure(values) == 0 for check in _T3_JOINT_CHECKS)
 
 
 def _short_label(item_id: str) -> str:
