@@ -382,7 +382,7 @@ class TableReader(Table3Reading):
             self.add(F.IMPORT_TABLE_NOT_FOUND, T4, None, cells=[FindingCell(T4, None, None, None)])
             return
         if self.total_column_blank([tokens], T4_GROUPS):
-            groups, out = iter(T4_GROUPS), []
+            out = []
             for size in T4_GROUPS:
                 part = [tokens.pop(0) for _ in range(size - 1)]
                 out += part + [Token(BLANK, "", part[-1].end, part[-1].end)]
