@@ -126,3 +126,27 @@ def norm_char(ch: str) -> str:
         return _NUMERALS[ch]
     folded = unicodedata.normalize("NFKC", ch)
     return folded if len(folded) == 1 else ch
+
+
+def compact_with_offsets(text: str, start: int = 0, end: int | None = None, *,
+                         skip: bytes | bytearray | None = None, fold: bool = False) -> tuple[str, list[int]]:
+    """``text[start:end]`` without whitespace and quotation marks, and the offset in ``text`` of each character
+    kept, so that a match in the compact text points back into the original.
+
+    ``skip`` marks (per offset from ``start``) characters to leave out as well (a table's number tokens).
+    ``fold`` is for raw text: each character kept is normalised (:func:`norm_char`) *after* the whitespace and
+    quotation-mark test, so the characters that become quotation marks only when folded (＂＇｢｣﹁﹂﹃﹄) stay in,
+    as 「」"' — unlike in text normalised beforehand (the importer's ``Linear.norm``), where they are left out.
+    """
+    end = len(text) if end is None else end
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i in range(start, end):
+        if skip is not None and skip[i - start]:
+            continue
+        ch = text[i]
+        if ch in WHITESPACE or ch in QUOTES:
+            continue
+        chars.append(norm_char(ch) if fold else ch)
+        offsets.append(i)
+    return "".join(chars), offsets

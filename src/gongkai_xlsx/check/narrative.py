@@ -15,7 +15,7 @@ from decimal import Decimal
 from .. import findings as F
 from ..findings import Finding, FindingCell
 from ..form import FORM_2021
-from ..normalise import QUOTES, WHITESPACE, norm_char
+from ..normalise import compact_with_offsets
 
 T3 = FORM_2021.table3
 T4 = FORM_2021.table4
@@ -116,7 +116,7 @@ def check_overview(text: str, values: dict, read: set[str]) -> tuple[list[Claim]
 
     ``read`` holds the item ids actually read from the source; a claim about cells that were not read is skipped.
     """
-    compact, cmap = _compact(text)
+    compact, cmap = compact_with_offsets(text, fold=True)  # the overview as typed: folded here
     found: list[tuple[int, int, tuple[tuple[str, ...], ...], str, str]] = []
     for pattern in PATTERNS:
         for match in pattern.regex.finditer(compact):
@@ -147,7 +147,7 @@ def check_overview(text: str, values: dict, read: set[str]) -> tuple[list[Claim]
 
 def stated_values(text: str) -> dict[str, set[int]]:
     """Numbers the overview states for single cells of the tables (item id → the numbers stated for it)."""
-    compact, _ = _compact(text)
+    compact, _ = compact_with_offsets(text, fold=True)
     stated: dict[str, set[int]] = {}
     for pattern in PATTERNS:
         if len(pattern.readings) != 1 or len(pattern.readings[0]) != 1:
@@ -178,16 +178,6 @@ def _breakdown(compact: str, cmap: list[int], pos: int, kind: str):
 
 def _int(text: str) -> int:
     return int(text.replace(",", ""))
-
-
-def _compact(text: str) -> tuple[str, list[int]]:
-    chars, cmap = [], []
-    for i, ch in enumerate(text):
-        if ch in WHITESPACE or ch in QUOTES:
-            continue
-        chars.append(norm_char(ch))
-        cmap.append(i)
-    return "".join(chars), cmap
 
 
 def _sentence(text: str, at: int, limit: int = 120) -> str:

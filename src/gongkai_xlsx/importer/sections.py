@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from ..form import FORM_2021
-from .document import QUOTES, WHITESPACE, Linear, normalise
+from ..normalise import compact_with_offsets
+from .document import Linear, normalise
 
 # key and pattern on compact text, in the order of the format's section headings
 _PATTERNS = (
@@ -50,7 +51,7 @@ class Heading:
 class Sections:
     def __init__(self, linear: Linear) -> None:
         self.linear = linear
-        self.compact, self.cmap = _compact(linear)
+        self.compact, self.cmap = compact_with_offsets(linear.norm)
         self.found: dict[str, Heading] = {}
         pos = 0
         for key, _, pattern in HEADINGS:
@@ -98,16 +99,6 @@ class Sections:
             if heading.text != want and SequenceMatcher(None, heading.text, want).ratio() >= 0.85:
                 out.append((self.linear.raw[heading.start:heading.end].strip(), expected))
         return out
-
-
-def _compact(linear: Linear) -> tuple[str, list[int]]:
-    chars, cmap = [], []
-    for i, ch in enumerate(linear.norm):
-        if ch in WHITESPACE or ch in QUOTES:
-            continue
-        chars.append(ch)
-        cmap.append(i)
-    return "".join(chars), cmap
 
 
 # ------------------------------------------------------------------------------------------ text sections

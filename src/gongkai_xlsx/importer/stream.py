@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from ..normalise import is_placeholder
-from .document import QUOTES, WHITESPACE, Linear
+from ..normalise import compact_with_offsets, is_placeholder
+from .document import Linear
 
 NUM, BLANK, MARK = "num", "blank", "mark"
 
@@ -126,18 +126,7 @@ class Stream:
         for token in self.tokens:
             for i in range(token.start, token.end):
                 skip[i - a] = 1
-        norm = self.linear.norm
-        chars: list[str] = []
-        cmap: list[int] = []
-        for i in range(a, b):
-            if skip[i - a]:
-                continue
-            ch = norm[i]
-            if ch in WHITESPACE or ch in QUOTES:
-                continue
-            chars.append(ch)
-            cmap.append(i)
-        return "".join(chars), cmap
+        return compact_with_offsets(self.linear.norm, a, b, skip=skip)
 
     # ------------------------------------------------------------------ helpers
     def search(self, pattern: str | re.Pattern, pos: int = 0, end: int | None = None) -> re.Match | None:
