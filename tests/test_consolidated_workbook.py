@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 
 import openpyxl
 import pytest
@@ -20,7 +21,10 @@ from gongkai_xlsx.form import FORM_2021
 from gongkai_xlsx.form.rules import RULES
 from gongkai_xlsx.consolidate.indicators import SHEET_INDICATORS, SMALL_MARK
 from gongkai_xlsx.consolidate.merge import COUNTED, merge_inbox
+from gongkai_xlsx.check.verify import own_output
+from gongkai_xlsx.read.intake import Submission
 from gongkai_xlsx.read.returned import read_file
+from gongkai_xlsx.report import Origin
 
 YEAR = samples.YEAR
 T3, T4 = FORM_2021.table3, FORM_2021.table4
@@ -339,3 +343,64 @@ def test_a_label_with_its_unit_breaks_before_the_unit_and_gets_the_lines_it_need
             assert height >= 4 + 14 * lines, (cell.coordinate, cell.value, height)
         checked += "（单位：" in cell.value
     assert checked
+
+
+def test_the_stamp_sheet_holds_the_stamp_under_the_templates_key_value_header(book, merged):
+    """The consolidated workbook is stamped by the template's stamp writer: the same _stamp sheet (a key/value
+    header, then one named row per field) and the same fields as its custom properties."""
+    ws = book["_stamp"]
+    assert ws.sheet_state == "veryHidden"
+    assert (ws["A1"].value, ws["B1"].value) == ("key", "value")
+    row_of = {ws.cell(row, 1).value: row for row in range(2, ws.max_row + 1)}
+    rows = {key: ws.cell(row, 2).value or "" for key, row in row_of.items()}
+    properties = {p.name.removeprefix("gongkai_"): p.value or "" for p in book.custom_doc_props.props}
+    assert rows == properties
+    assert rows["origin"] == "consolidated" and rows["agency_code"] == samples.COUNTY_CODE
+    assert rows["units"] == str(sum(m.units for m in merged.members))
+    assert rows["members"] == str(len(merged.members))
+    assert {key: book.defined_names[f"stamp_{key}"].attr_text for key in rows} == \
+        {key: f"'_stamp'!$B${row}" for key, row in row_of.items()}
+
+
+def _as_the_previous_release_wrote_it(data: bytes) -> bytes:
+    """The workbook with its _stamp sheet as the release before this one wrote it: no key/value header row
+    (the fields and their names in the same cells, B2 on)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    sheets = dict(re.findall(r'<sheet name="([^"]+)" sheetId="\d+"(?: state="\w+")? r:id="(rId\d+)"',
+                             source.read("xl/workbook.xml").decode()))
+    rels_xml = source.read("xl/_rels/workbook.xml.rels").decode()
+    targets = {m.group(1): m.group(2) for m in re.finditer(r'Id="(rId\d+)"[^>]*Target="([^"]+)"', rels_xml)}
+    part = "xl/" + targets[sheets["_stamp"]].lstrip("/").removeprefix("xl/")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            blob = source.read(info)
+            if info.filename == part:
+                text = blob.decode()
+                assert '<row r="1" ' in text
+                text = re.sub(r'<row r="1" .*?</row>', "", text, count=1).replace('<dimension ref="A1:', '<dimension ref="A2:')
+                blob = text.encode()
+            target.writestr(info, blob)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("release", ["this", "previous"])
+def test_a_consolidated_workbook_of_either_release_is_read_back_and_known_as_the_units_own(merged, data, release,
+                                                                                          tmp_path):
+    """A city reads a county's consolidated workbook (and a unit its own last year's) whichever release wrote it:
+    by its stamp it is a consolidation, its totals are its members', and in the unit's own inbox it is the
+    unit's own output, never a return."""
+    blob = data if release == "this" else _as_the_previous_release_wrote_it(data)
+    if release == "previous":
+        assert openpyxl.load_workbook(io.BytesIO(blob))["_stamp"]["A1"].value is None
+    path = tmp_path / "汇总.xlsx"
+    path.write_bytes(blob)
+    report = read_file(path)
+    assert report.origin is Origin.CONSOLIDATED
+    assert (report.agency_code, report.year) == (samples.COUNTY_CODE, YEAR)
+    assert report.units == sum(m.units for m in merged.members) and len(report.members) == len(merged.members)
+    assert {item: float(value) for item, value in report.values.items()} == \
+        {item: float(value) for item, value in merged.totals.items()}
+    submission = Submission(path.name, str(path), blob)
+    assert own_output(report, submission, unit_code=samples.COUNTY_CODE) is not None
+    assert own_output(report, submission, unit_code="OTHER-UNIT") is None  # another unit's: a lower level's return

@@ -31,9 +31,9 @@ from ..template.consolidated_layout import (
     SHEET_SUMMARY,
     SHEET_TEXTS,
 )
-from ..template.layout import SHEET_STAMP, Context, FormulaPlacement, ValuePlacement, quote_sheet, wrapped_lines
+from ..template.layout import Context, FormulaPlacement, ValuePlacement, wrapped_lines
 from ..template.sheet_writer import Formats, PortableWorksheet, write_sheet
-from ..template.stamp import GENERATOR, NAME_PREFIX, PROPERTY_PREFIX
+from ..template.stamp import GENERATOR, consolidated_stamp, write_stamp
 from ..template.tables import SUMMARY_PRINT_COLS, tables_sheet
 from .content_sheets import DetailRefs, write_by_category, write_detail, write_texts
 from .coverage import coverage_text
@@ -87,15 +87,8 @@ def _render(result: MergeResult, per_agency_sheets: bool) -> bytes:
     formats = Formats(workbook)
     styles = Styles(workbook)
     pages = Pages(result)
-    stamp = {
-        "form_version": form.version, "form_basis": form.basis, "year": str(result.year),
-        "template_id": f"GK{form.version}-{result.year}-{result.unit_code or 'UNIT'}-CONSOLIDATED",
-        "generator": GENERATOR, "generator_version": __version__, "agency_code": result.unit_code,
-        "agency_name": result.unit_name, "fingerprint": "", "origin": "consolidated",
-        "units": str(sum(m.units for m in result.members)), "members": str(len(result.members)),
-    }
-    for key, value in stamp.items():
-        workbook.set_custom_property(PROPERTY_PREFIX + key, value)
+    stamp = consolidated_stamp(form, result.year, result.unit_code, result.unit_name,
+                               units=sum(m.units for m in result.members), members=len(result.members))
 
     readme = workbook.add_worksheet(SHEET_README)
     detail_rows = len(result.members)
@@ -131,12 +124,7 @@ def _render(result: MergeResult, per_agency_sheets: bool) -> bytes:
             pages.setup(ws, name, list(sheet.layout.widths.values())[:SUMMARY_PRINT_COLS], landscape=True,
                         centre=True)
     _readme(workbook, readme, result, styles, made, pages)
-    stamp_sheet = workbook.add_worksheet(SHEET_STAMP)
-    for row, (key, value) in enumerate(stamp.items(), start=1):
-        stamp_sheet.write_string(row, 0, key)
-        stamp_sheet.write_string(row, 1, value)
-        workbook.define_name(NAME_PREFIX + key, f"={quote_sheet(SHEET_STAMP)}!$B${row + 1}")
-    stamp_sheet.very_hidden()
+    write_stamp(workbook, stamp, password=None)
     readme.activate()
     workbook.close()
     return buffer.getvalue()

@@ -12,7 +12,8 @@ from ..errors import OutputError
 from ..files import template_filename, write_atomically
 from ..form import CURRENT_FORM
 from ..roster import Agency
-from .render import DEFAULT_PASSWORD, TemplateFactory, make_stamp
+from .render import DEFAULT_PASSWORD, TemplateFactory
+from .stamp import make_stamp
 
 @dataclass
 class GeneratedFile:

@@ -24,24 +24,20 @@ import xlsxwriter
 from .. import __version__
 from ..files import write_atomically
 from ..findings import Finding
-from ..form import CURRENT_FORM, Form, Severity
+from ..form import CURRENT_FORM, Form
 from ..roster import Agency
 from .layout import (
     ANSWER_PREFIX,
     FEEDBACK_OPEN,
     INFO_BOX,
-    SHEET_STAMP,
     Context,
     absolute_ref,
     blank_formula,
-    quote_sheet,
     wrapped_lines,
 )
 from .build import layout_for
-from .fingerprint import layout_fingerprint
 from .sheet_writer import FONT, Formats, fit_cell, write_sheet, write_text
-from .stamp import (CONTENT_DIGEST, GENERATOR, IMPORT_ERRORS, IMPORT_RECORD, NAME_PREFIX, PROPERTY_PREFIX, Stamp,
-                    content_digest, import_record)
+from .stamp import GENERATOR, Stamp, content_digest, make_stamp, write_stamp
 
 DEFAULT_PASSWORD = "gongkai"
 """Sheet protection guards against accidents, not people; the password is documented in the README."""
@@ -53,28 +49,6 @@ class TemplateFile:
     path: Path
     agency: Agency | None
     stamp: Stamp
-
-
-def template_id(form: Form, year: int, agency: Agency | None) -> str:
-    code = agency.code if agency else "BLANK"
-    return f"GK{form.version}-{year}-{code}-{layout_fingerprint(form)[:8]}"
-
-
-def make_stamp(form: Form, year: int, agency: Agency | None, origin: str = "template", **extra: str) -> Stamp:
-    """The stamp of a template; ``extra``: its optional fields (due, return_to, contact, content, questions)."""
-    return Stamp(
-        form_version=form.version,
-        form_basis=form.basis,
-        year=year,
-        template_id=template_id(form, year, agency),
-        generator=GENERATOR,
-        generator_version=__version__,
-        agency_code=agency.code if agency else "",
-        agency_name=agency.name if agency else "",
-        fingerprint=layout_fingerprint(form),
-        origin=origin,
-        **extra,
-    )
 
 
 ASK_COORDINATOR = "（请向政务公开办询问）"
@@ -178,18 +152,10 @@ def render_template(
         "comments": f"{GENERATOR} {__version__} · template {stamp.template_id}",
         "created": created,
     })
-    for key, value in stamp.as_dict().items():
-        workbook.set_custom_property(PROPERTY_PREFIX + key, value)
-    record = None
-    if import_findings is not None:
-        unset = [item.id for item in form.items if complete.get(item.id, 0) is None]
-        record = import_record(list(import_findings), unset)
-        errors = sum(1 for f in import_findings if f.severity is Severity.ERROR)
-        workbook.set_custom_property(PROPERTY_PREFIX + IMPORT_ERRORS, str(errors))
+    digest = None
     if origin == "feedback":  # lets a later run tell this copy, unchanged, from a return (see merge.own_output)
         fitted = {key: fit_cell(str(text)) for key, text in (texts or {}).items()}
-        workbook.set_custom_property(PROPERTY_PREFIX + CONTENT_DIGEST,
-                                     content_digest(form, complete, fitted, meta_values))
+        digest = content_digest(form, complete, fitted, meta_values)
     formats = Formats(workbook)
     if front_sheet is not None:
         _write_front_sheet(workbook, front_sheet, formats, password)
@@ -197,7 +163,9 @@ def render_template(
     for sheet in layout.sheets:
         write_sheet(workbook, sheet, formats, ctx, locked_meta, password, totals_as_values, annotations or {},
                     formulas={FEEDBACK_OPEN: open_formula} if open_formula else {})
-    _write_stamp_sheet(workbook, stamp, password, record)
+    unset = [item.id for item in form.items if complete.get(item.id, 0) is None]
+    write_stamp(workbook, stamp, password,
+                import_findings=None if import_findings is None else list(import_findings), unset=unset, digest=digest)
     workbook.set_calc_mode("auto")
     workbook.close()
     return buffer.getvalue()
@@ -266,19 +234,6 @@ def _write_front_sheet(workbook, sheet: FrontSheet, formats: Formats, password: 
     ws.activate()
     ws.protect(password, {"select_locked_cells": True, "select_unlocked_cells": True, "format_rows": True,
                           "format_columns": True})
-
-
-def _write_stamp_sheet(workbook, stamp: Stamp, password: str, record: str | None = None) -> None:
-    ws = workbook.add_worksheet(SHEET_STAMP)
-    ws.write_string(0, 0, "key")
-    ws.write_string(0, 1, "value")
-    entries = list(stamp.as_dict().items()) + ([(IMPORT_RECORD, record)] if record is not None else [])
-    for row, (key, value) in enumerate(entries, start=1):
-        ws.write_string(row, 0, key)
-        ws.write_string(row, 1, value)
-        workbook.define_name(NAME_PREFIX + key, f"={quote_sheet(SHEET_STAMP)}!$B${row + 1}")
-    ws.very_hidden()
-    ws.protect(password)
 
 
 # ------------------------------------------------------------------------------------------ many at once

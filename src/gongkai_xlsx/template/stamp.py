@@ -1,24 +1,32 @@
-"""The identity stamped into every template.
+"""The identity stamped into every workbook this tool writes: built here and written here, once.
 
 A returned workbook proves what it is by this stamp: custom document properties, a very hidden ``_stamp``
-sheet and ``stamp_*`` defined names carry the same fields. The stamp carries the fingerprint of the layout
-(:mod:`.fingerprint`).
+sheet and ``stamp_*`` defined names carry the same fields. A template (and its feedback, imported and sample
+copies) carries the fingerprint of its layout (:mod:`.fingerprint`); a consolidated workbook its unit and how
+many returns and units it counts.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .. import __version__
 from ..findings import Finding, FindingCell
+from ..form import Form
 from ..form.rules import Severity
+from ..report import Origin
+from ..roster import Agency
+from .fingerprint import layout_fingerprint
+from .layout import SHEET_STAMP, quote_sheet
 
 STAMP_FIELDS = ("form_version", "form_basis", "year", "template_id", "generator", "generator_version",
-                "agency_code", "agency_name", "fingerprint", "origin", "due", "return_to", "contact", "questions")
-OPTIONAL_FIELDS = ("due", "return_to", "contact", "questions")  # written only when they have a value
+                "agency_code", "agency_name", "fingerprint", "origin", "due", "return_to", "contact", "questions",
+                "units", "members")
+OPTIONAL_FIELDS = ("due", "return_to", "contact", "questions", "units", "members")  # written only when they have a value
 PROPERTY_PREFIX = "gongkai_"
 NAME_PREFIX = "stamp_"
 GENERATOR = "gongkai-xlsx"
@@ -40,10 +48,84 @@ class Stamp:
     return_to: str = ""  # where the office sends the file (template --return-to)
     contact: str = ""  # whom the office calls (template --contact)
     questions: str = ""  # a feedback copy's open questions, JSON (see check.feedback)
+    units: int | None = None  # a consolidated workbook: the units it counts (a lower consolidation counts its own)
+    members: int | None = None  # a consolidated workbook: the returns it counts
 
     def as_dict(self) -> dict[str, str]:
         return {key: str(value) for key, value in asdict(self).items()
-                if value != "" or key not in OPTIONAL_FIELDS}
+                if value not in ("", None) or key not in OPTIONAL_FIELDS}
+
+
+def template_id(form: Form, year: int, agency: Agency | None) -> str:
+    code = agency.code if agency else "BLANK"
+    return f"GK{form.version}-{year}-{code}-{layout_fingerprint(form)[:8]}"
+
+
+def make_stamp(form: Form, year: int, agency: Agency | None, origin: str = "template", **extra: str) -> Stamp:
+    """The stamp of a template; ``extra``: its optional fields (due, return_to, contact, content, questions)."""
+    return Stamp(
+        form_version=form.version,
+        form_basis=form.basis,
+        year=year,
+        template_id=template_id(form, year, agency),
+        generator=GENERATOR,
+        generator_version=__version__,
+        agency_code=agency.code if agency else "",
+        agency_name=agency.name if agency else "",
+        fingerprint=layout_fingerprint(form),
+        origin=origin,
+        **extra,
+    )
+
+
+def consolidated_stamp(form: Form, year: int, unit_code: str, unit_name: str, *, units: int, members: int) -> Stamp:
+    """The stamp of a consolidated workbook: the consolidating unit's identity and what it counts; no layout
+    fingerprint (its totals are recomputed from 明细 when it is read back)."""
+    return Stamp(
+        form_version=form.version,
+        form_basis=form.basis,
+        year=year,
+        template_id=f"GK{form.version}-{year}-{unit_code or 'UNIT'}-CONSOLIDATED",
+        generator=GENERATOR,
+        generator_version=__version__,
+        agency_code=unit_code,
+        agency_name=unit_name,
+        fingerprint="",
+        origin=Origin.CONSOLIDATED.value,
+        units=units,
+        members=members,
+    )
+
+
+def write_stamp(workbook, stamp: Stamp, password: str | None, *, import_findings: list[Finding] | None = None,
+                unset: Sequence[str] = (), digest: str | None = None) -> None:
+    """Stamp an XlsxWriter workbook: a custom property per field, and the very hidden ``_stamp`` sheet (a key/value
+    header, then a row and a ``stamp_*`` name per field), protected with ``password`` unless it is None.
+
+    A workbook written from a published report also keeps its import's record (``import_findings`` and the
+    ``unset`` items) and the number of its errors; the tool's own filled copies keep the ``digest`` of their
+    content (:func:`content_digest`).
+    """
+    fields = stamp.as_dict()
+    for key, value in fields.items():
+        workbook.set_custom_property(PROPERTY_PREFIX + key, value)
+    entries = list(fields.items())
+    if import_findings is not None:
+        errors = sum(1 for f in import_findings if f.severity is Severity.ERROR)
+        workbook.set_custom_property(PROPERTY_PREFIX + IMPORT_ERRORS, str(errors))
+        entries.append((IMPORT_RECORD, import_record(import_findings, list(unset))))
+    if digest is not None:
+        workbook.set_custom_property(PROPERTY_PREFIX + CONTENT_DIGEST, digest)
+    ws = workbook.add_worksheet(SHEET_STAMP)
+    ws.write_string(0, 0, "key")
+    ws.write_string(0, 1, "value")
+    for row, (key, value) in enumerate(entries, start=1):
+        ws.write_string(row, 0, key)
+        ws.write_string(row, 1, value)
+        workbook.define_name(NAME_PREFIX + key, f"={quote_sheet(SHEET_STAMP)}!$B${row + 1}")
+    ws.very_hidden()
+    if password is not None:
+        ws.protect(password)
 
 
 # ------------------------------------------------------------------------------------------ an import's record
