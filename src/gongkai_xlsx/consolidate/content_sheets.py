@@ -12,6 +12,7 @@ from ..template.consolidated_layout import (
     DETAIL_FIRST_ROW,
     DETAIL_FIXED,
     DETAIL_ID_ROW,
+    DETAIL_NUMBERS,
     SHEET_BY_CATEGORY,
     SHEET_DETAIL,
     SHEET_SUMMARY,
@@ -23,6 +24,7 @@ from .coverage import coverage_short
 from .merge import MergeResult, column_sums, status_text
 from .styles import Pages, Styles, display_lines, header_rows, number_cell, print_scale, string_cell
 
+
 class DetailRefs:
     """Addresses on 明细 for formulas elsewhere: an item's column, its sum, one member's cell."""
 
@@ -30,7 +32,8 @@ class DetailRefs:
         self.sheet = quote_sheet(SHEET_DETAIL)
         self.first, self.last = DETAIL_FIRST_ROW + 1, last_row + 1  # 1-based rows of the members
         self.letters = {item.id: xl_col_to_name(len(DETAIL_FIXED) + index) for index, item in enumerate(form.items)}
-        self.category_range = f"{self.sheet}!$C${self.first}:$C${self.last}"
+        category = xl_col_to_name(DETAIL_COLUMN["category"])
+        self.category_range = f"{self.sheet}!${category}${self.first}:${category}${self.last}"
 
     def column(self, item_id: str) -> str:
         col = self.letters[item_id]
@@ -51,11 +54,11 @@ def write_detail(workbook, result: MergeResult, styles: Styles, pages: Pages) ->
     labels = [label for label, _ in DETAIL_FIXED] + [item.label for item in form.items]
     ids = [key for _, key in DETAIL_FIXED] + [item.id for item in form.items]
     header_rows(ws, styles, labels, ids)
-    widths = list(DETAIL_WIDTHS) + [DETAIL_NUMBER_WIDTH] * len(form.items)
+    widths = [DETAIL_WIDTHS[key] for _, key in DETAIL_FIXED] + [DETAIL_NUMBER_WIDTH] * len(form.items)
     ws.set_row(0, 4 + 14 * max(display_lines(label, DETAIL_NUMBER_WIDTH) for label in labels))
     ws.set_row(DETAIL_ID_ROW, 4 + 14 * max(display_lines(key, DETAIL_NUMBER_WIDTH) for key in ids))
     ws.set_default_row(15)
-    for col, width in enumerate(DETAIL_WIDTHS):
+    for col, width in enumerate(widths[:len(DETAIL_FIXED)]):
         ws.set_column(col, col, width)
     ws.set_column(len(DETAIL_FIXED), len(ids) - 1, DETAIL_NUMBER_WIDTH)
     # the numbers are nearly all of the consolidated workbook's cells (200 per agency): each member's row of
@@ -66,21 +69,25 @@ def write_detail(workbook, result: MergeResult, styles: Styles, pages: Pages) ->
     for offset, member in enumerate(result.members):
         row = DETAIL_FIRST_ROW + offset
         agency = member.agency
-        fixed = (agency.code, agency.name, agency.category, agency.parent, status_text(member.entry))
-        for col, value in enumerate(fixed):
-            string_cell(ws, row, col, value, styles.text)
-        number_cell(ws, row, 5, member.units, styles.number)
-        string_cell(ws, row, 6, member.entry.submission.name, styles.text)
+        fixed = {"code": agency.code, "name": agency.name, "category": agency.category, "parent": agency.parent,
+                 "status": status_text(member.entry), "units": member.units, "source": member.entry.submission.name}
+        for col, (_, key) in enumerate(DETAIL_FIXED):
+            if key in DETAIL_NUMBERS:
+                number_cell(ws, row, col, fixed[key], styles.number)
+            else:
+                string_cell(ws, row, col, fixed[key], styles.text)
         for col, value in enumerate(member.row, start=first_number_col):
             write_number(row, col, float(value) if type(value) is Decimal else value)
-    ws.freeze_panes(DETAIL_FIRST_ROW, 2)
+    ws.freeze_panes(DETAIL_FIRST_ROW, DETAIL_COLUMN["name"] + 1)
     ws.autofilter(1, 0, DETAIL_FIRST_ROW + max(len(result.members), 1) - 1, len(ids) - 1)
     ws.hide_gridlines(0)  # printed too: the numbers have no borders of their own
     # every printed page repeats both header rows and the agency's code and name: a number is never anonymous
-    pages.setup(ws, SHEET_DETAIL, widths, landscape=True, repeat_rows=(0, DETAIL_ID_ROW), repeat_cols=(0, 1))
+    pages.setup(ws, SHEET_DETAIL, widths, landscape=True, repeat_rows=(0, DETAIL_ID_ROW),
+                repeat_cols=(DETAIL_COLUMN["code"], DETAIL_COLUMN["name"]))
 
 
-DETAIL_WIDTHS = (19, 14, 6, 8, 12, 5, 20)  # 代码 名称 类别 上级 状态 下级单位数 来源文件
+DETAIL_WIDTHS = {"code": 19, "name": 14, "category": 6, "parent": 8, "status": 12, "units": 5, "source": 20}
+DETAIL_COLUMN = {key: col for col, (_, key) in enumerate(DETAIL_FIXED)}  # a fixed column's id → its column
 DETAIL_NUMBER_WIDTH = 10
 
 

@@ -1,7 +1,8 @@
 """The consolidated workbook's fixed shape: its sheet names and the layout of 明细.
 
-Public contracts (auditors' macros and other tools look for them); the writer (:mod:`.consolidate`) and the reader
-of a consolidated workbook (:mod:`.reader`, for the city level and ``--previous``) both take them from here.
+Public contracts (auditors' macros and other tools look for them); the writer (:mod:`gongkai_xlsx.consolidate`) and
+the reader of a consolidated workbook (:mod:`gongkai_xlsx.read.consolidated`, for the city level and ``--previous``)
+both take them from here, so it sits below both.
 """
 
 SHEET_README = "说明"
@@ -15,5 +16,6 @@ SHEET_FINDINGS = "校验明细"
 # 明细: two header rows (Chinese label, stable id), then one row per counted agency
 DETAIL_FIXED = (("机构代码", "code"), ("机构名称", "name"), ("类别", "category"), ("上级", "parent"),
                 ("状态", "status"), ("下级单位数", "units"), ("来源文件", "source"))
+DETAIL_NUMBERS = frozenset({"units"})  # the fixed columns written as numbers
 DETAIL_ID_ROW = 1
 DETAIL_FIRST_ROW = 2
