@@ -9,7 +9,7 @@ that gives their cached value, so the writer can store the value Excel would com
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -289,6 +289,16 @@ def _item_value(item_id: str) -> Callable[[Context], Any]:
 
 def check_value(check: Check) -> Callable[[Context], Any]:
     return lambda ctx: measure_check(check, ctx)
+
+
+def failing(position: tuple[str, int, int]) -> str:
+    """1 when the check cell at ``position`` fails, else 0 (a check cell holds 0 when its check passes)."""
+    return f"IF({check_ref(position)}<>0,1,0)"
+
+
+def failing_count(positions: Iterable[tuple[str, int, int]]) -> str:
+    """The formula counting how many of the check cells at ``positions`` fail."""
+    return "+".join(failing(position) for position in positions)
 
 
 def check_ref(position: tuple[str, int, int]) -> str:

@@ -18,7 +18,7 @@ from .layout import (
     Validation,
     add_banner,
     blank_formula,
-    check_ref,
+    failing,
     checks_for_template,
     error_failures,
     group_by_rule,
@@ -106,7 +106,7 @@ def main_sheet(form: Form, positions, check_positions, rule_positions) -> SheetL
         terms = []
         for c in checks:
             if c.id in check_positions:
-                terms.append(f"IF({check_ref(check_positions[c.id])}<>0,1,0)")
+                terms.append(failing(check_positions[c.id]))
             else:
                 comparison = "<>0" if rule.severity is Severity.ERROR else ">0"
                 terms.append(f"IF({c.excel_value(lambda ids: ','.join(ids))}{comparison},1,0)")

@@ -17,7 +17,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from ..ooxml.package import CELL_LIMIT
-from .layout import FEEDBACK_OPEN, REQUIRED_MISSING, Cell, Context, SheetLayout, absolute_ref
+from .layout import CHECK_FAILURES, FEEDBACK_OPEN, REQUIRED_MISSING, Cell, Context, SheetLayout, absolute_ref
 from .stamp import GENERATOR
 
 FONT = "宋体"
@@ -110,7 +110,7 @@ def write_sheet(workbook, sheet: SheetLayout, formats: Formats, ctx: Context, lo
                                    "multi_range": cells})
     if sheet.banner:
         row, col = sheet.banner
-        ws.conditional_format(row, col, row, col, {"type": "formula", "criteria": "=check_failures>0",
+        ws.conditional_format(row, col, row, col, {"type": "formula", "criteria": f"={CHECK_FAILURES}>0",
                                                    "format": formats.fail})
         if sheet.banner_office:
             ws.conditional_format(row, col, row, col, {

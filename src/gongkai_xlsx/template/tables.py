@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..form import Form
-from ..form.rules import Severity
+from ..form.rules import T3_ROW_TOTAL, Severity
 from .layout import (
     CHECK_FAILURES,
     SHEET_T2,
@@ -19,10 +19,10 @@ from .layout import (
     add_banner,
     break_label,
     chars_per_line,
-    check_ref,
     check_value,
     checks_for_template,
     error_failures,
+    failing_count,
     sum_arguments,
     unit_on_its_own_line,
     wrapped_lines,
@@ -94,7 +94,7 @@ def table3_block(sheet: SheetLayout, form: Form, positions, check_positions, pla
                        rowspan=h.rowspan, colspan=h.colspan))
     if check_col is not None:
         sheet.add(Cell(top, check_col, "check_header", rowspan=t3.header_rows,
-                       text="行合计校验\n" + ("T3_ROW_TOTAL\n" if coded else "") + "（总计−六列之和）"))
+                       text="行合计校验\n" + (f"{T3_ROW_TOTAL.id}\n" if coded else "") + "（总计−六列之和）"))
     first = top + t3.header_rows
     row_of = {r.key: first + i for i, r in enumerate(t3.rows)}
     col_of = {c.key: data_col0 + i for i, c in enumerate(t3.columns)}
@@ -139,7 +139,7 @@ def table3_block(sheet: SheetLayout, form: Form, positions, check_positions, pla
     column_rules: dict[str, int] = {}
     next_row = last_data_row + 2 if column_checks_row is None else column_checks_row
     for check in checks:
-        if check.rule.id == "T3_ROW_TOTAL":
+        if check.rule.id == T3_ROW_TOTAL.id:
             if check_col is None:
                 continue
             pos = (row_of[check.scope], check_col)
@@ -294,7 +294,7 @@ def tables_sheet(form: Form, name: str, title: str, placement: Placement, *, wit
     row += 1
     sheet.add(Cell(row, 0, "heading", text=t4.heading, colspan=last_col + 1))
     t3_column_rules = len({c.rule.id for c in checks_for_template(form)
-                           if c.rule.id.startswith("T3_") and c.rule.id != "T3_ROW_TOTAL"
+                           if c.rule.id.startswith("T3_") and c.rule.id != T3_ROW_TOTAL.id
                            and c.rule.severity is Severity.ERROR})
     t4_checks = column_checks + t3_column_rules
     data_row = table4_block(sheet, form, positions, check_positions, placement, top=row + 1, left=3,
@@ -304,8 +304,8 @@ def tables_sheet(form: Form, name: str, title: str, placement: Placement, *, wit
     if with_check_total:
         add_banner(sheet, form, checks_row, last_col, office=False)
         row = t4_checks + 2
-        terms = "+".join(f"IF({check_ref(check_positions[c.id])}<>0,1,0)" for c in checks_for_template(form)
-                         if c.id in check_positions and c.rule.severity is Severity.ERROR)
+        terms = failing_count(check_positions[c.id] for c in checks_for_template(form)
+                              if c.id in check_positions and c.rule.severity is Severity.ERROR)
         sheet.add(Cell(row, 0, "meta_label", text="未通过的校验项数（错误）", colspan=3))
         sheet.add(Cell(row, 3, "check", name=CHECK_FAILURES, formula=terms, cached=error_failures))
         sheet.check_cells.append((row, 3))
