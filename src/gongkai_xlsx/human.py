@@ -21,6 +21,7 @@ from .display import join, plain
 from . import findings as F
 from .check.drafts import Draft, addresses
 from .check.verify import FileStatus
+from .consolidate.merge import SubmissionStatus as S
 from .form import Severity
 from .report import Origin
 
@@ -30,12 +31,13 @@ VERDICT = {FileStatus.OK: ("通过", "green"), FileStatus.ERRORS: ("有错误", 
 VERDICT_EN = {FileStatus.OK: "ok", FileStatus.ERRORS: "errors", FileStatus.UNREADABLE: "unreadable",
               FileStatus.ATTACHMENT: "not a report"}
 # merge statuses, short enough for an 80-column row (the workbook's 报送情况 has the long forms)
-STATUS_SHORT = {"included": ("通过", "green"), "invalid_excluded": ("有错误未计入", "bold red"),
-                "invalid_included": ("有错误已计入", "yellow"), "missing": ("未报送", "bold red"),
-                "superseded": ("被替代", "dim"), "duplicate": ("重复报送", "dim"), "unknown_agency": ("名册外", "yellow"),
-                "unreadable": ("无法读取", "bold red"), "wrong_year": ("年度不符", "bold red"),
-                "published": ("年报已比对", "dim"), "attachment": ("非报表附件", "dim"),
-                "unidentified": ("单位不明", "bold red"), "own_output": ("本工具文件", "dim")}
+STATUS_SHORT = {S.INCLUDED: ("通过", "green"), S.INVALID_EXCLUDED: ("有错误未计入", "bold red"),
+                S.INVALID_INCLUDED: ("有错误已计入", "yellow"), S.MISSING: ("未报送", "bold red"),
+                S.SUPERSEDED: ("被替代", "dim"), S.UNKNOWN_AGENCY: ("名册外", "yellow"),
+                S.UNREADABLE: ("无法读取", "bold red"), S.WRONG_YEAR: ("年度不符", "bold red"),
+                S.PUBLISHED: ("年报已比对", "dim"), S.ATTACHMENT: ("非报表附件", "dim"),
+                S.UNIDENTIFIED: ("单位不明", "bold red"), S.OWN_OUTPUT: ("本工具文件", "dim")}
+DUPLICATE_SHORT = ("重复报送", "dim")  # a superseded copy that is the counted file again, byte for byte
 NO_AGENCY = "（未识别单位）"
 
 
@@ -268,13 +270,13 @@ def merge_rows(console: Console, result) -> Table:
     table.add_column("类别", no_wrap=True)
     table.add_column("情况", no_wrap=True)
     for name, (code, _, category, status, entry, note) in zip(names, shown):
-        key = ("duplicate" if entry.duplicate else entry.status) if entry is not None else "missing"
-        word, style = STATUS_SHORT.get(key, (status, ""))
+        key = entry.status if entry is not None else S.MISSING
+        word, style = DUPLICATE_SHORT if entry is not None and entry.duplicate else STATUS_SHORT.get(key, (status, ""))
         cell = plain(name, "bold")
-        if entry is not None and entry.status == "attachment":
+        if entry is not None and entry.status is S.ATTACHMENT:
             note = ""  # the status says it; the workbook's 报送情况 has the reason
         detail = "；".join(x for x in (own_name(entry.submission.name) if entry else "", note) if x)
-        if key == "included" and not note:
+        if key is S.INCLUDED and not note:
             detail = ""  # counted as sent: nothing to look at (the workbook's 报送情况 has every file)
         if detail:
             cell.append("\n")
@@ -285,9 +287,9 @@ def merge_rows(console: Console, result) -> Table:
     return table
 
 
-OTHER_COUNTS = (("superseded", "被替代"), ("unknown_agency", "名册外"), ("unidentified", "单位不明"),
-                ("wrong_year", "年度不符"), ("unreadable", "无法读取"), ("attachment", "附件（非报表）"),
-                ("published", "已与工作簿比对的年报"), ("own_output", "本工具生成的文件"))
+OTHER_COUNTS = ((S.SUPERSEDED, "被替代"), (S.UNKNOWN_AGENCY, "名册外"), (S.UNIDENTIFIED, "单位不明"),
+                (S.WRONG_YEAR, "年度不符"), (S.UNREADABLE, "无法读取"), (S.ATTACHMENT, "附件（非报表）"),
+                (S.PUBLISHED, "已与工作簿比对的年报"), (S.OWN_OUTPUT, "本工具生成的文件"))
 
 
 def merge_warnings(console: Console, result) -> None:
@@ -312,12 +314,12 @@ def merge_totals(result, output: Path, seconds: float) -> list[Text]:
 def merge_next_steps(console: Console, result, drafts: Sequence[Draft], reminders: Sequence[Draft],
                      feedback: Path | None, output: Path) -> None:
     entries = result.entries
-    with_errors = [e.result for e in entries if e.status in ("invalid_excluded", "invalid_included")]
+    with_errors = [e.result for e in entries if e.status in (S.INVALID_EXCLUDED, S.INVALID_INCLUDED)]
     agency_email = {id(e.result): e.agency.email for e in entries if e.agency is not None and e.agency.email}
     steps = reply_steps(drafts, with_errors, feedback, agency_email)
     chase = [a for a in result.missing]
     if chase:
-        wrong_year = {e.agency.code for e in entries if e.status == "wrong_year" and e.agency is not None}
+        wrong_year = {e.agency.code for e in entries if e.status is S.WRONG_YEAR and e.agency is not None}
         if reminders:
             step = join(f"催报 {len(chase)} 个单位：催报邮件草稿（附本年度模板）在 ", str(Path(reminders[0].path).parent),
                         "：")
@@ -330,16 +332,16 @@ def merge_next_steps(console: Console, result, drafts: Sequence[Draft], reminder
                 why = "（报来的不是本年度）" if agency.code in wrong_year else ""
                 step.append_text(join("\n     ", (agency.name, "bold"), why, " → ", agency.email or "名册中没有邮箱"))
         steps.append(step)
-    broken = [e for e in entries if e.status == "unreadable"]
+    broken = [e for e in entries if e.status is S.UNREADABLE]
     if broken:
         step = Text(f"{len(broken)} 个文件无法读取，请报送单位重新发送：")
         for entry in broken:
             sender = addresses(entry.submission.sender)
             step.append_text(join("\n     ", (entry.submission.name, "bold"), f" → {sender[0][1]}" if sender else ""))
         steps.append(step)
-    for status, what in (("unidentified", "份报表认不出是哪个单位的（或与名册中的单位冲突），未计入：请核对后让其用本单位的模板重报："),
-                         ("unknown_agency", "份来自名册外的单位，未计入：请核对名册，或确认是否应由本级汇总：")):
-        listed = [e for e in entries if e.status == status]
+    for status, what in ((S.UNIDENTIFIED, "份报表认不出是哪个单位的（或与名册中的单位冲突），未计入：请核对后让其用本单位的模板重报："),
+                         (S.UNKNOWN_AGENCY, "份来自名册外的单位，未计入：请核对名册，或确认是否应由本级汇总：")):
+        listed = [e for e in entries if e.status is status]
         if listed:
             step = Text(f"{len(listed)} {what}")
             for entry in listed:

@@ -6,23 +6,24 @@ from __future__ import annotations
 from ..roster import Agency
 from ..template.consolidated_layout import SHEET_STATUS
 from .merge import MergeResult
+from .merge import SubmissionStatus as S
 
-NOT_COUNTED_REASON = {"invalid_excluded": "有错误", "wrong_year": "只收到其他年度的报表", "missing": "未报送"}
+NOT_COUNTED_REASON = {S.INVALID_EXCLUDED: "有错误", S.WRONG_YEAR: "只收到其他年度的报表", S.MISSING: "未报送"}
 
 
 def not_counted(result: MergeResult) -> list[tuple[Agency, str]]:
     """Every roster agency that is not in the totals, with why (in roster order)."""
     counted = {id(m.agency) for m in result.members}
-    reasons: dict[int, str] = {}
+    reasons: dict[int, S] = {}
     for entry in result.entries:
-        if entry.agency is not None and entry.status in ("invalid_excluded", "wrong_year"):
+        if entry.agency is not None and entry.status in (S.INVALID_EXCLUDED, S.WRONG_YEAR):
             # a newer return that counts, or an excluded one, outranks a file of another year
-            if reasons.get(id(entry.agency)) != "invalid_excluded":
+            if reasons.get(id(entry.agency)) is not S.INVALID_EXCLUDED:
                 reasons[id(entry.agency)] = entry.status
     out = []
     for agency in result.roster or []:
         if id(agency) not in counted:
-            out.append((agency, NOT_COUNTED_REASON[reasons.get(id(agency), "missing")]))
+            out.append((agency, NOT_COUNTED_REASON[reasons.get(id(agency), S.MISSING)]))
     return out
 
 

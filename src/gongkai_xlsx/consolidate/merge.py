@@ -21,35 +21,54 @@ from ..errors import InputError
 from ..findings import Finding
 from ..form import CURRENT_FORM, Form, Severity
 from ..read.intake import Submission, collect
-from ..report import Origin, Report
+from ..report import Origin, Report, TextEnum
 from ..roster import Agency, normalise_text
 
+class SubmissionStatus(TextEnum):
+    """What became of a submission in a merge (and, for a roster agency with none, MISSING)."""
+
+    INCLUDED = "included"
+    INVALID_EXCLUDED = "invalid_excluded"
+    INVALID_INCLUDED = "invalid_included"
+    MISSING = "missing"
+    SUPERSEDED = "superseded"
+    UNKNOWN_AGENCY = "unknown_agency"
+    UNIDENTIFIED = "unidentified"
+    OWN_OUTPUT = "own_output"
+    UNREADABLE = "unreadable"
+    WRONG_YEAR = "wrong_year"
+    PUBLISHED = "published"  # the agency's workbook counts; its published report was compared with it
+    ATTACHMENT = "attachment"
+
+
+S = SubmissionStatus  # short, for the tables below
 # Chinese text, so full-width parentheses: these words are printed in 报送情况 and quoted in the county report
 STATUS_ZH = {
-    "included": "已报送·通过",
-    "invalid_excluded": "已报送·有错误（未计入）",
-    "invalid_included": "已报送·有错误（已计入）",
-    "missing": "未报送",
-    "superseded": "已被更新版本替代",
-    "unknown_agency": "名册外单位",
-    "unidentified": "单位不明（未计入）",
-    "own_output": "本工具生成的文件（未计入）",
-    "unreadable": "无法读取",
-    "wrong_year": "年度不符（未计入）",
-    "published": "已公开年报（已与工作簿比对）",  # the agency's workbook counts; its published report was compared
-    "attachment": "附件（非报表）",
+    S.INCLUDED: "已报送·通过",
+    S.INVALID_EXCLUDED: "已报送·有错误（未计入）",
+    S.INVALID_INCLUDED: "已报送·有错误（已计入）",
+    S.MISSING: "未报送",
+    S.SUPERSEDED: "已被更新版本替代",
+    S.UNKNOWN_AGENCY: "名册外单位",
+    S.UNIDENTIFIED: "单位不明（未计入）",
+    S.OWN_OUTPUT: "本工具生成的文件（未计入）",
+    S.UNREADABLE: "无法读取",
+    S.WRONG_YEAR: "年度不符（未计入）",
+    S.PUBLISHED: "已公开年报（已与工作簿比对）",
+    S.ATTACHMENT: "附件（非报表）",
 }
 DUPLICATE_ZH = "重复报送"  # a superseded entry that is the counted file again, byte for byte
 
 
 def status_text(entry: Entry) -> str:
     """The status as 报送情况 words it: a superseded copy identical to the one that counts is 重复报送."""
-    return DUPLICATE_ZH if entry.status == "superseded" and entry.duplicate else STATUS_ZH[entry.status]
+    return DUPLICATE_ZH if entry.status is S.SUPERSEDED and entry.duplicate else STATUS_ZH[entry.status]
 
 
-COUNTED = ("included", "invalid_included")
+COUNTED = (S.INCLUDED, S.INVALID_INCLUDED)
+CURRENT = (*COUNTED, S.INVALID_EXCLUDED)  # the version that counts for its agency, counted or not
 # statuses that leave the consolidation incomplete or doubtful: the coordinator must act (exit code 1)
-ATTENTION = ("missing", "invalid_excluded", "unreadable", "wrong_year", "unknown_agency", "unidentified")
+ATTENTION = (S.MISSING, S.INVALID_EXCLUDED, S.UNREADABLE, S.WRONG_YEAR, S.UNKNOWN_AGENCY, S.UNIDENTIFIED)
 FUTURE_TOLERANCE = timedelta(days=1)  # time zones and a slightly fast clock are not a wrong clock
 
 
@@ -59,7 +78,7 @@ class Entry:
 
     submission: Submission
     result: FileResult
-    status: str = ""
+    status: SubmissionStatus | None = None  # decided by the merge
     agency: Agency | None = None
     superseded_by: str | None = None  # the name of the submission that replaced it
     duplicate: bool = False  # superseded by a byte-identical copy (same sha256): sent again, not an earlier version
@@ -114,13 +133,13 @@ class MergeResult:
         counts = {status: 0 for status in STATUS_ZH}
         for entry in self.entries:
             counts[entry.status] += 1
-        counts["missing"] = len(self.missing)
-        current = [e for e in self.entries if e.status in ("included", "invalid_included", "invalid_excluded")]
+        counts[S.MISSING] = len(self.missing)
+        current = [e for e in self.entries if e.status in CURRENT]
         counts.update(
             expected=len(self.roster) if self.roster is not None else len(current),
             received=len(current),
-            valid=counts["included"],
-            excluded=counts["invalid_excluded"],
+            valid=counts[S.INCLUDED],
+            excluded=counts[S.INVALID_EXCLUDED],
             members=len(self.members),
             units=sum(m.units for m in self.members),
         )
@@ -242,7 +261,7 @@ def merge_inbox(paths: Sequence[str | os.PathLike], *, year: int, roster: list[A
     return merged
 
 
-def _refuse(entry: Entry, status: str, finding: Finding) -> None:
+def _refuse(entry: Entry, status: SubmissionStatus, finding: Finding) -> None:
     entry.status = status
     entry.result.findings.append(finding)
     if finding.severity is Severity.ERROR:
@@ -255,15 +274,15 @@ def _decide(merged: MergeResult, outputs: Sequence[str | os.PathLike] = (), now:
     index = RosterIndex(merged.roster) if merged.roster is not None else None
     for entry in merged.entries:
         if entry.result.status is FileStatus.ATTACHMENT:
-            entry.status = "attachment"
+            entry.status = S.ATTACHMENT
             continue
         if entry.result.status is FileStatus.UNREADABLE or entry.report is None:
-            entry.status = "unreadable"
+            entry.status = S.UNREADABLE
             continue
         own = own_output(entry.report, entry.submission, unit_name=merged.unit_name, unit_code=merged.unit_code,
                          outputs=outputs)
         if own is not None:
-            entry.status = "own_output"
+            entry.status = S.OWN_OUTPUT
             if not any(f.code == F.OWN_OUTPUT.code for f in entry.result.findings):
                 entry.result.findings.append(F.OWN_OUTPUT(kind=own[0], kind_en=own[1]))
             continue
@@ -272,14 +291,14 @@ def _decide(merged: MergeResult, outputs: Sequence[str | os.PathLike] = (), now:
             entry.result.findings.append(F.DATE_IN_FUTURE(when=when.strftime("%Y-%m-%d %H:%M")))
         agency, refusal = identify(entry.report, merged.roster, index)
         if any(f.code == F.WRONG_YEAR.code for f in entry.result.findings):
-            entry.status = "wrong_year"
+            entry.status = S.WRONG_YEAR
             entry.agency = agency
             continue
         if refusal is not None:
-            _refuse(entry, "unidentified", refusal)
+            _refuse(entry, S.UNIDENTIFIED, refusal)
             continue
         if agency is None:
-            entry.status = "unknown_agency"
+            entry.status = S.UNKNOWN_AGENCY
             continue
         entry.agency = agency
         by_agency.setdefault(agency.code or normalise_text(agency.name), []).append(entry)
@@ -296,24 +315,24 @@ def _decide(merged: MergeResult, outputs: Sequence[str | os.PathLike] = (), now:
         if any(not imported(e) for e in entries):
             # the workbook counts; a published report beside it was compared with it (PUBLISHED_DIFFERS)
             for entry in [e for e in entries if imported(e)]:
-                entry.status = "published"
+                entry.status = S.PUBLISHED
             entries = [e for e in entries if not imported(e)]
         entries.sort(key=lambda entry: recency(entry, now))
         latest = entries[-1]
         for older in entries[:-1]:
-            older.status = "superseded"
+            older.status = S.SUPERSEDED
             older.superseded_by = latest.submission.name
             older.duplicate = bool(older.result.sha256) and older.result.sha256 == latest.result.sha256
         if latest.result.status is FileStatus.ERRORS:
-            latest.status = "invalid_included" if merged.include_invalid else "invalid_excluded"
+            latest.status = S.INVALID_INCLUDED if merged.include_invalid else S.INVALID_EXCLUDED
         else:
-            latest.status = "included"
+            latest.status = S.INCLUDED
         if latest.status in COUNTED:
             merged.members.append(Member(latest.agency, latest))
     # an attachment that is not a report is listed under the agency whose e-mail or archive it came in
     agency_of_source = {e.submission.source: e.agency for e in merged.entries if e.agency is not None}
     for entry in merged.entries:
-        if entry.status == "attachment":
+        if entry.status is S.ATTACHMENT:
             entry.agency = agency_of_source.get(entry.submission.source)
     order = {agency.code: index for index, agency in enumerate(merged.roster or [])}
     merged.members.sort(key=lambda m: (order.get(m.agency.code, len(order)), m.agency.code, m.agency.name))
@@ -353,7 +372,7 @@ def mark_superseded(result, year: int, roster: list[Agency] | None = None) -> li
     agree with merge: a first version the office has already corrected is not sent back. Returns the entries."""
     entries = decide_latest(result.submissions, result.files, year, roster)
     for entry in entries:
-        if entry.status == "superseded" and entry.superseded_by:
+        if entry.status is S.SUPERSEDED and entry.superseded_by:
             entry.result.superseded_by = entry.superseded_by
             entry.result.duplicate = entry.duplicate
     return entries
@@ -367,14 +386,14 @@ def feedback_entries(entries: Sequence[Entry]) -> list[Entry]:
         agency = entry.agency
         return (agency.code or normalise_text(agency.name)) if agency else ""
 
-    current = {key(e) for e in entries if e.status in ("included", "invalid_included", "invalid_excluded")}
+    current = {key(e) for e in entries if e.status in CURRENT}
     chosen = []
     for entry in entries:
-        if entry.report is None or entry.status in ("unreadable", "own_output", "attachment", "published"):
+        if entry.report is None or entry.status in (S.UNREADABLE, S.OWN_OUTPUT, S.ATTACHMENT, S.PUBLISHED):
             continue  # nothing to answer: not a return, the tool's own file, or a report compared with a workbook
-        if entry.status == "superseded" and key(entry):
+        if entry.status is S.SUPERSEDED and key(entry):
             continue
-        if entry.status == "wrong_year" and key(entry) in current - {""}:
+        if entry.status is S.WRONG_YEAR and key(entry) in current - {""}:
             continue
         chosen.append(entry)
     return chosen

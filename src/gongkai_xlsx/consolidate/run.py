@@ -16,7 +16,7 @@ from ..check.verify import FileStatus, VerifyResult
 from ..files import write_atomically
 from ..report import Origin
 from ..roster import Agency
-from .merge import Entry, MergeResult, feedback_entries, submission_dates
+from .merge import Entry, MergeResult, SubmissionStatus, feedback_entries, submission_dates
 
 
 @dataclass
@@ -67,7 +67,8 @@ def write_merge(result: MergeResult, output: Path, *, per_agency_sheets: bool | 
     if feedback:
         as_of = data_as_of(result)
         agency_of = {id(e.result): e.agency for e in result.entries}
-        current = {id(e.result) for e in result.entries if e.status in ("invalid_excluded", "invalid_included")}
+        current = {id(e.result) for e in result.entries
+                   if e.status in (SubmissionStatus.INVALID_EXCLUDED, SubmissionStatus.INVALID_INCLUDED)}
         entries = feedback_entries(result.entries)  # the latest per agency; a wrong year with a template
         run.feedback, run.drafts = feedback_with_replies(
             [e.result for e in entries], feedback, as_of=as_of, deadline=deadline, expected_year=result.year,
@@ -82,7 +83,8 @@ def write_merge(result: MergeResult, output: Path, *, per_agency_sheets: bool | 
 
 def chased(result: MergeResult) -> list[tuple[Agency, str]]:
     """Roster agencies to remind, with why: not reported, or only another year's report."""
-    wrong_year = {e.agency.code: e for e in result.entries if e.status == "wrong_year" and e.agency is not None}
+    wrong_year = {e.agency.code: e for e in result.entries
+                  if e.status is SubmissionStatus.WRONG_YEAR and e.agency is not None}
     found = []
     for agency in result.missing:
         entry = wrong_year.get(agency.code)

@@ -3,9 +3,11 @@ and 校验明细 (every finding, those of the returns in the totals first)."""
 
 from __future__ import annotations
 
+from .. import findings as F
 from ..form import Severity
 from ..template.consolidated_layout import SHEET_FINDINGS, SHEET_STATUS
-from .merge import COUNTED, STATUS_ZH, Entry, MergeResult, status_text
+from .merge import COUNTED, CURRENT, STATUS_ZH, Entry, MergeResult, status_text
+from .merge import SubmissionStatus as S
 from .styles import Pages, Styles, display_lines, header_rows, number_cell, string_cell
 
 STATUS_COLUMNS = ("序号", "机构代码", "机构名称", "类别", "报送情况", "文件", "发件人", "收到时间", "错误", "警告", "提示",
@@ -19,16 +21,15 @@ def status_rows(result: MergeResult) -> list[tuple]:
     rows: list[tuple] = []
     by_agency: dict[str, list[Entry]] = {}
     for entry in result.entries:
-        if entry.agency is not None and entry.status not in ("unknown_agency",):
+        if entry.agency is not None and entry.status is not S.UNKNOWN_AGENCY:
             by_agency.setdefault(entry.agency.code, []).append(entry)
     seen: set[int] = set()
     for agency in result.roster or []:
         entries = by_agency.get(agency.code, [])
-        if not any(e.status in ("included", "invalid_included", "invalid_excluded") for e in entries):
+        if not any(e.status in CURRENT for e in entries):
             note = "截至汇总时未收到本年度报表" + ("（收到的文件见下行）" if entries else "")
-            rows.append((agency.code, agency.name, agency.category, STATUS_ZH["missing"], None, note))
-        for entry in sorted(entries, key=lambda e: e.status not in ("included", "invalid_included",
-                                                                     "invalid_excluded")):
+            rows.append((agency.code, agency.name, agency.category, STATUS_ZH[S.MISSING], None, note))
+        for entry in sorted(entries, key=lambda e: e.status not in CURRENT):
             seen.add(id(entry))
             rows.append((agency.code, agency.name, agency.category, status_text(entry), entry, _note(entry)))
     for entry in result.entries:
@@ -52,26 +53,27 @@ def _note(entry: Entry) -> str:
 
 
 def _status_note(entry: Entry) -> str:
-    if entry.status == "published":
-        differing = sum(1 for f in entry.result.findings if f.code == "PUBLISHED_DIFFERS")
+    if entry.status is S.PUBLISHED:
+        differing = sum(1 for f in entry.result.findings if f.code == F.PUBLISHED_DIFFERS.code)
         return (f"与报送的工作簿有 {differing} 项不一致（汇总按工作簿计）" if differing
                 else "与报送的工作簿一致（汇总按工作簿计）")
-    if entry.status == "attachment":
+    if entry.status is S.ATTACHMENT:
         return entry.result.findings[0].message if entry.result.findings else ""
-    if entry.status == "superseded" and entry.duplicate:
+    if entry.status is S.SUPERSEDED and entry.duplicate:
         return f"与 {entry.superseded_by} 相同（重复）"
-    if entry.status == "superseded":
+    if entry.status is S.SUPERSEDED:
         return f"已被更新版本替代：{entry.superseded_by}"
-    if entry.status == "unreadable":
+    if entry.status is S.UNREADABLE:
         return entry.result.findings[0].message if entry.result.findings else ""
-    if entry.status == "wrong_year":
-        return next((f.message for f in entry.result.findings if f.code == "WRONG_YEAR"), "")
-    if entry.status == "invalid_excluded":
+    if entry.status is S.WRONG_YEAR:
+        return next((f.message for f in entry.result.findings if f.code == F.WRONG_YEAR.code), "")
+    if entry.status is S.INVALID_EXCLUDED:
         return "有错误，未计入汇总；已可生成退回意见"
-    if entry.status == "unknown_agency":
+    if entry.status is S.UNKNOWN_AGENCY:
         return "名册中没有此单位，未计入汇总"
-    if entry.status in ("unidentified", "own_output"):
-        code = "OWN_OUTPUT" if entry.status == "own_output" else ("IDENTITY_UNKNOWN", "IDENTITY_CONFLICT")
+    if entry.status in (S.UNIDENTIFIED, S.OWN_OUTPUT):
+        code = (F.OWN_OUTPUT.code,) if entry.status is S.OWN_OUTPUT else \
+            (F.IDENTITY_UNKNOWN.code, F.IDENTITY_CONFLICT.code)
         return next((f.message for f in entry.result.findings if f.code in code), "")
     return ""
 

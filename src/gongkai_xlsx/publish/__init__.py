@@ -263,7 +263,7 @@ def _write(target: Path, data: bytes, force: bool) -> Path:
 # ------------------------------------------------------------------------------------------ consolidated workbooks
 def consolidated_extras(data: bytes, report: Report) -> tuple[Coverage, list[Indicator]]:
     """Coverage from the workbook's 报送情况 sheet, and its 指标 (defined names ``ind_*``) when it has them."""
-    from ..consolidate.merge import COUNTED, STATUS_ZH
+    from ..consolidate.merge import COUNTED, CURRENT, STATUS_ZH, SubmissionStatus
     from ..consolidate.status_sheets import STATUS_COLUMNS
     from ..ooxml.package import Package
     from ..ooxml.workbook import open_workbook
@@ -276,7 +276,7 @@ def consolidated_extras(data: bytes, report: Report) -> tuple[Coverage, list[Ind
         code_col, name_col = STATUS_COLUMNS.index("机构代码"), STATUS_COLUMNS.index("机构名称")
         status_col = STATUS_COLUMNS.index("报送情况")
         # every roster agency has exactly one row with a current status: a counted or refused return, or 未报送
-        roster_statuses = {STATUS_ZH[s] for s in (*COUNTED, "invalid_excluded", "missing")}
+        roster_statuses = {STATUS_ZH[s] for s in (*CURRENT, SubmissionStatus.MISSING)}
         counted = {STATUS_ZH[s] for s in COUNTED}
         roster: dict[str, tuple[str, str]] = {}
         row = 1
