@@ -9,6 +9,7 @@ from decimal import Decimal
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from ..template.consolidated_layout import (
+    DETAIL_COLUMN,
     DETAIL_FIRST_ROW,
     DETAIL_FIXED,
     DETAIL_ID_ROW,
@@ -87,7 +88,6 @@ def write_detail(workbook, result: MergeResult, styles: Styles, pages: Pages) ->
 
 
 DETAIL_WIDTHS = {"code": 19, "name": 14, "category": 6, "parent": 8, "status": 12, "units": 5, "source": 20}
-DETAIL_COLUMN = {key: col for col, (_, key) in enumerate(DETAIL_FIXED)}  # a fixed column's id → its column
 DETAIL_NUMBER_WIDTH = 10
 
 

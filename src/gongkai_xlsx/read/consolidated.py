@@ -12,7 +12,7 @@ from ..ooxml.package import a1
 from ..ooxml.sheet import Sheet
 from ..ooxml.workbook import Workbook
 from ..report import Report, SourceCell
-from ..template.consolidated_layout import DETAIL_FIRST_ROW, DETAIL_ID_ROW, SHEET_DETAIL
+from ..template.consolidated_layout import DETAIL_COLUMN, DETAIL_FIRST_ROW, DETAIL_ID_ROW, SHEET_DETAIL
 from .values import normalise_value, year_of
 
 # no member of a consolidation stands for more agencies than this (a province has some tens of thousands)
@@ -54,14 +54,15 @@ def read_consolidated(workbook: Workbook, report: Report, located) -> None:
     # every row up to the last: a row whose code and name were blanked (or an empty row) does not end the
     # reading of the rows after it
     last = sheet.last_row()
+    code_col, name_col = (columns.get(key, DETAIL_COLUMN[key]) for key in ("code", "name"))
     while row <= last:
-        code, name = sheet.at(row, columns.get("code", 0)), sheet.at(row, columns.get("name", 1))
+        code, name = sheet.at(row, code_col), sheet.at(row, name_col)
         if (code is None or code.value in (None, "")) and (name is None or name.value in (None, "")):
             if not any(letters + str(row + 1) in sheet.refs for _, letters in item_columns):
                 row += 1
                 continue  # an empty row
-            report.findings.append(F.MEMBER_IDENTITY_MISSING([FindingCell(SHEET_DETAIL, a1(row, 0), "code", None)],
-                                                             row=row + 1))
+            report.findings.append(F.MEMBER_IDENTITY_MISSING(
+                [FindingCell(SHEET_DETAIL, a1(row, code_col), "code", None)], row=row + 1))
         values: dict[str, Decimal | int] = {}
         number_row = str(row + 1)
         for item, letters in item_columns:

@@ -17,5 +17,6 @@ SHEET_FINDINGS = "校验明细"
 DETAIL_FIXED = (("机构代码", "code"), ("机构名称", "name"), ("类别", "category"), ("上级", "parent"),
                 ("状态", "status"), ("下级单位数", "units"), ("来源文件", "source"))
 DETAIL_NUMBERS = frozenset({"units"})  # the fixed columns written as numbers
+DETAIL_COLUMN = {key: col for col, (_, key) in enumerate(DETAIL_FIXED)}  # a fixed column's id → its column
 DETAIL_ID_ROW = 1
 DETAIL_FIRST_ROW = 2
