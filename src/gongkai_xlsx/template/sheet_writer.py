@@ -51,7 +51,6 @@ STYLES: dict[str, dict[str, Any]] = {
     "check_label_left": {"align": "left", "font_size": 9, "font_color": "#595959"},
     "check": {**_BORDER, "align": "center", "num_format": "0;-0;0", "font_color": "#595959"},
 }
-LOCKED_FROM_ROSTER = "meta_locked"  # identity cells that the roster filled: same look as input, but locked
 
 
 class Formats:
