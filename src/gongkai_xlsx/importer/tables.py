@@ -17,7 +17,7 @@ from decimal import Decimal
 from .. import findings as F
 from ..findings import FindingCell
 from ..form import FORM_2021
-from ..form.model import TABLE_SHORT_NAMES, ValueKind
+from ..form.model import TABLE_NAMES_EN, TABLE_SHORT_NAMES, ValueKind
 from ..report import SourceCell
 from . import glued
 from .rows import (
@@ -37,7 +37,7 @@ from .stream import BLANK, MARK, NUM, Stream, Token, token_value
 from .table3 import Table3Reading
 
 T2, T3, T4 = (TABLE_SHORT_NAMES[table] for table in ("t2", "t3", "t4"))
-T_EN = {T2: "Table 2", T3: "Table 3", T4: "Table 4"}
+T_EN = {TABLE_SHORT_NAMES[table]: name for table, name in TABLE_NAMES_EN.items()}
 
 
 # ------------------------------------------------------------------------------------------ reading
