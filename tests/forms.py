@@ -60,6 +60,6 @@ SMALL_TOWN = """
 """
 
 
-# what every office fills even with nothing to report (without it a template is NOT_FILLED, see verify.looks_blank)
+# what every office fills even with nothing to report (without it a template is NOT_FILLED, see check.report_checks.looks_blank)
 FILLED = {"meta": {"meta_contact": "李四", "meta_phone": "0517-1234567", "meta_date": "2026-01-20"},
           "texts": {"text_overview": "本年度无依申请公开事项。"}}

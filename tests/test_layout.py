@@ -64,10 +64,9 @@ def test_every_module_has_a_layer():
     assert [name for name in MODULES if _layer(name) is None] == []
 
 
-# rooms over the limit on main today, each holding two jobs; the split of the first five is done on the branch
-# refactor-step2 (ooxml/sheet.py, importer/rows.py and table3.py, consolidate/run.py, the CLI's printing in
-# human.py) but did not land before the deadline. Nothing may join them, and they may only shrink off this list.
-TOO_LONG_FOR_NOW = {"gongkai_xlsx.check.verify"}
+# rooms allowed over the limit while they wait for their split by job: none since issue #11's step 2. Nothing may
+# join them.
+TOO_LONG_FOR_NOW: set[str] = set()
 
 
 def test_no_source_file_is_over_500_lines():

@@ -29,7 +29,8 @@ from ..form import Form, Severity
 from ..roster import Agency
 from ..template.layout import SHEET_FEEDBACK
 from ..template.render import FrontSheet, Question, render_template
-from .verify import FileResult, part_labels
+from .report_checks import part_labels
+from .verify import FileResult
 
 FEEDBACK_SHEET = SHEET_FEEDBACK
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')

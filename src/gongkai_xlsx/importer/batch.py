@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..check.verify import verify_report
+from ..check.report_checks import verify_report
 from ..errors import GongkaiError
 from ..files import write_atomically
 from ..findings import Finding
