@@ -14,7 +14,7 @@ from pathlib import Path
 from .. import findings as F
 from ..errors import InputError
 from ..findings import Finding, FindingCell
-from ..form import CURRENT_FORM, Form
+from ..form import CURRENT_FORM, Form, MetaRole
 from ..ooxml.package import UnreadableFile, a1
 from ..normalise import How, parse_number
 from ..ooxml.sheet import RawCell
@@ -179,8 +179,9 @@ def _check_template(workbook: Workbook, report: Report, form: Form) -> None:
         report.findings.append(F.WRONG_FORM_VERSION(found=version, expected=form.version))
     code = stamp.get("agency_code")
     if code and report.agency_code and code != report.agency_code:
-        sheet, cell = report.where("meta_code")
-        report.findings.append(F.AGENCY_MISMATCH([FindingCell(sheet, cell, "meta_code", report.agency_code)],
+        code_id = form.meta_id(MetaRole.CODE)
+        sheet, cell = report.where(code_id)
+        report.findings.append(F.AGENCY_MISMATCH([FindingCell(sheet, cell, code_id, report.agency_code)],
                                                  found=report.agency_code, expected=code))
     layout = layout_for(form)
     if stamp and report.origin is Origin.TEMPLATE:

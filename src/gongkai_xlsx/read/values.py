@@ -8,16 +8,13 @@ from decimal import Decimal
 
 from .. import findings as F
 from ..findings import FindingCell
-from ..form import Form
+from ..form import Form, MetaRole
 from ..form.model import ValueKind
 from ..normalise import TOO_LARGE, How, as_count, decimal_places, parse_number
 from ..ooxml.package import a1
 from ..ooxml.sheet import RawCell, Sheet
 from ..ooxml.workbook import Workbook, remember
 from ..report import Origin, Report, SourceCell
-
-META_LABELS_EN = {"meta_agency": "agency name", "meta_code": "agency code", "meta_year": "reporting year"}
-
 
 def read_values(workbook: Workbook, report: Report, located: dict[str, tuple[str, int, int]]) -> None:
     form = report.form
@@ -181,12 +178,12 @@ def read_meta_and_texts(workbook: Workbook, report: Report, located) -> None:
         value = _typed_value(workbook, report, where, meta.id, meta.label)
         if where:
             report.sources[meta.id] = SourceCell(where[0], a1(*where[1:]), value)
-        text = _meta_text(meta.id, value)
-        if meta.id == "meta_agency":
+        text = _meta_text(meta.role, value)
+        if meta.role is MetaRole.AGENCY:
             report.agency_name = text or report.agency_name
-        elif meta.id == "meta_code":
+        elif meta.role is MetaRole.CODE:
             report.agency_code = unicodedata.normalize("NFKC", text).replace(" ", "").upper()
-        elif meta.id == "meta_year":
+        elif meta.role is MetaRole.YEAR:
             report.year = year_of(value) or report.year
         else:
             report.meta[meta.id] = text
@@ -200,22 +197,23 @@ def read_meta_and_texts(workbook: Workbook, report: Report, located) -> None:
     if report.year is None:
         report.year = stamp_year
     elif stamp_year is not None and stamp_year != report.year:
-        sheet, cell = report.where("meta_year")
-        report.findings.append(F.YEAR_MISMATCH([FindingCell(sheet, cell, "meta_year", report.year)],
+        year_id = form.meta_id(MetaRole.YEAR)
+        sheet, cell = report.where(year_id)
+        report.findings.append(F.YEAR_MISMATCH([FindingCell(sheet, cell, year_id, report.year)],
                                                found=report.year, expected=stamp_year))
         report.year = stamp_year
     if not report.agency_name and report.stamp.get("agency_name"):
         report.agency_name = report.stamp["agency_name"]
     if not report.agency_code and report.stamp.get("agency_code"):
         report.agency_code = report.stamp["agency_code"]
-    labels = {field.id: field.label for field in report.form.meta}
-    for meta_id in ("meta_agency", "meta_code"):
-        if meta_id == "meta_code" and report.origin is Origin.IMPORTED:
+    for role, value in ((MetaRole.AGENCY, report.agency_name), (MetaRole.CODE, report.agency_code)):
+        if role is MetaRole.CODE and report.origin is Origin.IMPORTED:
             continue  # published reports carry no agency code
-        if not (report.agency_name if meta_id == "meta_agency" else report.agency_code):
-            sheet, cell = report.where(meta_id)
-            report.findings.append(F.MISSING_IDENTITY([FindingCell(sheet, cell, meta_id, None)], field=labels[meta_id],
-                                                      field_en=META_LABELS_EN[meta_id]))
+        if not value:
+            field = form.meta_field(role)
+            sheet, cell = report.where(field.id)
+            report.findings.append(F.MISSING_IDENTITY([FindingCell(sheet, cell, field.id, None)], field=field.label,
+                                                      field_en=field.label_en))
 
 
 def _typed_value(workbook: Workbook, report: Report, where, key: str, label: str) -> object:
@@ -237,10 +235,10 @@ def _typed_value(workbook: Workbook, report: Report, where, key: str, label: str
     return raw.value
 
 
-def _meta_text(meta_id: str, value: object) -> str:
+def _meta_text(role: MetaRole, value: object) -> str:
     if value is None:
         return ""
-    if meta_id == "meta_date" and isinstance(value, (int, float)) and not isinstance(value, bool) and 20000 < value < 80000:
+    if role is MetaRole.DATE and isinstance(value, (int, float)) and not isinstance(value, bool) and 20000 < value < 80000:
         return (date(1899, 12, 30) + timedelta(days=int(value))).isoformat()  # an Excel date serial
     if isinstance(value, float) and value.is_integer():
         value = int(value)
