@@ -12,7 +12,7 @@ from enum import Enum
 from typing import Any
 
 from .findings import Finding
-from .form import CURRENT_FORM, Form
+from .form import CURRENT_FORM, Form, MetaRole
 
 Number = int | Decimal
 
@@ -89,6 +89,21 @@ class Report:
         from .form import FORMS
 
         self.__dict__.update(state, form=FORMS[state["form"]])
+
+    def meta_text(self, role: MetaRole) -> str:
+        """What the report holds in the identity field with this role ("" when empty; the year as text)."""
+        if role is MetaRole.AGENCY:
+            return self.agency_name
+        if role is MetaRole.CODE:
+            return self.agency_code
+        if role is MetaRole.YEAR:
+            return str(self.year) if self.year else ""
+        return self.meta.get(self.form.meta_id(role), "") or ""
+
+    def identity(self) -> dict[str, str]:
+        """The identity and contact fields an office types, by id (agency name and code included, the year not)."""
+        return {self.form.meta_id(MetaRole.AGENCY): self.agency_name,
+                self.form.meta_id(MetaRole.CODE): self.agency_code, **self.meta}
 
     def where(self, key: str) -> tuple[str | None, str | None]:
         source = self.sources.get(key)

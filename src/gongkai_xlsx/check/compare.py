@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..findings import Finding
+from ..form import MetaRole
 from ..report import Origin, Report
 from ..roster import normalise_text
 
@@ -58,9 +59,9 @@ def compare_reports(a: Report, b: Report) -> Comparison:
     """Every item whose value differs, the text sections that differ, and identity disagreements."""
     result = Comparison(a, b)
     if a.year and b.year and a.year != b.year:
-        result.identity.append(f"{_meta_label(a, 'meta_year')}不同：{a.year} 与 {b.year}")
+        result.identity.append(f"{a.form.meta_field(MetaRole.YEAR).label}不同：{a.year} 与 {b.year}")
     if a.agency_name and b.agency_name and normalise_text(a.agency_name) != normalise_text(b.agency_name):
-        result.identity.append(f"{_meta_label(a, 'meta_agency')}不同：{a.agency_name} 与 {b.agency_name}")
+        result.identity.append(f"{a.form.meta_field(MetaRole.AGENCY).label}不同：{a.agency_name} 与 {b.agency_name}")
     for item in a.form.items:
         value_a, value_b = a.values.get(item.id, 0), b.values.get(item.id, 0)
         if value_a != value_b:
@@ -70,10 +71,6 @@ def compare_reports(a: Report, b: Report) -> Comparison:
         if normalise_text(a.texts.get(section.id, "")) != normalise_text(b.texts.get(section.id, "")):
             result.texts_changed.append(section.heading)
     return result
-
-
-def _meta_label(report: Report, meta_id: str) -> str:
-    return next(field.label for field in report.form.meta if field.id == meta_id)
 
 
 def _where(report: Report, item: str) -> str:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ..files import display_name, safe_filename, same_file, write_atomically
 from ..findings import Finding
-from ..form import Form, Severity
+from ..form import Form, MetaRole, Severity
 from ..roster import Agency
 from ..template.layout import SHEET_FEEDBACK
 from ..template.render import FrontSheet, Question, render_template
@@ -59,7 +59,7 @@ def submission_date(result: FileResult) -> date | None:
             return date.fromisoformat(provenance.received[:10])
         except ValueError:
             pass
-    match = re.search(r"(20\d\d)\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})", report.meta.get("meta_date", "") or "")
+    match = re.search(r"(20\d\d)\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})", report.meta_text(MetaRole.DATE))
     if match:
         try:
             return date(*map(int, match.groups()))
@@ -89,7 +89,7 @@ def render_feedback(result: FileResult, *, password: str | None = None, expected
     if year is None:
         raise ValueError("no reporting year in the file")
     inputs = {item.id: report.values.get(item.id, 0) for item in form.input_items}
-    meta = {"meta_agency": report.agency_name, "meta_code": report.agency_code, **report.meta}
+    meta = report.identity()
     texts = {**report.texts, **{f"note_{rule}": text for rule, text in report.notes.items()}}
     questions = _questions(result.findings, report.values, form)
     annotations: dict[str, str] = {}
@@ -224,7 +224,7 @@ def _wrong_year_template(result: FileResult, year: int, **extra) -> bytes:
             if column.key != t3.total_column:
                 values[t3.item_id("carry_in", column.key)] = report.values.get(t3.item_id("carry_out", column.key), 0)
     agency = _agency(result)
-    meta = {"meta_agency": report.agency_name, "meta_code": report.agency_code}
+    meta = {form.meta_id(role): report.meta_text(role) for role in (MetaRole.AGENCY, MetaRole.CODE)}
     why = (f"您报送的是 {report.year} 年度的报表，本次收集的是 {year} 年度。请在本模板中填写 {year} 年度的数据后重新报送"
            + ("；“二、上年结转”已按您 {0} 年度报表的“四、结转下年度继续办理”预先填好，请核对。".format(report.year)
               if carried else "。"))

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from .. import findings as F
 from ..findings import Finding, FindingCell
-from ..form import evaluate
+from ..form import MetaRole, evaluate
 from ..form.rules import CheckKind, Violation
 from ..ooxml.package import CELL_LIMIT
 from ..report import Origin, Report
@@ -65,8 +65,9 @@ def verify_report(report: Report, *, previous: Report | Mapping | None = None,
             found.append(F.TEXT_TOO_LONG([FindingCell(sheet, cell, section.id, None)], where=where,
                                          where_en=f"{sheet}!{cell}" if sheet else section.id, length=length))
     if year is not None and report.year is not None and report.year != year:
-        sheet, cell = report.where("meta_year")
-        found.append(F.WRONG_YEAR([FindingCell(sheet, cell, "meta_year", report.year)], found=report.year,
+        year_id = report.form.meta_id(MetaRole.YEAR)
+        sheet, cell = report.where(year_id)
+        found.append(F.WRONG_YEAR([FindingCell(sheet, cell, year_id, report.year)], found=report.year,
                                   expected=year))
     previous_values = previous.values if isinstance(previous, Report) else previous
     # an imported report's cells the source did not give are unset (None): a rule over them would judge numbers
@@ -144,7 +145,7 @@ def feedback_findings(report: Report) -> list[Finding]:
         return []
     found = []
     if stamp.get(CONTENT_DIGEST) and stamp[CONTENT_DIGEST] == content_digest(
-            report.form, report.values, typed_texts(report), report_identity(report)):
+            report.form, report.values, typed_texts(report), report.identity()):
         found.append(F.FEEDBACK_UNCHANGED())
     for question in open_questions(report):
         found.append(question)
@@ -207,7 +208,3 @@ def typed_texts(report: Report) -> dict[str, str]:
     return {**report.texts, **{f"note_{rule}": text for rule, text in report.notes.items()},
             **{f"answer_{item}": text for item, text in report.answers.items()}}
 
-
-def report_identity(report: Report) -> dict[str, str]:
-    """The identity and contact fields of a report, as the content digest covers them."""
-    return {"meta_agency": report.agency_name, "meta_code": report.agency_code, **report.meta}

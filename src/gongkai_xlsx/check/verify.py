@@ -29,7 +29,7 @@ from ..report import Origin, Report, TextEnum
 from ..files import same_file
 from ..roster import normalise_text
 from ..template.stamp import content_digest
-from .report_checks import jsonable, report_identity, typed_texts, verify_report
+from .report_checks import jsonable, typed_texts, verify_report
 
 PARALLEL_THRESHOLD = 60
 _EPOCH = datetime.min.replace(tzinfo=timezone.utc)
@@ -251,7 +251,7 @@ def own_output(report: Report, submission: Submission, *, unit_name: str = "", u
             return f"本单位（{stamp.get('agency_name') or unit_name}）的汇总工作簿", "consolidated workbook of this unit"
     if stamp.get("origin") == "feedback" and stamp.get("content_digest") and \
             stamp["content_digest"] == content_digest(report.form, report.values, typed_texts(report),
-                                                      report_identity(report)):
+                                                      report.identity()):
         return "退回意见工作簿（未经修改）", "feedback workbook (unchanged)"
     return None
 
