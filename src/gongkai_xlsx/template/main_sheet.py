@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..form import Form
+from ..form import Form, MetaRole
 from ..form.rules import Severity, checks_for
 from .layout import (
     CHECK_FAILURES,
@@ -35,10 +35,10 @@ from .layout import (
 def main_sheet(form: Form, positions, check_positions, rule_positions) -> SheetLayout:
     width = 8
     sheet = SheetLayout(SHEET_MAIN, widths={0: 22, **{c: 11.5 for c in range(1, width)}})
-    agency, year = "meta_agency", "meta_year"
+    agency, year = form.meta_id(MetaRole.AGENCY), form.meta_id(MetaRole.YEAR)
     sheet.add(Cell(0, 0, "title", colspan=width,
-                   formula=f'{agency}&{year}&"年{form.title}"', cached=lambda ctx: f"{ctx.meta.get('meta_agency') or ''}"
-                   f"{ctx.meta.get('meta_year') or ''}年{form.title}"))
+                   formula=f'{agency}&{year}&"年{form.title}"', cached=lambda ctx: f"{ctx.meta.get(agency) or ''}"
+                   f"{ctx.meta.get(year) or ''}年{form.title}"))
     sheet.heights[0] = 30
     sheet.add(Cell(1, 0, "subtitle", colspan=width,
                    text=f"（按《中华人民共和国{form.title}格式》（{form.basis}）填报）"))

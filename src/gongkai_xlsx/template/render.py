@@ -24,7 +24,7 @@ import xlsxwriter
 from .. import __version__
 from ..files import write_atomically
 from ..findings import Finding
-from ..form import CURRENT_FORM, Form
+from ..form import CURRENT_FORM, Form, MetaRole
 from ..roster import Agency
 from .layout import (
     ANSWER_PREFIX,
@@ -119,9 +119,9 @@ def render_template(
     """
     layout = layout_for(form)
     # the year and the roster's identity are the coordinator's, never the office's
-    meta_values: dict[str, Any] = {**(meta or {}), "meta_year": year}
+    meta_values: dict[str, Any] = {**(meta or {}), form.meta_id(MetaRole.YEAR): year}
     if agency:
-        meta_values.update(meta_agency=agency.name, meta_code=agency.code)
+        meta_values.update({form.meta_id(MetaRole.AGENCY): agency.name, form.meta_id(MetaRole.CODE): agency.code})
     if totals_as_values:  # a cell the source did not give (None) stays empty, never a 0 nobody published
         given = values or {}
         complete = {item.id: None if item.id in given and given[item.id] is None else given.get(item.id, 0) or 0
@@ -135,7 +135,7 @@ def render_template(
         if questions else ""
     stamp = make_stamp(form, year, agency, origin, due=due, return_to=return_to, contact=contact,
                        questions=question_data)
-    locked_meta = {"meta_year"} | ({"meta_agency", "meta_code"} if agency else set())
+    locked_meta = {field.id for field in form.meta if field.set_by_template or (agency and field.from_roster)}
 
     buffer = io.BytesIO()
     # the Normal style in 宋体 as Chinese Excel has it: column widths are measured in its digits, so a

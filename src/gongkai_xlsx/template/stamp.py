@@ -16,7 +16,7 @@ from typing import Any
 
 from .. import __version__
 from ..findings import Finding, FindingCell
-from ..form import Form
+from ..form import Form, MetaRole
 from ..form.rules import Severity
 from ..report import Origin
 from ..roster import Agency
@@ -186,7 +186,6 @@ def _jsonable(value: Any) -> Any:
 
 
 CONTENT_DIGEST = "content_digest"  # stamp field of the tool's own filled outputs (feedback copies)
-_IDENTITY_FIELDS = ("meta_agency", "meta_code", "meta_contact", "meta_phone", "meta_date")
 
 
 def content_digest(form, values: Mapping, texts: Mapping, identity: Mapping) -> str:
@@ -209,7 +208,9 @@ def content_digest(form, values: Mapping, texts: Mapping, identity: Mapping) -> 
         # the office's 情况说明 (note_<RULE_ID>) and its answers to a feedback copy's questions (answer_<item>)
         "notes": {key: plain(text) for key, text in texts.items()
                   if key.startswith(("note_", "answer_")) and plain(text)},
-        "identity": {key: plain(identity.get(key, "")) for key in _IDENTITY_FIELDS},
+        # what the office types (the year is the template's)
+        "identity": {field.id: plain(identity.get(field.id, "")) for field in form.meta
+                     if field.role is not MetaRole.YEAR},
     }
     blob = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
