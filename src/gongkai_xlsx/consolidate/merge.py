@@ -19,7 +19,7 @@ from .. import findings as F
 from ..check.verify import FileResult, FileStatus, own_output, verify_submissions
 from ..errors import InputError
 from ..findings import Finding
-from ..form import CURRENT_FORM, Form, Severity
+from ..form import CURRENT_FORM, Form, MetaRole, Severity
 from ..read.intake import Submission, collect
 from ..report import Origin, Report, TextEnum
 from ..roster import Agency, normalise_text
@@ -152,7 +152,7 @@ _DATE = re.compile(r"(20\d\d)\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})")
 
 def filled_date(report: Report) -> datetime | None:
     """The 填报日期 the office typed, when it reads as a date."""
-    match = _DATE.search(report.meta.get("meta_date", "") or "")
+    match = _DATE.search(report.meta_text(MetaRole.DATE))
     if not match:
         return None
     try:

@@ -4,7 +4,7 @@ and 校验明细 (every finding, those of the returns in the totals first)."""
 from __future__ import annotations
 
 from .. import findings as F
-from ..form import Severity
+from ..form import MetaRole, Severity
 from ..template.consolidated_layout import SHEET_FINDINGS, SHEET_STATUS
 from .merge import COUNTED, CURRENT, STATUS_ZH, Entry, MergeResult, status_text
 from .merge import SubmissionStatus as S
@@ -101,7 +101,7 @@ def write_status(workbook, result: MergeResult, styles: Styles, pages: Pages) ->
             lines += [display_lines(submission.name, 20), display_lines(submission.sender or "", 14)]
             for col, severity in enumerate((Severity.ERROR, Severity.WARNING, Severity.NOTICE), start=8):
                 number_cell(ws, row, col, sum(1 for f in entry.result.findings if f.severity is severity), styles.number)
-            string_cell(ws, row, 12, report.meta.get("meta_date", "") if report else "", styles.text)
+            string_cell(ws, row, 12, report.meta_text(MetaRole.DATE) if report else "", styles.text)
             string_cell(ws, row, 13, entry.result.sha256, styles.text)
         else:
             for col in (5, 6, 7, 8, 9, 10, 12, 13):
