@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..form import Form
+from ..form import Form, MetaRole
 from ..form.model import Item, ValueKind
 from ..report import Report
 
@@ -180,10 +180,8 @@ def opening_paragraph(form: Form, report: Report) -> str:
     agency, year = report.agency_name, report.year
     text = (f"本报告由{agency}根据{STATUTE}（以下简称《条例》）和{FORMAT_NAME}（{form.basis}）要求编制。"
             f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。")
-    contact, phone = report.meta.get("meta_contact", ""), report.meta.get("meta_phone", "")
-    labels = {meta.id: meta.label for meta in form.meta}
-    details = "，".join(part for part in (f"{labels['meta_contact']}：{contact}" if contact else "",
-                                          f"{labels['meta_phone']}：{phone}" if phone else "") if part)
+    details = "，".join(f"{form.meta_field(role).label}：{report.meta_text(role)}"
+                       for role in (MetaRole.CONTACT, MetaRole.PHONE) if report.meta_text(role))
     return text + f"如对本报告有疑问，请与{agency}联系" + (f"（{details}）" if details else "") + "。"
 
 
