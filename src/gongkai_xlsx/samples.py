@@ -27,7 +27,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from .files import write_atomically
-from .form import CURRENT_FORM
+from .form import CURRENT_FORM, MetaRole
 from .roster import Agency, read_roster
 from .template.build import layout_for
 from .template.render import render_template
@@ -121,10 +121,16 @@ def _returns_for(year: int, agencies: list[Agency], carried_in: dict[str, dict[s
             "text_problems": "存在的主要问题：政策解读形式较为单一。改进措施：丰富图解、问答等解读形式，提升公开质量。",
             "text_other": "本年度未收取信息处理费。",
         }
-        meta = {"meta_contact": CONTACTS[index % len(CONTACTS)], "meta_phone": f"0571-8{index:03d}{year % 100:02d}00",
-                "meta_date": f"{year + 1}-01-{10 + index % 18:02d}"}
+        meta = contact_fields(CONTACTS[index % len(CONTACTS)], f"0571-8{index:03d}{year % 100:02d}00",
+                              f"{year + 1}-01-{10 + index % 18:02d}")
         returns[agency.code] = FilledReturn(agency, year, values, texts, meta)
     return returns
+
+
+def contact_fields(contact: str, phone: str, filled: str) -> dict[str, str]:
+    """The contact fields an office types (填报人, 联系电话, 填报日期), keyed by their ids in the form."""
+    return {CURRENT_FORM.meta_id(role): text
+            for role, text in ((MetaRole.CONTACT, contact), (MetaRole.PHONE, phone), (MetaRole.DATE, filled))}
 
 
 def _carried_out(returns: dict[str, FilledReturn]) -> dict[str, dict[str, int]]:
@@ -141,7 +147,7 @@ def seed_return(agency: Agency) -> FilledReturn:
     report = imported.report
     inputs = {item.id: report.values.get(item.id, 0) for item in CURRENT_FORM.input_items}
     return FilledReturn(agency, YEAR, inputs, dict(report.texts),
-                        {"meta_contact": "娲城街道党政办", "meta_phone": "0571-80000000", "meta_date": "2026-01-16"})
+                        contact_fields("娲城街道党政办", "0571-80000000", "2026-01-16"))
 
 
 def county_returns() -> tuple[dict[str, FilledReturn], dict[str, FilledReturn]]:
@@ -311,8 +317,7 @@ def build() -> SampleSet:
 
     stranger = Agency("12339999MB00000777", "示例县档案馆", "事业单位")
     nothing = FilledReturn(stranger, YEAR, {}, {"text_overview": "本馆本年度未收到政府信息公开申请。"},
-                           {"meta_contact": "档案馆办公室", "meta_phone": "0571-80000250",
-                            "meta_date": f"{YEAR + 1}-01-22"})
+                           contact_fields("档案馆办公室", "0571-80000250", f"{YEAR + 1}-01-22"))
     mail("250_示例县档案馆.eml", stranger, {book(stranger): nothing.workbook()}, 250,
          "示例县档案馆：不在名册中（名册外单位）")
     story.append(("（无文件）", "云台乡人民政府、示例县审计局：未报送"))
