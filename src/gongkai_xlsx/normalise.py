@@ -4,6 +4,9 @@ Every raw value becomes a number (or is rejected) and the way it was read is rec
 can be explained: numbers typed as text, full-width digits, surrounding spaces, thousands separators, ``12.0``
 for 12, blanks and placeholders (``/``, ``无``, ``—``) counted as 0. Anything else (``5件``, ``约10``) is
 invalid and the reader reports the cell.
+
+Text is compared in one way everywhere (:func:`normalise_text`: names, labels, placeholders, typed numbers;
+:func:`normalise_code`: agency codes), and one set of characters counts as quotation marks (``QUOTES``).
 """
 
 from __future__ import annotations
@@ -13,6 +16,17 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import Enum
+
+
+def normalise_text(text: str | None) -> str:
+    """Text as compared: NFKC (full-width → half-width), without spaces of any width or line breaks. For names,
+    labels, placeholders and numbers typed as text."""
+    return "".join(unicodedata.normalize("NFKC", text or "").split())
+
+
+def normalise_code(text: str | None) -> str:
+    """An agency code as compared and kept: :func:`normalise_text` in capitals (统一社会信用代码 letters are)."""
+    return normalise_text(text).upper()
 
 
 class How(str, Enum):
@@ -54,8 +68,7 @@ def parse_number(raw: object) -> Parsed:
     text = str(raw)
     if _digit_look_alike(text):
         return Parsed(None, How.INVALID, raw)
-    text = unicodedata.normalize("NFKC", text)
-    text = "".join(text.split())  # spaces of any width, line breaks
+    text = normalise_text(text)
     if text == "":
         return Parsed(Decimal(0), How.BLANK, raw)
     if _placeholder(text):
@@ -78,7 +91,7 @@ def _digit_look_alike(text: str) -> bool:
 
 def is_placeholder(text: str) -> bool:
     """Whether a cell's text stands for "none" (``/``, ``无``, ``—`` …)."""
-    return _placeholder("".join(unicodedata.normalize("NFKC", text).split()))
+    return _placeholder(normalise_text(text))
 
 
 def _placeholder(normalised: str) -> bool:
