@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
+from .normalise import normalise_text
 
 COLUMNS = {
     "code": ("机构代码", "统一社会信用代码", "单位代码", "代码"),
@@ -38,11 +39,6 @@ class Agency:
     category: str = ""
     parent: str = ""
     email: str = ""
-
-
-def normalise_text(text: str) -> str:
-    """NFKC (full-width → half-width), no spaces of any width, no line breaks: for comparing names and labels."""
-    return "".join(unicodedata.normalize("NFKC", text or "").split())
 
 
 def read_roster(path: str | Path) -> list[Agency]:

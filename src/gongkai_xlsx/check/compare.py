@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from ..findings import Finding
 from ..form import MetaRole
+from ..normalise import normalise_text
 from ..report import Origin, Report
-from ..roster import normalise_text
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from ..read.intake import Submission, collect
 from ..read.returned import read_bytes, read_file, read_previous
 from ..report import Origin, Report, TextEnum
 from ..files import same_file
-from ..roster import normalise_text
+from ..normalise import normalise_text
 from ..template.stamp import content_digest
 from .report_checks import jsonable, typed_texts, verify_report
 
@@ -314,7 +314,6 @@ def compare_published(submissions: Sequence[Submission], results: Sequence[FileR
     cell: each differing item is a ``PUBLISHED_DIFFERS`` warning on the report (the workbook is what counts).
 
     The workbook compared is the one from the same e-mail or archive, else the agency's latest."""
-    from ..roster import normalise_text
     from .compare import compare_reports
 
     def key(report: Report) -> tuple[str, int | None]:

@@ -21,8 +21,10 @@ from ..errors import InputError
 from ..findings import Finding
 from ..form import CURRENT_FORM, Form, MetaRole, Severity
 from ..read.intake import Submission, collect
+from ..normalise import normalise_text
 from ..report import Origin, Report, TextEnum
-from ..roster import Agency, normalise_text
+from ..roster import Agency
+
 
 class SubmissionStatus(TextEnum):
     """What became of a submission in a merge (and, for a roster agency with none, MISSING)."""

@@ -216,7 +216,7 @@ def document_for(report: Report, submission: Submission | None = None, entry: Pu
 def _superseded(found: list) -> dict[str, str]:
     """Each earlier version of one agency's workbook for one year → the name of the latest (merge's rule)."""
     from ..consolidate.merge import Entry, recency
-    from ..roster import normalise_text
+    from ..normalise import normalise_text
 
     groups: dict[tuple, list[Entry]] = {}
     for submission, verified in found:
