@@ -10,12 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
-from .normalise import normalise_text
+from .normalise import normalise_code, normalise_text
 
 COLUMNS = {
     "code": ("机构代码", "统一社会信用代码", "单位代码", "代码"),
@@ -154,7 +153,7 @@ def _agencies(path: Path, rows: list[list[str]]) -> list[Agency]:
                 return ""
             return " ".join(str(row[index]).split())
 
-        code = unicodedata.normalize("NFKC", get("code")).replace(" ", "").upper()
+        code = normalise_code(get("code"))
         name = get("name")
         if not code:
             problems.append(f"第{number}行：机构代码为空")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -10,11 +9,12 @@ from .. import findings as F
 from ..findings import FindingCell
 from ..form import Form, MetaRole
 from ..form.model import ValueKind
-from ..normalise import TOO_LARGE, How, as_count, decimal_places, parse_number
+from ..normalise import TOO_LARGE, How, as_count, decimal_places, normalise_code, parse_number
 from ..ooxml.package import a1
 from ..ooxml.sheet import RawCell, Sheet
 from ..ooxml.workbook import Workbook, remember
 from ..report import Origin, Report, SourceCell
+
 
 def read_values(workbook: Workbook, report: Report, located: dict[str, tuple[str, int, int]]) -> None:
     form = report.form
@@ -182,7 +182,7 @@ def read_meta_and_texts(workbook: Workbook, report: Report, located) -> None:
         if meta.role is MetaRole.AGENCY:
             report.agency_name = text or report.agency_name
         elif meta.role is MetaRole.CODE:
-            report.agency_code = unicodedata.normalize("NFKC", text).replace(" ", "").upper()
+            report.agency_code = normalise_code(text)
         elif meta.role is MetaRole.YEAR:
             report.year = year_of(value) or report.year
         else:

@@ -18,6 +18,7 @@ from .. import __version__
 from ..findings import Finding, FindingCell
 from ..form import Form, MetaRole
 from ..form.rules import Severity
+from ..normalise import normalise_text
 from ..report import Origin
 from ..roster import Agency
 from .fingerprint import layout_fingerprint
@@ -197,10 +198,8 @@ def content_digest(form, values: Mapping, texts: Mapping, identity: Mapping) -> 
     compare as floats, texts and identity without spaces or width differences, so reading back what was
     written gives the same digest.
     """
-    import unicodedata
-
     def plain(text) -> str:
-        return "".join(unicodedata.normalize("NFKC", str(text or "")).split()).upper()
+        return normalise_text(str(text or "")).upper()
 
     canonical = {
         "values": {item.id: repr(float(values.get(item.id) or 0)) for item in form.input_items},
