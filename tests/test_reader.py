@@ -190,7 +190,12 @@ def real_report_variants(label: str) -> str:
     return label.replace("只计这一情形", "只计这一情 形").replace("社会公益组织", "社会公益\n组织").replace("（", "(").replace("）", ")")
 
 
-@pytest.mark.parametrize("variant", [lambda s: s, real_report_variants])
+def other_quotes(label: str) -> str:
+    """Quotation marks the published-report importer also takes as quotes: 3.危及『三安全一稳定』."""
+    return label.replace("“", "『").replace("”", "』")
+
+
+@pytest.mark.parametrize("variant", [lambda s: s, real_report_variants, other_quotes])
 def test_a_workbook_not_made_from_our_template_is_read_by_its_labels(variant):
     values = published_values(decoded_reports()["06_huaian_2024.txt"])
     report = read_bytes(national_table_workbook(values, variant))

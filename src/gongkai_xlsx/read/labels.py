@@ -8,10 +8,10 @@ and ``2、其他法律行政止公开`` are found. Every label and table shape c
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from ..form import Form
+from ..normalise import QUOTES, normalise_text
 from ..ooxml.package import split_cell
 
 # typos seen in published reports (national_format.md §8), normalised form → correct normalised form
@@ -20,12 +20,12 @@ TYPOS = {
     "行政法复议": "行政复议",
 }
 _NUMBERING = re.compile(r"^(\d+)[、．.，,]")
-_QUOTES = str.maketrans("", "", "“”\"'‘’「」")
+_QUOTES = str.maketrans("", "", "".join(QUOTES))
 
 
 def normalise_label(text: str) -> str:
     """A label as compared: NFKC, no whitespace, ``1、`` → ``1.``, no quotes, known typos fixed."""
-    label = "".join(unicodedata.normalize("NFKC", text).split()).translate(_QUOTES)
+    label = normalise_text(text).translate(_QUOTES)
     label = _NUMBERING.sub(r"\1.", label)
     for wrong, right in TYPOS.items():
         label = label.replace(wrong, right)
