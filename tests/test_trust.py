@@ -495,6 +495,14 @@ def test_long_and_windows_invalid_names_give_valid_bounded_output_names(tmp_path
     assert len(template.name.encode()) <= 200
 
 
+def test_the_consolidated_workbook_named_after_a_unit_with_a_slash_is_one_file_not_a_folder():
+    from gongkai_xlsx.files import consolidated_filename
+
+    assert consolidated_filename(2025, "示例县/开发区") == "2025年政府信息公开工作年度报告汇总_示例县_开发区.xlsx"
+    assert consolidated_filename(2025, "") == "2025年政府信息公开工作年度报告汇总_汇总.xlsx"
+    assert len(consolidated_filename(2025, "县" * 100).encode()) <= 200
+
+
 # ------------------------------------------------------------------------------------------ 18. rosters
 def test_a_stray_quote_in_a_roster_is_reported_naming_the_row(tmp_path):
     from gongkai_xlsx.errors import InputError

@@ -10,12 +10,12 @@ from pathlib import Path
 from .check.feedback import write_feedback
 from .check.verify import FileStatus
 from .consolidate.merge import MergeResult, feedback_entries, merge_inbox, submission_dates
-from .consolidate.workbook import consolidated_filename, render_consolidated
-from .files import write_atomically
+from .consolidate.workbook import render_consolidated
+from .files import consolidated_filename, write_atomically
 from .form import Severity
 from .read.returned import read_file
 from .roster import read_roster
-from .samples import COUNTY, COUNTY_CODE, YEAR, write_samples
+from .samples import COUNTY, COUNTY_CODE, PREVIOUS_CONSOLIDATED, YEAR, write_samples
 from .template.generate import GenerationResult, generate_templates
 
 
@@ -48,10 +48,10 @@ def run_demo(out_dir: Path) -> DemoResult:
     write_samples(sample_dir)
     agencies = read_roster(sample_dir / "示例县名册.csv")
     templates = generate_templates(YEAR, out_dir / "模板", agencies, force=True)
-    previous = read_file(sample_dir / "上年汇总" / f"{YEAR - 1}年政府信息公开工作年度报告汇总_{COUNTY}.xlsx")
+    previous = read_file(sample_dir / PREVIOUS_CONSOLIDATED)
     result = merge_inbox([inbox], year=YEAR, roster=agencies, unit_name=COUNTY, unit_code=COUNTY_CODE,
                          previous=previous)
-    consolidated = out_dir / consolidated_filename(result)
+    consolidated = out_dir / consolidated_filename(result.year, result.unit_name)
     write_atomically(consolidated, render_consolidated(result))
     feedback_dir = out_dir / "退回意见"
     # the submissions that count (the latest per agency, as merge decided), named by agency and date

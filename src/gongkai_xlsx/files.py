@@ -164,3 +164,9 @@ def template_filename(year: int, agency) -> str:
     if agency is None:
         return f"{year}年政府信息公开工作年度报告_空白模板.xlsx"
     return safe_filename(f"{year}年政府信息公开工作年度报告_{agency.name}_{agency.code}", ".xlsx")
+
+
+def consolidated_filename(year: int, unit_name: str) -> str:
+    """The consolidated workbook's name: year and the consolidating unit's name as typed (``示例县/开发区`` is a
+    name, not a folder), valid and bounded as :func:`safe_filename` makes it."""
+    return safe_filename(f"{year}年政府信息公开工作年度报告汇总_{unit_name or '汇总'}", ".xlsx")

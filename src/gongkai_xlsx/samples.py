@@ -26,7 +26,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
-from .files import write_atomically
+from .files import consolidated_filename, write_atomically
 from .form import CURRENT_FORM, MetaRole
 from .roster import Agency, read_roster
 from .template.build import layout_for
@@ -38,6 +38,7 @@ SEED_FILE = DATA / "娲城街道办事处_2025年政府信息公开工作年度�
 YEAR = 2025
 COUNTY = "示例县"
 COUNTY_CODE = "11339999000000001X"
+PREVIOUS_CONSOLIDATED = f"上年汇总/{consolidated_filename(YEAR - 1, COUNTY)}"  # last year's, the cross-year reference
 COORDINATOR = "示例县政务公开办 <zwgk@example.gov.cn>"
 BUSY = ("示例县公安局", "示例县自然资源和规划局", "示例县住房和城乡建设局", "示例县人力资源和社会保障局",
         "示例县市场监督管理局")
@@ -323,7 +324,7 @@ def build() -> SampleSet:
     story.append(("（无文件）", "云台乡人民政府、示例县审计局：未报送"))
 
     files.update(_previous_consolidation(previous))
-    story.append((f"上年汇总/{YEAR - 1}年政府信息公开工作年度报告汇总_{COUNTY}.xlsx",
+    story.append((PREVIOUS_CONSOLIDATED,
                   f"{YEAR - 1}年度全县汇总表，用于跨年度校验（本年“上年结转”应等于上年“结转下年度”）"))
     files["README.md"] = _readme(story).encode("utf-8")
     return SampleSet(files, story)
@@ -347,7 +348,7 @@ def _previous_consolidation(previous: dict[str, FilledReturn]) -> dict[str, byte
         for entry in result.entries:
             entry.submission.name = f"{YEAR - 1}年报_{entry.agency.name if entry.agency else ''}.xlsx"
         data = render_consolidated(result)
-    return {f"上年汇总/{YEAR - 1}年政府信息公开工作年度报告汇总_{COUNTY}.xlsx": data}
+    return {PREVIOUS_CONSOLIDATED: data}
 
 
 def _readme(story: list[tuple[str, str]]) -> str:
@@ -359,7 +360,7 @@ def _readme(story: list[tuple[str, str]]) -> str:
     lines += ["", "试一试：", "", "```bash",
               f"gongkai-xlsx verify samples/收件箱 --year {YEAR} --feedback 退回意见/",
               f"gongkai-xlsx merge samples/收件箱 --year {YEAR} --roster samples/示例县名册.csv --unit-name {COUNTY} "
-              f"--previous samples/上年汇总/{YEAR - 1}年政府信息公开工作年度报告汇总_{COUNTY}.xlsx -o 汇总.xlsx",
+              f"--previous samples/{PREVIOUS_CONSOLIDATED} -o 汇总.xlsx",
               "```", ""]
     return "\n".join(lines)
 

@@ -43,10 +43,6 @@ from .status_sheets import write_findings, write_status
 from .styles import Pages, Styles, number_cell, string_cell
 
 
-def consolidated_filename(result: MergeResult) -> str:
-    return f"{result.year}年政府信息公开工作年度报告汇总_{result.unit_name or '汇总'}.xlsx"
-
-
 PER_AGENCY_LIMIT = 200  # per-agency sheets by default up to this many members (1,000 would double the file)
 
 
