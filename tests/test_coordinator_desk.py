@@ -368,6 +368,16 @@ def test_a_published_report_without_a_year_gets_no_feedback_and_no_traceback(tmp
     assert "IMPORT_YEAR_UNKNOWN" in output
 
 
+def test_a_reminder_for_an_agency_with_a_long_name_is_a_bounded_eml_file(tmp_path):
+    from gongkai_xlsx.check.drafts import write_reminders
+
+    long_name = "示例县某某街道办事处" * 12  # 120 characters: 360 bytes, past any file system's 255
+    (reminder,) = write_reminders([(Agency("X1", long_name, email="t@example.gov.cn"), "未报送")], YEAR, tmp_path,
+                                  as_of=WHEN)
+    assert reminder.path.suffix == ".eml" and len(reminder.path.name.encode()) <= 200
+    assert reminder.path.is_file()
+
+
 def test_a_draft_never_carries_a_line_break_or_control_character_in_a_header(tmp_path):
     from gongkai_xlsx.check.drafts import write_reply, write_reminders
     from gongkai_xlsx.check.verify import FileResult

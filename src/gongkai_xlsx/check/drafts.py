@@ -24,7 +24,7 @@ from email.utils import format_datetime, getaddresses
 from pathlib import Path
 
 from ..display import clean
-from ..files import write_atomically
+from ..files import safe_filename, write_atomically
 from ..findings import Finding
 from ..form import Severity
 from ..roster import Agency
@@ -32,7 +32,6 @@ from ..roster import Agency
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 REMINDER_DIR = "催报"
 MAX_LISTED = 10  # findings listed in a reply's body; the workbook has them all
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 _ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+$")
 
 
@@ -75,12 +74,6 @@ def _deadline_text(deadline: date | None) -> str:
     if deadline is None:
         return "请于收到本邮件后 5 个工作日内"
     return f"请于 {deadline.year}年{deadline.month}月{deadline.day}日 前"
-
-
-def safe_filename(name: str, limit: int = 80) -> str:
-    """A file name valid on Windows and Linux, at most ``limit`` characters."""
-    cleaned = _UNSAFE.sub("_", name).strip(" .") or "未命名"
-    return cleaned[:limit]
 
 
 def _message(*, to: list[tuple[str, str]], cc: list[tuple[str, str]], subject: str, body: str,
@@ -242,7 +235,7 @@ def write_reminders(chased: Iterable[tuple[Agency, str]], year: int, out_dir: Pa
         to = addresses(agency.email)
         subject = f"【催报】请报送{agency.name}{year}年政府信息公开工作年度报告"
         body = reminder_body(agency, year, template_name, deadline, reason)
-        path = folder / safe_filename(f"{agency.name}_{agency.code}_催报.eml", 120)
+        path = folder / safe_filename(f"{agency.name}_{agency.code}_催报", ".eml")
         write_atomically(path, _message(to=to[:1], cc=to[1:], subject=subject, body=body,
                                         attachment=(template_name, template), as_of=as_of))
         drafts.append(Draft(path, "reminder", agency.name, [a for _, a in to[:1]], [a for _, a in to[1:]]))
