@@ -100,6 +100,18 @@ def test_real_reports_numbers_round_trip(name, tmp_path):
         assert import_report(output).report.values == report.values, output
 
 
+def test_a_report_of_an_agency_with_a_long_name_is_written_under_a_bounded_file_name(tmp_path):
+    decoded = decoded_reports()["06_huaian_2024.txt"]
+    workbook = tmp_path / "filled.xlsx"
+    long_name = "淮安市某某区某某街道办事处" * 7  # 91 characters: the title alone passes 255 bytes
+    workbook.write_bytes(render_template(year=2024, agency=Agency("11320800014163245X", long_name),
+                                         values=input_values(decoded)))
+    result = publish_paths([workbook], tmp_path / "out", formats="html")
+    assert [f.status for f in result.files] == ["written"]
+    (output,) = map(Path, result.files[0].outputs)
+    assert output.suffix == ".html" and len(output.name.encode()) <= 210 and output.is_file()
+
+
 def test_the_consolidated_workbook_gives_the_county_report_with_coverage(tmp_path):
     report = read_file(PREVIOUS)
     result = publish_paths([PREVIOUS], tmp_path)

@@ -17,7 +17,6 @@ Stages, one module each: :mod:`.content` (the document, from the form definition
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from typing import Any
 
 from ..check.verify import FileStatus
 from ..errors import InputError
+from ..files import safe_filename
 from ..findings import Finding
 from ..form import Severity
 from ..read.intake import Submission, collect
@@ -41,7 +41,6 @@ __all__ = ["FORMATS", "PublishResult", "PublishedFile", "PdfUnavailable", "docum
 
 FORMATS = ("docx", "html", "pdf")
 DEFAULT_FORMATS = ("docx", "html")
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
 @dataclass
@@ -243,7 +242,7 @@ def _inside(source: str, folder: Path) -> bool:
 
 
 def _unique_stem(document: PublishedDocument, used: set[str]) -> str:
-    base = _UNSAFE.sub("_", document.title).strip(" .") + ("（草稿）" if document.draft else "")
+    base = safe_filename(document.title + ("（草稿）" if document.draft else ""))
     stem, number = base, 2
     while stem in used:
         stem, number = f"{base}_{number}", number + 1
