@@ -33,7 +33,6 @@ from .report_checks import part_labels
 from .verify import FileResult
 
 FEEDBACK_SHEET = SHEET_FEEDBACK
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')
 VALUE_CODES = ("NOT_A_NUMBER", "NEGATIVE", "FRACTIONAL_COUNT")  # a cell the copy cannot hold as the office typed it
 
 
