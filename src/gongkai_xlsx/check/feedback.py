@@ -23,6 +23,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from .. import findings as F
 from ..files import display_name, safe_filename, same_file, write_atomically
 from ..findings import Finding
 from ..form import Form, MetaRole, Severity
@@ -33,7 +34,9 @@ from .report_checks import part_labels
 from .verify import FileResult
 
 FEEDBACK_SHEET = SHEET_FEEDBACK
-VALUE_CODES = ("NOT_A_NUMBER", "NEGATIVE", "FRACTIONAL_COUNT")  # a cell the copy cannot hold as the office typed it
+# a cell the copy cannot hold as the office typed it
+VALUE_CODES = (F.NOT_A_NUMBER.code, F.NEGATIVE.code, F.FRACTIONAL_COUNT.code)
+QUESTION_CODES = (F.TOTAL_TYPED_OVER.code, *VALUE_CODES)  # the findings that ask the office a question
 
 
 def feedback_filename(result: FileResult, when: date | None = None) -> str:
@@ -116,7 +119,7 @@ def _questions(findings: list[Finding], values: Mapping, form: Form) -> list[Que
             item = form.items_by_id.get(cell.item or "")
             if item is None or cell.item in questions:
                 continue
-            if finding.code == "TOTAL_TYPED_OVER" and item.computed:
+            if finding.code == F.TOTAL_TYPED_OVER.code and item.computed:
                 questions[item.id] = Question(item.id, _number(values.get(item.id, 0)), "total")
             elif finding.code in VALUE_CODES and not item.computed:
                 questions[item.id] = Question(item.id, _number(values.get(item.id, 0)), "value")
@@ -146,10 +149,10 @@ def _findings_sheet(result: FileResult, questions: list[Question]) -> FrontSheet
     asked = {q.item: q for q in questions}
     rows, answers = [], []
     # the questions first: they need an answer; then errors, warnings, notices
-    ordered = sorted(_ordered(result.findings), key=lambda f: f.code not in ("TOTAL_TYPED_OVER", *VALUE_CODES))
+    ordered = sorted(_ordered(result.findings), key=lambda f: f.code not in QUESTION_CODES)
     for number, finding in enumerate(ordered, start=1):
         question = None
-        if finding.code in ("TOTAL_TYPED_OVER", *VALUE_CODES):
+        if finding.code in QUESTION_CODES:
             question = next((asked.pop(c.item) for c in finding.cells if c.item in asked), None)
         problem, fix = finding.message, finding.hint
         if question is not None and question.kind == "total":
@@ -231,7 +234,7 @@ def _wrong_year_template(result: FileResult, year: int, **extra) -> bytes:
         name=FEEDBACK_SHEET, title=f"{report.agency_name or '（未填写机关名称）'} 请填写 {year} 年度报表",
         lines=(why,), headers=("序号", "级别", "项目", "问题", "怎么改", "详细信息（代码、单元格）"),
         rows=((1, "错误", "报告年度", f"报送的报表是 {report.year} 年度，应为 {year} 年度。", why,
-               f"WRONG_YEAR\nsha256 {result.sha256}"),),
+               f"{F.WRONG_YEAR.code}\nsha256 {result.sha256}"),),
         widths=(5, 8, 20, 44, 60, 30))
     return render_template(year=year, agency=agency, form=form, values=values, meta=meta, origin="feedback",
                            front_sheet=front, **_office_box(report.stamp), **extra)

@@ -136,7 +136,7 @@ def _read_import_record(workbook: Workbook, report: Report) -> None:
     for item in unset_ids:
         report.values[item] = None
     for index, finding in enumerate(report.findings):  # the empty cells of unset items are not blanks typed as 0
-        if finding.code == "BLANK_AS_ZERO" and unset_ids:
+        if finding.code == F.BLANK_AS_ZERO.code and unset_ids:
             kept = [c for c in finding.cells if c.item not in unset_ids]
             report.findings[index] = F.BLANK_AS_ZERO(kept, count=len(kept), first=cell_text(kept[0], report.form)) if kept else None
     report.findings[:] = [f for f in report.findings if f is not None] + findings
