@@ -19,6 +19,7 @@ from gongkai_xlsx.cli import app
 from gongkai_xlsx.files import template_filename
 from gongkai_xlsx.publish import publish_paths
 from gongkai_xlsx.roster import Agency
+from gongkai_xlsx.samples import contact_fields
 from gongkai_xlsx.template.render import render_template
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,8 +67,7 @@ def main() -> None:
         huaian = decoded_reports()["06_huaian_2024.txt"]
         filled.write_bytes(render_template(year=2024, agency=Agency("11320800014163245X", "淮安市人民政府"),
                                            values=input_values(huaian), texts={"text_overview": "（总体情况略）"},
-                                           meta={"meta_contact": "市政府办公室", "meta_phone": "0517-83600000",
-                                                 "meta_date": "2025-01-20"}))
+                                           meta=contact_fields("市政府办公室", "0517-83600000", "2025-01-20")))
         png(to_pdf(filled, work), 3, "template-table3")
         demo = work / "demo"
         CliRunner().invoke(app, ["demo", "-o", str(demo)], catch_exceptions=False)
