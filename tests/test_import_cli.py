@@ -105,6 +105,17 @@ def test_inputs_with_one_name_each_get_their_own_workbook_and_names_are_shown_as
     assert "报告[终稿].txt" in result.output  # not eaten as rich markup
 
 
+def test_a_report_saved_under_a_long_title_is_imported_under_a_bounded_name(tmp_path):
+    source = tmp_path / ("淮安市人民政府办公室关于淮安市人民政府2024年政府信息公开工作年度报告的公告" * 2 + "（最终稿修订版本）.txt")
+    assert 247 < len(source.name.encode()) <= 255  # a valid name; with _导入.xlsx instead of .txt it passes 255 bytes
+    source.write_text((REPORTS / "06_huaian_2024.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["import-report", str(source), "-o", str(out)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    (made,) = out.iterdir()
+    assert made.name.endswith("_导入.xlsx") and len(made.name.encode()) <= 200
+
+
 def test_a_file_system_error_is_a_message_not_a_traceback(tmp_path, monkeypatch, capsys):
     import sys
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..check.report_checks import verify_report
 from ..errors import GongkaiError
-from ..files import write_atomically
+from ..files import safe_filename, write_atomically
 from ..findings import Finding
 from ..form import Severity
 from ..report import TextEnum
@@ -119,13 +119,14 @@ def import_reports(files: list[Path], out_dir: Path, *, year: int | None = None,
 
 def import_targets(files: list[Path], out_dir: Path) -> list[Path]:
     """One workbook per input, named after it; 报告.txt beside 报告.html (or two 报告.txt from two folders) each
-    get their own, never one over the other."""
+    get their own, never one over the other. Names are valid and bounded (:func:`safe_filename`): an input named
+    near the file system's limit still gets its workbook."""
     stems = [path.stem for path in files]
     targets: list[Path] = []
     for path in files:
         stem = path.stem if stems.count(path.stem) == 1 else f"{path.stem}_{path.suffix.lstrip('.')}"
-        target, number = out_dir / f"{stem}_导入.xlsx", 2
+        target, number = out_dir / safe_filename(stem, "_导入.xlsx"), 2
         while target in targets:
-            target, number = out_dir / f"{stem}_{number}_导入.xlsx", number + 1
+            target, number = out_dir / safe_filename(f"{stem}_{number}", "_导入.xlsx"), number + 1
         targets.append(target)
     return targets
