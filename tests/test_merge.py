@@ -193,7 +193,7 @@ def test_parallel_verification_gives_what_one_process_gives(county):
     root, _, _ = county
     previous = read_file(root / "上年汇总" / f"{YEAR - 1}年政府信息公开工作年度报告汇总_示例县.xlsx")
     changed = previous.members[0]
-    changed["values"] = {key: value + 1 for key, value in changed["values"].items()}  # its carry-over now differs
+    changed.values = {key: value + 1 for key, value in changed.values.items()}  # its carry-over now differs
     serial, parallel = (merge_inbox([root / "收件箱"], year=YEAR, roster=samples.roster(), unit_name="示例县",
                                     unit_code=samples.COUNTY_CODE, previous=previous, workers=workers)
                         for workers in (1, 2))
@@ -206,7 +206,7 @@ def test_parallel_verification_gives_what_one_process_gives(county):
     assert outcome(parallel) == outcome(serial)
     assert parallel.totals == serial.totals
     carry = [e.agency.code for e in parallel.entries for f in e.result.findings if f.code == "CROSS_YEAR_CARRY"]
-    assert changed["code"] in carry  # last year's figures reached the worker processes
+    assert changed.agency.code in carry  # last year's figures reached the worker processes
 
 
 def test_a_consolidated_workbooks_detail_is_read_cell_by_cell(merged):
@@ -224,8 +224,8 @@ def test_a_consolidated_workbooks_detail_is_read_cell_by_cell(merged):
     found = {(f.code, f.cells[0].sheet, f.cells[0].cell) for f in report.findings if f.cells}
     assert ("TEXT_NUMBER", SHEET_DETAIL, typed_cell.coordinate) in found
     assert ("NOT_A_NUMBER", SHEET_DETAIL, junk_cell.coordinate) in found
-    assert report.members[1]["values"][typed] == 12 and report.members[2]["values"][junk] == 0
-    assert report.values[typed] == sum(m["values"][typed] for m in report.members)
+    assert report.members[1].values[typed] == 12 and report.members[2].values[junk] == 0
+    assert report.values[typed] == sum(m.values[typed] for m in report.members)
     assert report.values[typed] == merged.totals[typed] - merged.members[1].values[typed] + 12
 
 

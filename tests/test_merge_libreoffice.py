@@ -353,8 +353,8 @@ def test_the_consolidated_workbook_saved_by_libreoffice_reads_back_the_same(reca
     assert report.origin == "consolidated"
     assert (report.year, report.agency_code, report.agency_name) == (YEAR, samples.COUNTY_CODE, samples.COUNTY)
     assert report.values == merged.totals
-    assert [m["code"] for m in report.members] == [m.agency.code for m in merged.members]
-    assert [m["values"] for m in report.members] == [m.values for m in merged.members]
+    assert [m.agency.code for m in report.members] == [m.agency.code for m in merged.members]
+    assert [m.values for m in report.members] == [m.values for m in merged.members]
     assert report.units == len(merged.members) == 29
     assert [f for f in verify_report(report, year=YEAR) if f.severity is Severity.ERROR] == []
     # the untouched original reads the same

@@ -13,6 +13,7 @@ from typing import Any
 
 from .findings import Finding
 from .form import CURRENT_FORM, Form, MetaRole
+from .roster import Agency
 
 Number = int | Decimal
 
@@ -58,6 +59,17 @@ class Provenance:
 
 
 @dataclass
+class ConsolidatedMember:
+    """One agency counted in a consolidated workbook, as read back from its 明细 row: like the merge's
+    :class:`~gongkai_xlsx.consolidate.merge.Member`, its ``agency``, the ``units`` it stands for and its
+    ``values``."""
+
+    agency: Agency
+    units: int = 1
+    values: dict[str, Number] = field(default_factory=dict)
+
+
+@dataclass
 class Report:
     """Everything read from one submission."""
 
@@ -74,7 +86,7 @@ class Report:
     texts: dict[str, str] = field(default_factory=dict)  # text_overview, text_problems, text_other
     findings: list[Finding] = field(default_factory=list)  # what the reader noticed (normalisation, identity)
     units: int = 1  # agencies this report stands for (a consolidated workbook counts its members)
-    members: list[dict[str, Any]] = field(default_factory=list)  # a consolidated workbook's rows: code, name, …
+    members: list[ConsolidatedMember] = field(default_factory=list)  # a consolidated workbook's 明细 rows
     notes: dict[str, str] = field(default_factory=dict)  # rule id → the office's 情况说明 (note_<RULE_ID> cells)
     answers: dict[str, str] = field(default_factory=dict)  # item id → the office's answer to a feedback question
 

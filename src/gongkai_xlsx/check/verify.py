@@ -275,7 +275,7 @@ def _verified(submission: Submission, report: Report, year: int | None,
 def previous_values_by_code(previous: Report) -> dict[str, Mapping]:
     """Last year's values per agency code: a consolidated workbook's members, or one agency's report."""
     if previous.members:
-        return {m["code"]: m["values"] for m in previous.members if m.get("code")}
+        return {m.agency.code: m.values for m in previous.members if m.agency.code}
     return {previous.agency_code: previous.values} if previous.agency_code else {}
 
 

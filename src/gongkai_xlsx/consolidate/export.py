@@ -30,8 +30,9 @@ def consolidated_frame(path: str | os.PathLike) -> pd.DataFrame:
     records = []
     for member in report.members:
         for item in form.items:
-            value = member["values"].get(item.id, 0)
-            records.append((member["code"], member["name"], member["category"], report.year, item.id, item.label,
+            value = member.values.get(item.id, 0)
+            agency = member.agency
+            records.append((agency.code, agency.name, agency.category, report.year, item.id, item.label,
                             float(value) if isinstance(value, Decimal) else value))
     frame = pd.DataFrame.from_records(records, columns=COLUMNS)
     return frame.astype({"year": "Int64"})

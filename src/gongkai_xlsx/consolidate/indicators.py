@@ -230,7 +230,7 @@ def write_indicators(workbook, result, styles, detail, pages) -> None:
         col += len(cols)
     ws.set_row(header, 30)
     row = header + 2
-    last_year = {m["code"]: m["values"] for m in previous.members} if previous is not None else {}
+    last_year = {m.agency.code: m.values for m in previous.members} if previous is not None else {}
     for offset, member in enumerate(result.members):
         values = member.values
         text(row, 0, member.agency.name, styles.label)

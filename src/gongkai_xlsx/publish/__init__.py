@@ -295,7 +295,7 @@ def consolidated_extras(data: bytes, report: Report) -> tuple[Coverage, list[Ind
 
 
 def _coverage_without_status(report: Report) -> Coverage:
-    return Coverage(counted=[m.get("name", "") for m in report.members], roster=0, not_counted=[],
+    return Coverage(counted=[m.agency.name for m in report.members], roster=0, not_counted=[],
                     units=report.units)
 
 

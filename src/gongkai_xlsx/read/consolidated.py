@@ -11,7 +11,8 @@ from ..form.model import ValueKind
 from ..ooxml.package import a1
 from ..ooxml.sheet import Sheet
 from ..ooxml.workbook import Workbook
-from ..report import Report, SourceCell
+from ..report import ConsolidatedMember, Report, SourceCell
+from ..roster import Agency
 from ..template.consolidated_layout import DETAIL_COLUMN, DETAIL_FIRST_ROW, DETAIL_ID_ROW, SHEET_DETAIL
 from .values import normalise_value, year_of
 
@@ -79,12 +80,12 @@ def read_consolidated(workbook: Workbook, report: Report, located) -> None:
             return "" if raw is None or raw.value is None else str(raw.value)
 
         units = _member_units(report, sheet, columns["units"], row) if "units" in columns else 1
-        report.members.append({"code": text("code"), "name": text("name"), "category": text("category"),
-                               "parent": text("parent"), "units": units, "values": values})
+        agency = Agency(text("code"), text("name"), text("category"), text("parent"))
+        report.members.append(ConsolidatedMember(agency, units, values))
         row += 1
-    report.values = {item.id: sum(member["values"].get(item.id, 0) for member in report.members)
+    report.values = {item.id: sum(member.values.get(item.id, 0) for member in report.members)
                      for item in form.items}
-    report.units = sum(m["units"] for m in report.members) or 0
+    report.units = sum(m.units for m in report.members) or 0
     for item in form.items:
         if item.id in located:
             sheet_name, r, c = located[item.id]
