@@ -416,17 +416,17 @@ def print_comparison(console: Console, result, first: str, second: str) -> None:
         console.print("两份报表的全部数值和文字一致。")
 
 
-PUBLISHED = {"written": ("已生成", "green"), "draft": ("已生成草稿", "yellow"), "refused": ("未生成", "bold red"),
-             "unreadable": ("无法读取", "bold red"), "attachment": ("跳过", "dim"), "superseded": ("跳过", "dim")}
-
-
 def print_publication(console: Console, errors: Console, result, out_dir: Path) -> None:
     """``publish``: each document written (or refused, and why) with its notes and files, trouble with the PDF
     on ``errors`` (stderr), and the totals line."""
+    from .publish import PublishStatus as P  # the writers of Word and HTML: only for publish
+
+    words = {P.WRITTEN: ("已生成", "green"), P.DRAFT: ("已生成草稿", "yellow"), P.REFUSED: ("未生成", "bold red"),
+             P.UNREADABLE: ("无法读取", "bold red"), P.ATTACHMENT: ("跳过", "dim"), P.SUPERSEDED: ("跳过", "dim")}
     for entry in result.files:
-        console.print(join(PUBLISHED[entry.status], " ", own_name(entry.source),
+        console.print(join(words[entry.status], " ", own_name(entry.source),
                            *(("：", entry.message) if entry.message else ())))
-        shown = entry.errors if entry.status in ("refused", "draft") else []
+        shown = entry.errors if entry.status in (P.REFUSED, P.DRAFT) else []
         for finding in shown + entry.text_findings:
             console.print(finding_line(finding, "  "))
         for note in entry.notes:

@@ -29,18 +29,29 @@ from ..files import safe_filename
 from ..findings import Finding
 from ..form import Severity
 from ..read.intake import Submission, collect
-from ..report import Origin, Report
+from ..report import Origin, Report, TextEnum
 from .content import Coverage, Indicator, PublishedDocument, agency_document, consolidated_document
 from .docx import render_docx
 from .html import render_html
 from .overview import check_text, draft_overview
 from .pdf import PdfUnavailable, convert_to_pdf
 
-__all__ = ["FORMATS", "PublishResult", "PublishedFile", "PdfUnavailable", "document_for", "publish_paths",
+__all__ = ["FORMATS", "PublishResult", "PublishStatus", "PublishedFile", "PdfUnavailable", "document_for", "publish_paths",
            "render_docx", "render_html"]
 
 FORMATS = ("docx", "html", "pdf")
 DEFAULT_FORMATS = ("docx", "html")
+
+
+class PublishStatus(TextEnum):
+    """What became of one input of ``publish``."""
+
+    WRITTEN = "written"
+    DRAFT = "draft"  # written with errors (--allow-errors), marked 草稿
+    REFUSED = "refused"
+    UNREADABLE = "unreadable"
+    ATTACHMENT = "attachment"  # a file beside a return that is not a report, e.g. a scanned PDF: listed, not an error
+    SUPERSEDED = "superseded"  # an earlier version of a workbook the same agency sent again
 
 
 @dataclass
@@ -48,9 +59,7 @@ class PublishedFile:
     """What became of one input."""
 
     source: str  # the input as a person recognises it (file, or archive › member, or mail › attachment)
-    status: str  # "written" | "draft" (written with errors, --allow-errors) | "refused" | "unreadable"
-    #  | "attachment" (a file beside a return that is not a report, e.g. a scanned PDF: listed, not an error)
-    #  | "superseded" (an earlier version of a workbook the same agency sent again)
+    status: PublishStatus
     kind: str = "agency"  # "agency" | "consolidated"
     agency: str | None = None
     year: int | None = None
@@ -87,9 +96,9 @@ class PublishResult:
     @property
     def exit_code(self) -> int:
         """0: every input published; 1: some refused (errors), written as drafts, or no PDF; 2: unreadable."""
-        if any(f.status == "unreadable" for f in self.files):
+        if any(f.status is PublishStatus.UNREADABLE for f in self.files):
             return 2
-        if self.pdf_error or any(f.status in ("refused", "draft") for f in self.files):
+        if self.pdf_error or any(f.status in (PublishStatus.REFUSED, PublishStatus.DRAFT) for f in self.files):
             return 1
         return 0
 
@@ -97,8 +106,7 @@ class PublishResult:
         return {
             "out_dir": self.out_dir, "formats": list(self.formats), "files": [f.as_dict() for f in self.files],
             "pdf_error": self.pdf_error, "seconds": round(self.seconds, 3),
-            "summary": {status: sum(1 for f in self.files if f.status == status)
-                        for status in ("written", "draft", "refused", "unreadable", "attachment", "superseded")},
+            "summary": {status: sum(1 for f in self.files if f.status is status) for status in PublishStatus},
         }
 
 
@@ -130,37 +138,37 @@ def publish_paths(paths: list[str | os.PathLike], out_dir: str | os.PathLike, *,
                  if not _inside(submission.source, out)]
         replaced_by = _superseded(found)
         for submission, verified in found:
-            entry = PublishedFile(submission.name, "written", findings=list(verified.findings))
+            entry = PublishedFile(submission.name, PublishStatus.WRITTEN, findings=list(verified.findings))
             result.files.append(entry)
             report = verified.report
             if submission.name in replaced_by:
                 # as merge does: an earlier version the same agency corrected is neither published nor refused
-                entry.status = "superseded"
+                entry.status = PublishStatus.SUPERSEDED
                 entry.agency, entry.year = report.agency_name or None, report.year
                 entry.message = f"已被更新版本替代：{replaced_by[submission.name]}"
                 continue
             if verified.status is FileStatus.ATTACHMENT:
                 # as in verify: a cover letter or scanned PDF beside the workbook is listed, it fails nothing
-                entry.status = "attachment"
+                entry.status = PublishStatus.ATTACHMENT
                 entry.message = verified.findings[0].message if verified.findings else ""
                 continue
             if verified.status is FileStatus.UNREADABLE or report is None:
-                entry.status = "unreadable"
+                entry.status = PublishStatus.UNREADABLE
                 entry.message = verified.findings[0].message if verified.findings else "无法读取"
                 continue
             entry.agency, entry.year = report.agency_name or None, report.year
             entry.kind = "consolidated" if report.origin is Origin.CONSOLIDATED else "agency"
             if not report.agency_name or report.year is None:
-                entry.status = "refused"
+                entry.status = PublishStatus.REFUSED
                 entry.message = "工作簿中没有机关名称或报告年度，无法生成年报标题。"
                 continue
             draft = None
             if verified.status is FileStatus.ERRORS:
                 if not allow_errors:
-                    entry.status = "refused"
+                    entry.status = PublishStatus.REFUSED
                     entry.message = f"工作簿有 {len(entry.errors)} 个错误，未生成年报（改正后重新校验；或加 --allow-errors 生成草稿）。"
                     continue
-                entry.status = "draft"
+                entry.status = PublishStatus.DRAFT
                 draft = f"所依据的工作簿有 {len(entry.errors)} 个错误，未通过校验，不得发布。"
             document = document_for(report, submission, entry, draft=draft,
                                     draft_overview_paragraph=draft_overview_paragraph)
