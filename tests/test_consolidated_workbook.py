@@ -403,4 +403,7 @@ def test_a_consolidated_workbook_of_either_release_is_read_back_and_known_as_the
         {item: float(value) for item, value in merged.totals.items()}
     submission = Submission(path.name, str(path), blob)
     assert own_output(report, submission, unit_code=samples.COUNTY_CODE) is not None
+    # the code typed as codes are everywhere compared (width, spaces, case): still this unit's own workbook
+    typed = "１１３３９９９９ " + samples.COUNTY_CODE[8:].lower()
+    assert own_output(report, submission, unit_code=typed) is not None
     assert own_output(report, submission, unit_code="OTHER-UNIT") is None  # another unit's: a lower level's return

@@ -27,7 +27,7 @@ from ..read.intake import Submission, collect
 from ..read.returned import read_bytes, read_file, read_previous
 from ..report import Origin, Report, TextEnum
 from ..files import same_file
-from ..normalise import normalise_text
+from ..normalise import normalise_code, normalise_text
 from ..template.stamp import content_digest
 from .report_checks import jsonable, typed_texts, verify_report
 
@@ -244,7 +244,8 @@ def own_output(report: Report, submission: Submission, *, unit_name: str = "", u
         return "本次的输出文件", "output of this run"
     stamp = report.stamp
     if report.origin is Origin.CONSOLIDATED:
-        same_code = bool(unit_code) and (stamp.get("agency_code") or "").upper() == unit_code.strip().upper()
+        code = normalise_code(unit_code)
+        same_code = bool(code) and normalise_code(stamp.get("agency_code")) == code
         same_name = bool(normalise_text(unit_name)) and normalise_text(stamp.get("agency_name", "")) == \
             normalise_text(unit_name)
         if same_code or same_name:
