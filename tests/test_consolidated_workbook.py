@@ -4,6 +4,7 @@ consolidation; every expected value is computed here from the merge's members, n
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import zipfile
@@ -23,7 +24,7 @@ from gongkai_xlsx.consolidate.indicators import SHEET_INDICATORS, SMALL_MARK
 from gongkai_xlsx.consolidate.merge import COUNTED, merge_inbox
 from gongkai_xlsx.check.verify import own_output
 from gongkai_xlsx.read.intake import Submission
-from gongkai_xlsx.read.returned import read_file
+from gongkai_xlsx.read.returned import read_bytes, read_file
 from gongkai_xlsx.report import Origin
 
 YEAR = samples.YEAR
@@ -382,6 +383,13 @@ def _as_the_previous_release_wrote_it(data: bytes) -> bytes:
                 blob = text.encode()
             target.writestr(info, blob)
     return out.getvalue()
+
+
+def test_a_unit_code_typed_in_full_width_or_lower_case_reads_back_as_the_code_it_is(merged):
+    """The stamp keeps --unit-code as typed; read back it is compared with rosters like any agency code."""
+    typed = dataclasses.replace(merged, unit_code="１１３３９９９９ " + samples.COUNTY_CODE[8:].lower())
+    report = read_bytes(render_consolidated(typed))
+    assert report.origin is Origin.CONSOLIDATED and report.agency_code == samples.COUNTY_CODE
 
 
 @pytest.mark.parametrize("release", ["this", "previous"])

@@ -8,6 +8,7 @@ from decimal import Decimal
 from .. import findings as F
 from ..findings import FindingCell
 from ..form.model import ValueKind
+from ..normalise import normalise_code
 from ..ooxml.package import a1
 from ..ooxml.sheet import Sheet
 from ..ooxml.workbook import Workbook
@@ -91,7 +92,7 @@ def read_consolidated(workbook: Workbook, report: Report, located) -> None:
             sheet_name, r, c = located[item.id]
             report.sources[item.id] = SourceCell(sheet_name, a1(r, c), None)
     report.agency_name = report.stamp.get("agency_name", "")
-    report.agency_code = report.stamp.get("agency_code", "")
+    report.agency_code = normalise_code(report.stamp.get("agency_code"))  # the unit's code as typed to merge
     report.year = year_of(report.stamp.get("year"))
 
 

@@ -205,7 +205,7 @@ def read_meta_and_texts(workbook: Workbook, report: Report, located) -> None:
     if not report.agency_name and report.stamp.get("agency_name"):
         report.agency_name = report.stamp["agency_name"]
     if not report.agency_code and report.stamp.get("agency_code"):
-        report.agency_code = report.stamp["agency_code"]
+        report.agency_code = normalise_code(report.stamp["agency_code"])
     for role, value in ((MetaRole.AGENCY, report.agency_name), (MetaRole.CODE, report.agency_code)):
         if role is MetaRole.CODE and report.origin is Origin.IMPORTED:
             continue  # published reports carry no agency code
