@@ -173,3 +173,17 @@ def test_file_names_are_recognisable_and_safe_on_windows():
     assert template_filename(2026, None) == "2026年政府信息公开工作年度报告_空白模板.xlsx"
     name = template_filename(2026, Agency("A/1", '县"局":*?'))
     assert name.startswith("2026年政府信息公开工作年度报告_县_局_") and not set('/\\:*?"<>|') & set(name)
+
+
+def test_write_template_reports_the_stamp_it_wrote(tmp_path):
+    """The stamp a written template reports is the one in the file — with a feedback copy's questions and the
+    office's box — not a second one rebuilt from the arguments."""
+    from gongkai_xlsx.read.returned import read_file
+    from gongkai_xlsx.template.render import Question, write_template
+
+    written = write_template(tmp_path / "t.xlsx", year=2026, agency=Agency("001", "示例局"), origin="feedback",
+                             due="2027-01-15", contact="张三", questions=(Question("t2_rule_issued", "5"),))
+    read_back = read_file(written.path).stamp
+    assert read_back.pop("content_digest")  # an unchanged feedback copy's digest is written beside the stamp
+    assert written.stamp.as_dict() == read_back
+    assert written.stamp.questions

@@ -13,7 +13,7 @@ from ..files import template_filename, write_atomically
 from ..form import CURRENT_FORM
 from ..roster import Agency
 from .render import DEFAULT_PASSWORD, TemplateFactory
-from .stamp import make_stamp
+from .stamp import template_id
 
 @dataclass
 class GeneratedFile:
@@ -86,7 +86,7 @@ def generate_templates(
         else:
             write_atomically(path, data)
             status = "written"
-        result.files.append(GeneratedFile(path, agency, make_stamp(CURRENT_FORM, year, agency, **office).template_id, status))
+        result.files.append(GeneratedFile(path, agency, template_id(CURRENT_FORM, year, agency), status))
         if progress:
             progress(1)
     result.seconds = time.perf_counter() - started

@@ -85,7 +85,12 @@ def info_box(due: str = "", return_to: str = "", contact: str = "") -> str:
             f"联系人 {contact or ASK_COORDINATOR}")
 
 
-def render_template(
+def render_template(**kwargs) -> bytes:
+    """The template workbook as bytes (see :func:`render_template_with_stamp` for the arguments)."""
+    return render_template_with_stamp(**kwargs)[0]
+
+
+def render_template_with_stamp(
     *,
     year: int,
     agency: Agency | None = None,
@@ -103,8 +108,8 @@ def render_template(
     return_to: str = "",
     contact: str = "",
     questions: "tuple[Question, ...]" = (),
-) -> bytes:
-    """The template workbook as bytes.
+) -> tuple[bytes, Stamp]:
+    """The template workbook as bytes, and the stamp written into it.
 
     ``values`` (input item id → number), ``texts`` and ``meta`` (identity fields typed by the office) fill
     it in, e.g. for sample workbooks or feedback copies; totals are formulas computed from the inputs.
@@ -168,18 +173,15 @@ def render_template(
                 import_findings=None if import_findings is None else list(import_findings), unset=unset, digest=digest)
     workbook.set_calc_mode("auto")
     workbook.close()
-    return buffer.getvalue()
+    return buffer.getvalue(), stamp
 
 
 def write_template(path: str | os.PathLike, **kwargs) -> TemplateFile:
     """Write one template to ``path`` atomically (a temporary file renamed into place)."""
     path = Path(path)
-    data = render_template(**kwargs)
+    data, stamp = render_template_with_stamp(**kwargs)
     write_atomically(path, data)
-    form = kwargs.get("form", CURRENT_FORM)
-    extra = {key: kwargs[key] for key in ("due", "return_to", "contact") if kwargs.get(key)}
-    return TemplateFile(path, kwargs.get("agency"), make_stamp(form, kwargs["year"], kwargs.get("agency"),
-                                                                kwargs.get("origin", "template"), **extra))
+    return TemplateFile(path, kwargs.get("agency"), stamp)  # the stamp as written, not rebuilt from the arguments
 
 
 @dataclass(frozen=True)
