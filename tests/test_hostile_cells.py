@@ -189,6 +189,26 @@ def test_a_date_typed_as_a_date_cell_is_an_error():
     assert "DATE_IN_NUMBER" in codes(report) and report.values["t3_new_natural"] == 0
 
 
+def in_1904_date_system(data: bytes) -> bytes:
+    """The workbook saved with Excel's 1904 date system (old Mac Excel; 选项 → 使用 1904 日期系统)."""
+    return rewritten(data, {"xl/workbook.xml": lambda xml: re.sub(rb"<workbookPr\b", b'<workbookPr date1904="1"', xml)})
+
+
+def test_dates_of_a_1904_workbook_are_shown_as_the_office_saw_them():
+    # the same day is serial 45662 in the 1900 system and 44200 in the 1904 one; read as 1900, a 填报日期 and the
+    # date a finding shows would be four years early
+    data, style = with_style(in_1904_date_system(CLEAN), 14)
+    date_at = xl_rowcol_to_cell(*layout_for(FORM_2021).positions["meta_date"][1:])
+    data = rewritten(data, {PARTS[T3]: lambda xml: cell_replaced(xml, "D7", f'<c r="D7" s="{style}"><v>44200</v></c>'),
+                            PARTS[MAIN]: lambda xml: cell_replaced(xml, date_at, f'<c r="{date_at}" s="{style}">'
+                                                                                 '<v>44200</v></c>')})
+    report = read_bytes(data, "mac.xlsx")
+    assert "2025-01-05" in finding(report, "DATE_IN_NUMBER").message
+    assert report.meta["meta_date"] == "2025-01-05"
+    plain = read_bytes(with_cell(T3, "D7", f'<c r="D7" s="{style}"><v>45662</v></c>', with_style(CLEAN, 14)[0]), "p.xlsx")
+    assert "2025-01-05" in finding(plain, "DATE_IN_NUMBER").message
+
+
 def edited(data: bytes, edit) -> bytes:
     workbook = openpyxl.load_workbook(io.BytesIO(data))
     edit(workbook)

@@ -8,6 +8,7 @@ relationships, app.xml, styles), so an inbox of returns parses those once. Nothi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -66,6 +67,12 @@ class Workbook:
             protected = protection_element(root, namespace(root))
         return protected
 
+    @property
+    def epoch(self) -> datetime:
+        """Day 0 of the workbook's date serials: 1899-12-30, or 1904-01-01 in the 1904 date system (old Mac Excel,
+        and a workbook saved with that option), where every serial means a date 1,462 days later."""
+        return EPOCH_1904 if self.structure is not None and self.structure.date1904 else EPOCH_1900
+
     def resolve_name(self, name: str) -> tuple[str, int, int] | None:
         """(sheet, row, col) of a defined name that refers to one cell, else None."""
         reference = self.names.get(name)
@@ -123,6 +130,10 @@ def load_workbook(data: bytes, path: str = "<memory>") -> Workbook:
     return workbook
 
 
+EPOCH_1900 = datetime(1899, 12, 30)  # Excel's day 0 (serial 60, the 1900-02-29 that never was, included)
+EPOCH_1904 = datetime(1904, 1, 1)
+
+
 # ------------------------------------------------------------------------------------------ the package
 @dataclass
 class Structure:
@@ -132,6 +143,7 @@ class Structure:
     names: dict[str, str]
     strings_part: str
     styles_part: str = "xl/styles.xml"
+    date1904: bool = False  # <workbookPr date1904="1"/>: date serials count from 1904-01-01
     located: tuple[str, dict[str, tuple[str, int, int]]] | None = None  # (form version, id → cell), once
 
 
@@ -185,7 +197,9 @@ def _structure(package: Package) -> Structure:
     strings_part = next((target for target, kind in rels.values() if kind.endswith("/sharedStrings")),
                         "xl/sharedStrings.xml")
     styles_part = next((target for target, kind in rels.values() if kind.endswith("/styles")), "xl/styles.xml")
-    structure = Structure(sheet_parts, names, strings_part, styles_part)
+    properties = child(root, "workbookPr")
+    date1904 = properties is not None and (properties.get("date1904") or "").strip().lower() in ("1", "true")
+    structure = Structure(sheet_parts, names, strings_part, styles_part, date1904)
     if None not in key:
         remember(_STRUCTURES, key, structure)
     return structure

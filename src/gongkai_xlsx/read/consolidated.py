@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from .. import findings as F
@@ -73,14 +74,14 @@ def read_consolidated(workbook: Workbook, report: Report, located) -> None:
             if number is None:  # not a plain whole number: normalised, and any problem is a finding
                 raw = sheet.get(ref)
                 number = normalise_value(report, item, SourceCell(SHEET_DETAIL, ref, raw.value if raw else None), raw,
-                                    [], [])
+                                         [], [], epoch=workbook.epoch)
             values[item.id] = number
 
         def text(key: str) -> str:
             raw = sheet.at(row, columns[key]) if key in columns else None
             return "" if raw is None or raw.value is None else str(raw.value)
 
-        units = _member_units(report, sheet, columns["units"], row) if "units" in columns else 1
+        units = _member_units(report, sheet, columns["units"], row, workbook.epoch) if "units" in columns else 1
         agency = Agency(text("code"), text("name"), text("category"), text("parent"))
         report.members.append(ConsolidatedMember(agency, units, values))
         row += 1
@@ -96,7 +97,7 @@ def read_consolidated(workbook: Workbook, report: Report, located) -> None:
     report.year = year_of(report.stamp.get("year"))
 
 
-def _member_units(report: Report, sheet: Sheet, col: int, row: int) -> int:
+def _member_units(report: Report, sheet: Sheet, col: int, row: int, epoch: datetime) -> int:
     """A 明细 row's 下级单位数: a typed whole number from 0 to :data:`MAX_UNITS`. Anything else is a finding
     (negative, fractional, not a number, a formula, implausibly large) and the row stands for itself alone."""
     ref = a1(row, col)
@@ -108,7 +109,7 @@ def _member_units(report: Report, sheet: Sheet, col: int, row: int) -> int:
         return 1  # not recorded: the member itself
     before = len(report.findings)
     source = SourceCell(SHEET_DETAIL, ref, raw.value, raw.formula)
-    value = normalise_value(report, _UNITS, source, raw, [], [])
+    value = normalise_value(report, _UNITS, source, raw, [], [], epoch=epoch)
     if len(report.findings) > before:
         return 1
     if value > MAX_UNITS:

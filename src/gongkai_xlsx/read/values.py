@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from .. import findings as F
@@ -46,7 +46,8 @@ def read_values(workbook: Workbook, report: Report, located: dict[str, tuple[str
         raw = sheet.get(ref) if sheet else None
         source = SourceCell(sheet_name, ref, raw.value if raw else None, raw.formula if raw else None)
         sources[item.id] = source
-        value = normalise_value(report, item, source, raw, blanks, placeholders, typed=not item.computed)
+        value = normalise_value(report, item, source, raw, blanks, placeholders, typed=not item.computed,
+                                epoch=workbook.epoch)
         if item.computed and not trust_totals:
             typed_totals[item.id] = (value, source)
         else:
@@ -93,9 +94,10 @@ def _value_plan(form: Form, located: dict[str, tuple[str, int, int]]) -> list[tu
 
 
 def normalise_value(report: Report, item, source: SourceCell, raw: RawCell | None, blanks, placeholders, *,
-                    typed: bool = True):
+                    epoch: datetime, typed: bool = True):
     """The cell's value as a number, each change or problem a finding. ``typed``: an input cell, which must hold
-    a typed value (a total's formula is recomputed from the inputs instead)."""
+    a typed value (a total's formula is recomputed from the inputs instead); ``epoch``: the workbook's day 0, to
+    show a date typed in a count cell as the office saw it."""
     if (raw is not None and type(raw.value) is int and 0 <= raw.value < TOO_LARGE and not raw.error
             and raw.formula is None and not raw.date):
         return raw.value  # a whole number typed as a number, nothing to normalise
@@ -110,7 +112,7 @@ def normalise_value(report: Report, item, source: SourceCell, raw: RawCell | Non
                                                   counted="按 0 计", counted_en="0"))
         return 0
     if raw is not None and raw.date and not raw.error and raw.value != 0:  # 0 is 0 in any format (never typed as a date)
-        report.findings.append(F.DATE_IN_NUMBER([cell], where=where, where_en=where_en, shown=_shown_date(raw.value)))
+        report.findings.append(F.DATE_IN_NUMBER([cell], where=where, where_en=where_en, shown=_shown_date(raw.value, epoch)))
         return 0
     if raw is not None and raw.error:
         report.findings.append(F.NOT_A_NUMBER([cell], where=where, where_en=where_en, raw=raw.error))
@@ -146,11 +148,12 @@ def _short(formula: str, limit: int = 60) -> str:
     return formula if len(formula) <= limit else formula[:limit - 1] + "…"
 
 
-def _shown_date(value: object) -> str:
-    """A date cell's value as a spreadsheet shows it (an Excel serial as an ISO date, and time if any)."""
+def _shown_date(value: object, epoch: datetime) -> str:
+    """A date cell's value as a spreadsheet shows it (a serial counted from the workbook's ``epoch`` as an ISO
+    date, and time if any)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
-            moment = datetime(1899, 12, 30) + timedelta(days=value)
+            moment = epoch + timedelta(days=value)
         except (OverflowError, ValueError):
             return str(value)
         return moment.date().isoformat() if moment.time() == datetime.min.time() else moment.isoformat(" ", "minutes")
@@ -178,7 +181,7 @@ def read_meta_and_texts(workbook: Workbook, report: Report, located) -> None:
         value = _typed_value(workbook, report, where, meta.id, meta.label)
         if where:
             report.sources[meta.id] = SourceCell(where[0], a1(*where[1:]), value)
-        text = _meta_text(meta.role, value)
+        text = _meta_text(meta.role, value, workbook.epoch)
         if meta.role is MetaRole.AGENCY:
             report.agency_name = text or report.agency_name
         elif meta.role is MetaRole.CODE:
@@ -235,11 +238,11 @@ def _typed_value(workbook: Workbook, report: Report, where, key: str, label: str
     return raw.value
 
 
-def _meta_text(role: MetaRole, value: object) -> str:
+def _meta_text(role: MetaRole, value: object, epoch: datetime) -> str:
     if value is None:
         return ""
     if role is MetaRole.DATE and isinstance(value, (int, float)) and not isinstance(value, bool) and 20000 < value < 80000:
-        return (date(1899, 12, 30) + timedelta(days=int(value))).isoformat()  # an Excel date serial
+        return (epoch + timedelta(days=int(value))).date().isoformat()  # a date serial of this workbook
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return " ".join(str(value).split())
