@@ -237,8 +237,10 @@ def merge(
                                  include_invalid=include_invalid, previous=previous_report, progress=advance,
                                  on_submissions=bar.set_total, outputs=[output])
         with _working("写出汇总工作簿", quiet=as_json):  # a second or two for 1,000 agencies, after the bar ends
-            run = write_merge(result, output, per_agency_sheets=per_agency_sheets, feedback=feedback,
-                              deadline=by_date, overwrite=force, inputs=inputs, started=started)
+            run = write_merge(result, output, per_agency_sheets=per_agency_sheets, overwrite=force)
+        if feedback:
+            run.write_feedback(feedback, deadline=by_date, inputs=inputs)
+        run.seconds = time.perf_counter() - started  # the whole job, as the coordinator waited for it
     except GongkaiError as error:
         _fail(error)
         return

@@ -51,6 +51,26 @@ class MergeRun:
             "seconds": round(self.seconds, 3), "warnings": [w.as_dict() for w in result.warnings],
         }
 
+    def write_feedback(self, out_dir: Path, *, deadline: date | None = None,
+                       inputs: Sequence[str | os.PathLike] = ()) -> None:
+        """The feedback workbooks and reply drafts of the current returns under ``out_dir`` and, with a roster,
+        reminder drafts in its 催报 folder; ``inputs`` (the inbox) are never overwritten."""
+        from .workbook import data_as_of
+
+        result = self.result
+        as_of = data_as_of(result)
+        agency_of = {id(e.result): e.agency for e in result.entries}
+        current = {id(e.result) for e in result.entries
+                   if e.status in (SubmissionStatus.INVALID_EXCLUDED, SubmissionStatus.INVALID_INCLUDED)}
+        entries = feedback_entries(result.entries)  # the latest per agency; a wrong year with a template
+        self.feedback, self.drafts = feedback_with_replies(
+            [e.result for e in entries], out_dir, as_of=as_of, deadline=deadline, expected_year=result.year,
+            dates=submission_dates(entries), inputs=inputs,
+            needs_reply=lambda r: id(r) in current,  # not a version the office has already replaced
+            agency_of=lambda r: agency_of.get(id(r)))
+        if result.roster is not None:
+            self.reminders = write_reminders(chased(result), result.year, out_dir, deadline=deadline, as_of=as_of)
+
 
 def write_merge(result: MergeResult, output: Path, *, per_agency_sheets: bool | None = None,
                 feedback: Path | None = None, deadline: date | None = None, overwrite: bool = False,
@@ -59,24 +79,13 @@ def write_merge(result: MergeResult, output: Path, *, per_agency_sheets: bool | 
     ``feedback``, the feedback workbooks and reply drafts of the current returns there and, with a roster,
     reminder drafts in its 催报 folder. ``inputs`` (the inbox) are never overwritten; ``started`` (a
     ``time.perf_counter()``) is when the job began, for :attr:`MergeRun.seconds`."""
-    from .workbook import data_as_of, render_consolidated  # XlsxWriter, only when writing
+    from .workbook import render_consolidated  # XlsxWriter, only when writing
 
     started = time.perf_counter() if started is None else started
     write_atomically(output, render_consolidated(result, per_agency_sheets=per_agency_sheets), overwrite=overwrite)
     run = MergeRun(result, output)
     if feedback:
-        as_of = data_as_of(result)
-        agency_of = {id(e.result): e.agency for e in result.entries}
-        current = {id(e.result) for e in result.entries
-                   if e.status in (SubmissionStatus.INVALID_EXCLUDED, SubmissionStatus.INVALID_INCLUDED)}
-        entries = feedback_entries(result.entries)  # the latest per agency; a wrong year with a template
-        run.feedback, run.drafts = feedback_with_replies(
-            [e.result for e in entries], feedback, as_of=as_of, deadline=deadline, expected_year=result.year,
-            dates=submission_dates(entries), inputs=inputs,
-            needs_reply=lambda r: id(r) in current,  # not a version the office has already replaced
-            agency_of=lambda r: agency_of.get(id(r)))
-        if result.roster is not None:
-            run.reminders = write_reminders(chased(result), result.year, feedback, deadline=deadline, as_of=as_of)
+        run.write_feedback(feedback, deadline=deadline, inputs=inputs)
     run.seconds = time.perf_counter() - started
     return run
 
