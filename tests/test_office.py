@@ -53,6 +53,9 @@ def test_an_untouched_roster_template_is_not_filled():
     assert [f.cells[0].item for f in missing] == ["meta_contact", "meta_phone", "meta_date", "text_overview"]
     assert all(f.severity is Severity.WARNING for f in missing)
     assert [f.message for f in missing] == ["未填写填报人。", "未填写联系电话。", "未填写填报日期。", "未填写一、总体情况。"]
+    # English messages name each field as the form does in English, never by its defined name
+    assert [f.message_en for f in missing] == ["contact person is empty.", "telephone is empty.",
+                                               "date filled in is empty.", "1. Overview is empty."]
 
 
 def test_all_zeros_with_identity_and_text_is_fine():

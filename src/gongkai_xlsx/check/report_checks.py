@@ -116,16 +116,17 @@ def filling_findings(report: Report) -> list[Finding]:
     """``NOT_FILLED`` for a workbook nothing was typed into, ``REQUIRED_EMPTY`` for each required field left
     empty (填报人, 联系电话, 填报日期, 一、总体情况): an office with nothing to report still fills those."""
     if report.origin not in (Origin.TEMPLATE, Origin.LABELS) or \
-            report.stamp.get("origin") in ("imported", "consolidated"):
+            report.stamp.get("origin") in (Origin.IMPORTED, Origin.CONSOLIDATED):
         return []
     found = []
     if looks_blank(report):
         found.append(F.NOT_FILLED())
-    for key, label in report.form.required_fields:
-        value = report.texts.get(key) if key in report.texts or key.startswith("text_") else report.meta.get(key)
+    for required in report.form.required_fields:
+        value = (report.texts if required.is_text else report.meta).get(required.id)
         if not (value or "").strip():
-            sheet, cell = report.where(key)
-            found.append(F.REQUIRED_EMPTY([FindingCell(sheet, cell, key, None)], field=label, field_en=key))
+            sheet, cell = report.where(required.id)
+            found.append(F.REQUIRED_EMPTY([FindingCell(sheet, cell, required.id, None)], field=required.label,
+                                          field_en=required.label_en))
     return found
 
 

@@ -151,6 +151,7 @@ class TextSection:
     id: str  # the defined name in the template, e.g. text_overview
     heading: str  # verbatim section heading, e.g. 一、总体情况
     prompt: str  # the template's parenthetical, verbatim
+    label_en: str  # how English messages name it
     max_chars: int | None = None  # the notice's guideline length, if any
     required: bool = False  # an office must write it (even one with nothing to report)
 
@@ -178,6 +179,16 @@ class MetaField:
 
 
 @dataclass(frozen=True)
+class RequiredField:
+    """Something every office must fill itself: an identity field or a text section."""
+
+    id: str
+    label: str
+    label_en: str
+    is_text: bool  # a text section (else an identity field)
+
+
+@dataclass(frozen=True)
 class Form:
     """A complete report format."""
 
@@ -197,11 +208,12 @@ class Form:
         return self.items_by_id[item_id]
 
     @cached_property
-    def required_fields(self) -> tuple[tuple[str, str], ...]:
-        """(id, label) of what every office must fill itself, even with nothing to report: the required
-        identity fields the roster and the template do not fill, and the required text sections."""
-        return (tuple((m.id, m.label) for m in self.meta if m.required and not m.from_roster and not m.set_by_template)
-                + tuple((t.id, t.heading) for t in self.texts if t.required))
+    def required_fields(self) -> tuple[RequiredField, ...]:
+        """What every office must fill itself, even with nothing to report: the required identity fields the
+        roster and the template do not fill, and the required text sections."""
+        return (tuple(RequiredField(m.id, m.label, m.label_en, False) for m in self.meta
+                      if m.required and not m.from_roster and not m.set_by_template)
+                + tuple(RequiredField(t.id, t.heading, t.label_en, True) for t in self.texts if t.required))
 
     @cached_property
     def items_by_id(self) -> dict[str, Item]:

@@ -173,7 +173,7 @@ _OPEN_TAIL = "个问题待答复，请见“校验结果”工作表"
 
 def incomplete_text(form: Form) -> str:
     """The banner of a template whose checks pass but whose required fields are not all filled."""
-    return f"✎ {INCOMPLETE_TEXT}：请填写" + "、".join(label for _, label in form.required_fields)
+    return f"✎ {INCOMPLETE_TEXT}：请填写" + "、".join(required.label for required in form.required_fields)
 
 
 def banner_value(ctx: Context, office: bool = True) -> str:
@@ -191,8 +191,8 @@ def banner_value(ctx: Context, office: bool = True) -> str:
 def required_missing(ctx: Context) -> int:
     """How many required fields are empty: what the template's ``required_missing`` cell computes."""
     count = 0
-    for key, _ in ctx.form.required_fields:
-        value = ctx.texts.get(key) if key.startswith("text_") else ctx.meta.get(key)
+    for required in ctx.form.required_fields:
+        value = (ctx.texts if required.is_text else ctx.meta).get(required.id)
         count += text_length(str(value if value is not None else "")) == 0
     return count
 

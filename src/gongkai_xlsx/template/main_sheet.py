@@ -118,8 +118,8 @@ def main_sheet(form: Form, positions, check_positions, rule_positions) -> SheetL
             rule_count_cells.append((row, 6))
         sheet.heights[row] = 15 * wrapped_lines(text, 26) + 4
         row += 1
-    required = "+".join(f"IF({blank_formula(key)},1,0)" for key, _ in form.required_fields)
-    labels = "、".join(label for _, label in form.required_fields)
+    required = "+".join(f"IF({blank_formula(field.id)},1,0)" for field in form.required_fields)
+    labels = "、".join(field.label for field in form.required_fields)
     sheet.add(Cell(row, 0, "meta_label", text=f"未填写的必填项（{labels}）", colspan=6))
     sheet.add(Cell(row, 6, "check", colspan=2, name=REQUIRED_MISSING, formula=required, cached=required_missing))
     sheet.check_cells.append((row, 6))
