@@ -102,3 +102,19 @@ def test_eighty_columns_keep_a_password_and_a_sentence_whole(tmp_path):
     lines = done.stdout.decode().splitlines()
     assert any("gongkai" in line for line in lines), lines[-3:]  # the password on one line, not gon / gkai
     assert all(cell_len(line.rstrip()) <= 80 for line in lines)
+
+
+def test_the_python_api_verifies_as_the_command_does():
+    """README's ``gongkai_xlsx.verify_paths`` gives the command's verdicts: the corrected first version is
+    superseded, not an error that fails the exit code."""
+    import gongkai_xlsx
+
+    result = gongkai_xlsx.verify_paths([INBOX], year=2025)
+    command = json.loads(run("verify", str(INBOX), "--year", "2025", "--json").stdout)
+    by_path = {str(f.path): f for f in result.files}
+    first = next(f for f in result.files if "第一版" in str(f.path))
+    assert first.superseded_by and first.superseded_by in by_path
+    timing_and_writing = ("seconds", "feedback", "drafts")
+    assert ({k: v for k, v in result.as_dict()["summary"].items() if k not in timing_and_writing}
+            == {k: v for k, v in command["summary"].items() if k not in timing_and_writing})
+    assert result.exit_code == run("verify", str(INBOX), "--year", "2025", "-q").returncode

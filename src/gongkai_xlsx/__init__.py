@@ -27,7 +27,7 @@ _EXPORTS = {
     "render_template": ("gongkai_xlsx.template.render", "render_template"),
     "Report": ("gongkai_xlsx.report", "Report"),
     "read_file": ("gongkai_xlsx.read.returned", "read_file"),
-    "verify_paths": ("gongkai_xlsx.check.verify", "verify_paths"),
+    "verify_paths": ("gongkai_xlsx.consolidate.run", "verify_paths"),  # as the command: a replaced version marked
     "merge_inbox": ("gongkai_xlsx.consolidate.merge", "merge_inbox"),
     "render_consolidated": ("gongkai_xlsx.consolidate.workbook", "render_consolidated"),
     "consolidated_frame": ("gongkai_xlsx.consolidate.export", "consolidated_frame"),

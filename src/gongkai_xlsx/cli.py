@@ -146,9 +146,8 @@ def verify(
     reports (Word, PDF with text, HTML, text) are imported and verified too; other attachments are listed.
     Exit code 0: no errors; 1: some file has errors; 2: some input could not be read (or bad usage).
     """
-    from .check.verify import FileStatus, verify_paths
-    from .consolidate.merge import mark_superseded
-    from .consolidate.run import verify_feedback
+    from .check.verify import FileStatus
+    from .consolidate.run import verify_feedback, verify_paths
     from .human import (needs_action, next_steps, published_steps, reply_steps, unreadable_steps, verify_details,
                         verify_rows, verify_totals)
 
@@ -161,9 +160,8 @@ def verify(
         with bar as advance:
             result = verify_paths(paths, previous=previous, year=year, progress=advance,
                                   on_submissions=bar.set_total)
-        entries = mark_superseded(result, year or 0)  # a corrected first version is not sent back
         if feedback:
-            written, drafts = verify_feedback(result, entries, feedback, year=year, deadline=by_date, inputs=paths)
+            written, drafts = verify_feedback(result, feedback, year=year, deadline=by_date, inputs=paths)
     except GongkaiError as error:
         _fail(error)
         return

@@ -12,11 +12,13 @@ from datetime import date
 from pathlib import Path
 
 from ..check.drafts import Draft, feedback_with_replies, inbox_date, write_reminders
+from ..check import verify as check_verify
 from ..check.verify import FileStatus, VerifyResult
 from ..files import write_atomically
 from ..report import Origin
 from ..roster import Agency
-from .merge import Entry, MergeResult, SubmissionStatus, feedback_entries, submission_dates
+from .merge import (Entry, MergeResult, SubmissionStatus, decide_latest, feedback_entries, mark_superseded,
+                    submission_dates)
 
 
 @dataclass
@@ -114,13 +116,22 @@ def is_consolidated(path: str | os.PathLike) -> bool:
         return False
 
 
-def verify_feedback(result: VerifyResult, entries: Sequence[Entry], out_dir: Path, *, year: int | None = None,
-                    deadline: date | None = None,
+def verify_paths(paths: Sequence[str | os.PathLike], *, year: int | None = None, **options) -> VerifyResult:
+    """``gongkai-xlsx verify``: every returned file verified (:func:`gongkai_xlsx.check.verify.verify_paths`, same
+    options), and every first version that a later one in the same inbox replaced marked ``superseded_by`` as
+    merge decides it — so the verdicts and the exit code a Python caller gets are the command's: a version the
+    office has already corrected is not counted as an error and not sent back."""
+    result = check_verify.verify_paths(paths, year=year, **options)
+    mark_superseded(result, year or 0)
+    return result
+
+
+def verify_feedback(result: VerifyResult, out_dir: Path, *, year: int | None = None, deadline: date | None = None,
                     inputs: Sequence[str | os.PathLike] = ()) -> tuple[list[Path], list[Draft]]:
     """``verify --feedback``: a feedback workbook for each return with findings and a reply draft for each with
-    errors — only the submission that counts for an agency (the latest, as merge decides in ``entries``, from
-    :func:`~gongkai_xlsx.consolidate.merge.mark_superseded`) is answered. Returns the workbooks and drafts."""
-    answered = feedback_entries(entries)
+    errors — only the submission that counts for an agency (the latest, as merge decides) is answered. Returns
+    the workbooks and drafts."""
+    answered = feedback_entries(decide_latest(result.submissions, result.files, year or 0))
     return feedback_with_replies([e.result for e in answered], out_dir, as_of=inbox_date(result.files),
                                  deadline=deadline, expected_year=year, dates=submission_dates(answered),
                                  inputs=inputs, needs_reply=lambda f: f.status is FileStatus.ERRORS)
