@@ -454,6 +454,8 @@ def cells(*values: object) -> list[Text]:
 # ------------------------------------------------------------------------------------------ template, demo
 def print_templates(console: Console, result, year: int, password: str) -> None:
     """``template``: the first 30 templates written, how many in all, where, and the sheet password."""
+    from .template.generate import TemplateStatus
+
     table = compact_table(f"{year} 年度模板")
     names = [f.agency.name if f.agency else "（空白模板）" for f in result.files[:30]]
     table.add_column("单位", min_width=name_width(names, console, others=4 + 6 + 2 * 2), overflow="fold")
@@ -461,7 +463,7 @@ def print_templates(console: Console, result, year: int, password: str) -> None:
     table.add_column("状态", no_wrap=True)
     for name, f in zip(names, result.files[:30]):
         table.add_row(plain(name), plain(f.agency.category if f.agency else ""),
-                      "已生成" if f.status == "written" else "未变化")
+                      "已生成" if f.status is TemplateStatus.WRITTEN else "未变化")
     console.print(table)
     if len(result.files) > 30:
         console.print(f"（另有 {len(result.files) - 30} 份，见输出目录）")

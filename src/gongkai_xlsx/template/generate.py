@@ -11,16 +11,25 @@ from pathlib import Path
 from ..errors import OutputError
 from ..files import template_filename, write_atomically
 from ..form import CURRENT_FORM
+from ..report import TextEnum
 from ..roster import Agency
 from .render import DEFAULT_PASSWORD, TemplateFactory
 from .stamp import template_id
+
+
+class TemplateStatus(TextEnum):
+    """What became of one template file."""
+
+    WRITTEN = "written"
+    UNCHANGED = "unchanged"  # the same bytes were there already (a rerun)
+
 
 @dataclass
 class GeneratedFile:
     path: Path
     agency: Agency | None
     template_id: str
-    status: str  # "written" | "unchanged"
+    status: TemplateStatus
 
 
 @dataclass
@@ -34,7 +43,7 @@ class GenerationResult:
 
     @property
     def written(self) -> int:
-        return sum(1 for f in self.files if f.status == "written")
+        return sum(1 for f in self.files if f.status is TemplateStatus.WRITTEN)
 
     def as_dict(self) -> dict:
         """The JSON document of ``template --json``."""
@@ -82,10 +91,10 @@ def generate_templates(
     result = GenerationResult(year, out)
     for agency, path, data in zip(targets, paths, contents):
         if path.exists() and path.read_bytes() == data:
-            status = "unchanged"
+            status = TemplateStatus.UNCHANGED
         else:
             write_atomically(path, data)
-            status = "written"
+            status = TemplateStatus.WRITTEN
         result.files.append(GeneratedFile(path, agency, template_id(CURRENT_FORM, year, agency), status))
         if progress:
             progress(1)
