@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from .. import findings as F
 from ..findings import Finding, FindingCell
-from ..form import MetaRole, evaluate
+from ..form import MetaRole, TextRole, evaluate
 from ..form.rules import CheckKind, Violation
 from ..ooxml.package import CELL_LIMIT
 from ..report import Origin, Report
@@ -87,7 +87,7 @@ def verify_report(report: Report, *, previous: Report | Mapping | None = None,
 
         # only cells the source really had: a table published as an image is not a table of zeros
         read = {key for key in report.sources if key not in unread}
-        found += check_overview(report.texts.get("text_overview", ""), report.values, read)[1]
+        found += check_overview(report.texts.get(report.form.text_id(TextRole.OVERVIEW), ""), report.values, read)[1]
     found += filling_findings(report) + feedback_findings(report)
     return explained(found, report.notes)
 

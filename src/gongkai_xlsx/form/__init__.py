@@ -4,7 +4,7 @@ This package must not import any Excel library (a test enforces it): it is the s
 template writer, the reader, the verifier and the merger all derive from.
 """
 
-from .model import Form, Item, MetaField, MetaRole, ValueKind
+from .model import Form, Item, MetaField, MetaRole, TextRole, ValueKind
 from .national_2021 import FORM_2021
 from .rules import RULES, RULES_BY_ID, Check, Rule, Severity, Violation, checks_for, evaluate
 
@@ -12,4 +12,4 @@ FORMS = {FORM_2021.version: FORM_2021}
 CURRENT_FORM = FORM_2021
 
 __all__ = ["CURRENT_FORM", "FORMS", "FORM_2021", "RULES", "RULES_BY_ID", "Check", "Form", "Item", "MetaField",
-           "MetaRole", "Rule", "Severity", "ValueKind", "Violation", "checks_for", "evaluate"]
+           "MetaRole", "Rule", "Severity", "TextRole", "ValueKind", "Violation", "checks_for", "evaluate"]

@@ -151,9 +151,19 @@ class TextSection:
     id: str  # the defined name in the template, e.g. text_overview
     heading: str  # verbatim section heading, e.g. 一、总体情况
     prompt: str  # the template's parenthetical, verbatim
+    role: "TextRole"
     label_en: str  # how English messages name it
     max_chars: int | None = None  # the notice's guideline length, if any
     required: bool = False  # an office must write it (even one with nothing to report)
+
+
+class TextRole(str, Enum):
+    """What a text section is for: code finds one by its role, never by its id. The overview is the section whose
+    numbers are checked against the tables; the other section carries the fee report."""
+
+    OVERVIEW = "overview"
+    PROBLEMS = "problems"
+    OTHER = "other"
 
 
 class MetaRole(str, Enum):
@@ -274,3 +284,7 @@ class Form:
 
     def text(self, text_id: str) -> TextSection:
         return next(t for t in self.texts if t.id == text_id)
+
+    def text_id(self, role: TextRole) -> str:
+        """The id (defined name) of the text section with this role."""
+        return next(t.id for t in self.texts if t.role is role)

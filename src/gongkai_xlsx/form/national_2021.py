@@ -20,6 +20,7 @@ from .model import (
     Table3,
     Table4,
     Table4Group,
+    TextRole,
     TextSection,
     ValueKind,
 )
@@ -45,10 +46,10 @@ META = (
 )
 
 TEXTS = (
-    TextSection("text_overview", SECTION_HEADINGS[0], "（文字描述）", "1. Overview", max_chars=1000, required=True),
-    TextSection("text_problems", SECTION_HEADINGS[4], "（文字描述）", "5. Problems and improvements"),
+    TextSection("text_overview", SECTION_HEADINGS[0], "（文字描述）", TextRole.OVERVIEW, "1. Overview", max_chars=1000, required=True),
+    TextSection("text_problems", SECTION_HEADINGS[4], "（文字描述）", TextRole.PROBLEMS, "5. Problems and improvements"),
     TextSection("text_other", SECTION_HEADINGS[5], "（文字描述，收取信息处理费情况在此处报告。）",
-                "6. Other matters"),
+                TextRole.OTHER, "6. Other matters"),
 )
 
 # ---------------------------------------------------------------- 表二 主动公开政府信息情况

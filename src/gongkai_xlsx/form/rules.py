@@ -16,7 +16,7 @@ from enum import Enum
 from fractions import Fraction
 from itertools import repeat
 
-from .model import Form
+from .model import Form, TextRole
 
 
 class Severity(str, Enum):
@@ -318,7 +318,8 @@ def _build_checks(form: Form) -> tuple[Check, ...]:
     checks.append(Check(T3_OTHER_SHARE, t3.total_column, "总计",
                         left=tuple(t3.item_id(r, t3.total_column) for r in other_rows),
                         right=(t3.item_id(t3.total_row, t3.total_column),)))
-    checks.append(Check(TEXT_OVERVIEW_LENGTH, "text_overview", form.texts[0].heading, left=("text_overview",)))
+    overview = form.text(form.text_id(TextRole.OVERVIEW))
+    checks.append(Check(TEXT_OVERVIEW_LENGTH, overview.id, overview.heading, left=(overview.id,)))
     return tuple(checks)
 
 

@@ -26,7 +26,7 @@ from ..check.narrative import Claim, check_overview, stated_values
 from ..errors import InputError
 from ..findings import Finding
 from ..form import FORM_2021
-from ..form.model import ValueKind
+from ..form.model import TextRole, ValueKind
 from ..ooxml.package import MAX_FILE_BYTES, OLE_MAGIC, ZIP_MAGIC, Package, UnreadableFile, classify_ole
 from ..report import Origin, Provenance, Report, SourceCell
 from .bounds import check_file_size, check_pdf, check_text
@@ -38,7 +38,9 @@ from .tables import TableReader
 
 __all__ = ["Claim", "ImportResult", "import_report", "read_document"]
 
-TEXT_SECTIONS = (("text_overview", "overview"), ("text_problems", "problems"), ("text_other", "other"))
+# each text section of the form and the importer's key for its region (the role's word)
+TEXT_SECTIONS = tuple((section.id, section.role.value) for section in FORM_2021.texts)
+OVERVIEW = FORM_2021.text_id(TextRole.OVERVIEW)
 
 
 @dataclass
@@ -192,9 +194,9 @@ def _interpret(document: Document) -> _Interpretation:
         if region is None:
             continue
         text = paragraphs(linear.raw[region[0]:region[1]], reflow=document.reflow)
-        texts[text_id] = cut_trailing_junk(text) if key == "other" else text
+        texts[text_id] = cut_trailing_junk(text) if key == TextRole.OTHER.value else text
     # numbers the overview states for single cells: the only evidence besides the form's sums for a split
-    reader = TableReader(stated=stated_values(texts.get("text_overview", "")))
+    reader = TableReader(stated=stated_values(texts.get(OVERVIEW, "")))
     t2_heading = sections.found.get("t2")
     before = None
     if t2_heading is not None and not t2_heading.fallback:
@@ -256,8 +258,8 @@ def _result(best: _Interpretation, data: bytes, path: Path, year: int | None, ag
     elif best.year is None:
         findings.insert(0, F.IMPORT_YEAR_UNKNOWN())
     claims: list[Claim] = []
-    if texts["text_overview"]:
-        claims, mismatches = check_overview(texts["text_overview"], values, set(reading.sources))
+    if texts[OVERVIEW]:
+        claims, mismatches = check_overview(texts[OVERVIEW], values, set(reading.sources))
         findings += mismatches
     provenance = Provenance(path=str(path), sha256=hashlib.sha256(data).hexdigest(), size=len(data),
                             application=best.document.application, kind=best.document.kind)

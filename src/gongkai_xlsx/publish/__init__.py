@@ -27,7 +27,7 @@ from ..check.verify import FileStatus
 from ..errors import InputError
 from ..files import safe_filename
 from ..findings import Finding
-from ..form import Severity
+from ..form import Severity, TextRole
 from ..read.intake import Submission, collect
 from ..report import Origin, Report, TextEnum
 from .content import Coverage, Indicator, PublishedDocument, agency_document, consolidated_document
@@ -216,7 +216,7 @@ def document_for(report: Report, submission: Submission | None = None, entry: Pu
         entry.text_findings = check_text(report, overview or "")
         entry.notes = [f"“{section.heading}”没有文字，公开前请补写。" for section in report.form.texts
                        if not report.texts.get(section.id, "").strip()
-                       and not (overview and section.id == "text_overview")]
+                       and not (overview and section.role is TextRole.OVERVIEW)]
     return agency_document(report, draft=draft, overview_draft=overview)
 
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..form import Form, MetaRole
+from ..form import Form, MetaRole, TextRole
 from ..form.model import Item, ValueKind
 from ..report import Report
 
@@ -199,7 +199,7 @@ def agency_document(report: Report, *, draft: str | None = None, overview_draft:
         if heading in tables:
             document.blocks.append(Block("table", grid=tables[heading]))
             continue
-        if heading == form.text("text_overview").heading and overview_draft:
+        if heading == form.text(form.text_id(TextRole.OVERVIEW)).heading and overview_draft:
             document.blocks.append(Block("paragraph", overview_draft))
         for paragraph in paragraphs(report.texts.get(texts[heading], "")):
             document.blocks.append(Block("paragraph", paragraph))
@@ -259,7 +259,7 @@ def consolidated_document(report: Report, coverage: Coverage, indicators: list[I
             document.blocks.append(Block("table", grid=tables[heading]))
         else:
             document.blocks.append(Block("note", TEXT_NOTE))
-            if heading == form.text("text_overview").heading and overview_draft:
+            if heading == form.text(form.text_id(TextRole.OVERVIEW)).heading and overview_draft:
                 document.blocks.append(Block("paragraph", overview_draft))
     return _printable(document)
 

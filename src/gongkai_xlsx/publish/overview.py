@@ -4,7 +4,7 @@ against the tables before publishing (the importer's narrative check, the one us
 from __future__ import annotations
 
 from ..findings import Finding
-from ..form import Form
+from ..form import Form, TextRole
 from ..check.narrative import check_overview
 from ..report import Origin, Report
 from .content import format_value
@@ -35,7 +35,7 @@ def draft_overview(report: Report) -> str:
 
 def check_text(report: Report, extra: str = "") -> list[Finding]:
     """Numbers quoted in 一、总体情况 (and in ``extra``, a drafted paragraph) that disagree with the tables."""
-    text = "\n".join(part for part in (extra, report.texts.get("text_overview", "")) if part)
+    text = "\n".join(part for part in (extra, report.texts.get(report.form.text_id(TextRole.OVERVIEW), "")) if part)
     if not text:
         return []
     return check_overview(text, report.values, {item.id for item in report.form.items})[1]
