@@ -168,6 +168,19 @@ def test_quiet_prints_the_totals_and_what_needs_action(desk):
     assert "共 " in output and "下一步" in output
 
 
+def test_english_output_is_english_to_the_last_line(desk, tmp_path):
+    """``--lang en`` (with -q, and with the 下一步 block): only names, addresses and paths from the data stay
+    Chinese — every line of the tool's own words is English."""
+    for quiet in ((), ("-q",)):
+        output = text_of(run("verify", str(desk / "收件箱"), "--lang", "en", "--feedback", str(tmp_path / "fb"),
+                             *quiet))
+        assert_readable(output)
+        assert "Next steps" in output and "下一步" not in output
+        # the tool's own Chinese words (the data — agency names, addresses, file names — holds none of them)
+        own_words = re.compile(r"错误|通过|下一步|已生成|发给|退回意见|无法读取|重新发送|邮件草稿|共 \d")
+        assert [line for line in output.splitlines() if own_words.search(line)] == [], output
+
+
 def test_the_next_steps_name_who_gets_what(desk, tmp_path):
     result = run("merge", str(desk / "收件箱"), "-y", str(YEAR), "-r", str(desk / "名册.csv"),
                  "-o", str(tmp_path / "汇总.xlsx"), "--feedback", str(tmp_path / "退回"), columns=80)

@@ -22,7 +22,7 @@ LAYERS = (
     ("importer", "check"),
     ("consolidate",),
     ("publish",),
-    ("samples", "demo", "readme", "human", "help", "cli"),
+    ("samples", "demo", "readme", "human", "steps", "help", "cli"),
 )
 
 

@@ -148,8 +148,8 @@ def verify(
     """
     from .check.verify import FileStatus
     from .consolidate.run import verify_feedback, verify_paths
-    from .human import (needs_action, next_steps, published_steps, reply_steps, unreadable_steps, verify_details,
-                        verify_rows, verify_totals)
+    from .human import verify_details, verify_rows, verify_totals
+    from .steps import needs_action, next_steps, published_steps, reply_steps, unreadable_steps
 
     if lang not in ("zh", "en"):
         _fail(GongkaiError(f"--lang 只能是 zh 或 en，不是 {lang}。"))
@@ -175,19 +175,21 @@ def verify(
     summary = result.summary()
     if quiet:
         out.print(verify_totals(summary, english))
-        needs_action(out, result.files)
+        needs_action(out, result.files, english)
     else:
         out.print(verify_rows(out, result.files, english))
         verify_details(out, result.files, english)
         out.print()
         out.print(verify_totals(summary, english))
     if result.skipped:
-        out.print(f"已跳过 {len(result.skipped)} 个临时/隐藏文件（如 ~$ 开头的 Office 锁文件）。")
+        out.print(f"Skipped {len(result.skipped)} temporary or hidden files (such as Office's ~$ lock files)."
+                  if english else f"已跳过 {len(result.skipped)} 个临时/隐藏文件（如 ~$ 开头的 Office 锁文件）。")
     if written:
-        out.print(join(f"已生成 {len(written)} 份退回意见工作簿、{len(drafts)} 封回复邮件草稿：", str(feedback)))
+        out.print(join(f"Wrote {len(written)} feedback workbooks and {len(drafts)} reply drafts: " if english else
+                       f"已生成 {len(written)} 份退回意见工作簿、{len(drafts)} 封回复邮件草稿：", str(feedback)))
     with_errors = [f for f in result.files if f.status is FileStatus.ERRORS and not f.superseded_by]
-    next_steps(out, reply_steps(drafts, with_errors, feedback) + unreadable_steps(result.files)
-               + published_steps(result.files))
+    next_steps(out, reply_steps(drafts, with_errors, feedback, english=english)
+               + unreadable_steps(result.files, english) + published_steps(result.files, english), english)
     raise typer.Exit(result.exit_code)
 
 
@@ -218,7 +220,8 @@ def merge(
     """
     from .consolidate.merge import merge_inbox
     from .consolidate.run import is_consolidated, write_merge
-    from .human import merge_next_steps, merge_rows, merge_totals, merge_warnings
+    from .human import merge_rows, merge_totals, merge_warnings
+    from .steps import merge_next_steps
     from .read.returned import read_previous
 
     if output.exists() and not force:
