@@ -96,7 +96,7 @@ def peak_mb() -> float:
 STAGES = {
     "templates": "from gongkai_xlsx.template.generate import generate_templates; import bench; "
                  "generate_templates(bench.YEAR, OUT, bench.roster(N))",
-    "verify": "from gongkai_xlsx.check.verify import verify_paths; r = verify_paths([INBOX], year=bench.YEAR); "
+    "verify": "from gongkai_xlsx import verify_paths; r = verify_paths([INBOX], year=bench.YEAR); "
               "assert r.summary()['errors'] == 0, r.summary()",
     "verify+merge": "from gongkai_xlsx.consolidate.merge import merge_inbox; "
                     "from gongkai_xlsx.consolidate.workbook import render_consolidated; "

@@ -352,7 +352,7 @@ def test_only_the_submission_that_counts_gets_feedback(tmp_path):
 def test_an_answer_alone_makes_a_feedback_copy_a_return(tmp_path):
     """The same digest tells an unchanged copy (the tool's own file) from a return: an answer typed into the
     copy, and nothing else, is the office's return (its answer is not dropped as OWN_OUTPUT)."""
-    from gongkai_xlsx.check.verify import verify_paths
+    from gongkai_xlsx import verify_paths
 
     data = render_feedback(typed_over(tmp_path))
     inbox = tmp_path / "inbox"

@@ -52,10 +52,6 @@ class Parsed:
     how: How
     raw: object
 
-    @property
-    def changed(self) -> bool:
-        return self.how is not How.NUMBER
-
 
 def parse_number(raw: object) -> Parsed:
     """Read one cell's raw value (number, string, bool or None) as a Decimal, saying how."""

@@ -33,7 +33,6 @@ from .report_checks import jsonable, typed_texts, verify_report
 
 PARALLEL_THRESHOLD = 60
 _EPOCH = datetime.min.replace(tzinfo=timezone.utc)
-SKIPPED_PREFIXES = ("~$", ".")  # Office lock files and hidden files are not submissions
 # a file named like a spreadsheet that is not one is unreadable (the office must resend it), and so is a container
 # we cannot open (another archive format, an Outlook .msg or winmail.dat): it may hold the return. Any other file
 # that is not a workbook may be the published report (Word, PDF, HTML, text), else an attachment beside it.
@@ -376,11 +375,13 @@ def _verify_job(submission: Submission) -> FileResult:
     return result
 
 
-def verify_paths(paths: Sequence[str | os.PathLike], *, previous: str | os.PathLike | None = None,
+def verify_files(paths: Sequence[str | os.PathLike], *, previous: str | os.PathLike | None = None,
                  year: int | None = None, workers: int | None = None,
                  progress: Callable[[int], None] | None = None,
                  on_submissions: Callable[[int], None] | None = None) -> VerifyResult:
-    """Verify every workbook named or found under the given folders, inside zips and e-mails too."""
+    """Verify every workbook named or found under the given folders, inside zips and e-mails too — each file on
+    its own. Which of an agency's versions counts is merge's decision: the command, and ``gongkai_xlsx.verify_paths``
+    (:func:`gongkai_xlsx.consolidate.run.verify_paths`), apply it on top of this."""
     started = time.perf_counter()
     skipped: list[str] = []
     submissions = collect(list(paths), skipped=skipped)

@@ -226,11 +226,6 @@ def identify(report: Report, roster: list[Agency] | None,
     return found, None
 
 
-def match_agency(report: Report, roster: list[Agency] | None, index: RosterIndex | None = None) -> Agency | None:
-    """The roster agency a report belongs to (see :func:`identify`); None when it cannot be told."""
-    return identify(report, roster, index)[0]
-
-
 def merge_inbox(paths: Sequence[str | os.PathLike], *, year: int, roster: list[Agency] | None = None,
                 unit_name: str = "", unit_code: str = "", include_invalid: bool = False,
                 previous: Report | None = None, workers: int | None = None,

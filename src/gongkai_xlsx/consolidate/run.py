@@ -17,7 +17,7 @@ from ..check.verify import FileStatus, VerifyResult
 from ..files import write_atomically
 from ..report import Origin
 from ..roster import Agency
-from .merge import (Entry, MergeResult, SubmissionStatus, decide_latest, feedback_entries, mark_superseded,
+from .merge import (MergeResult, SubmissionStatus, decide_latest, feedback_entries, mark_superseded,
                     submission_dates)
 
 
@@ -117,11 +117,11 @@ def is_consolidated(path: str | os.PathLike) -> bool:
 
 
 def verify_paths(paths: Sequence[str | os.PathLike], *, year: int | None = None, **options) -> VerifyResult:
-    """``gongkai-xlsx verify``: every returned file verified (:func:`gongkai_xlsx.check.verify.verify_paths`, same
+    """``gongkai-xlsx verify``: every returned file verified (:func:`gongkai_xlsx.check.verify.verify_files`, same
     options), and every first version that a later one in the same inbox replaced marked ``superseded_by`` as
     merge decides it — so the verdicts and the exit code a Python caller gets are the command's: a version the
     office has already corrected is not counted as an error and not sent back."""
-    result = check_verify.verify_paths(paths, year=year, **options)
+    result = check_verify.verify_files(paths, year=year, **options)
     mark_superseded(result, year or 0)
     return result
 

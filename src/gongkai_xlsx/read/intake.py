@@ -26,7 +26,8 @@ from ..ooxml.package import MAX_FILE_BYTES, OLE_MAGIC, ZIP_MAGIC, classify_ole, 
 
 MAX_ARCHIVE_MEMBERS = 2000
 MAX_DEPTH = 3  # a zip in an e-mail in a zip is as deep as real inboxes go
-SKIPPED_NAMES = ("~$", ".", "__MACOSX/")
+SKIPPED_PREFIXES = ("~$", ".")  # Office lock files and hidden files are not submissions
+MAC_RESOURCES = "__MACOSX/"  # what a Mac's archiver adds to a zip beside every file
 # what archives and e-mails may unpack into memory: per archive, and for the whole inbox (a real return is
 # tens of KB; a county's 1,000 returns a few tens of MB). A small zip that claims or yields more is a bomb
 MAX_ARCHIVE_TOTAL = 100 * 1024 * 1024
@@ -89,7 +90,7 @@ def collect(paths: list[str | os.PathLike], skipped: list[str] | None = None) ->
             raise InputError(f"找不到：{display_name(str(path))}", hint="请检查文件或文件夹路径。", path=str(path))
         files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
         for file in files:
-            if file != path and file.name.startswith(SKIPPED_NAMES[:2]):
+            if file != path and file.name.startswith(SKIPPED_PREFIXES):
                 if skipped is not None:
                     skipped.append(display_name(str(file)))
                 continue
@@ -192,7 +193,7 @@ def _from_zip(item: Submission, depth: int, budget: _Budget) -> list[Submission]
     for info in infos:
         name = zip_member_name(info)
         base = name.rsplit("/", 1)[-1]
-        if name.startswith("__MACOSX/") or base.startswith(("~$", ".")):
+        if name.startswith(MAC_RESOURCES) or base.startswith(SKIPPED_PREFIXES):
             continue
         member_time = _zip_time(info)
         display = f"{item.name} › {name}"
