@@ -77,3 +77,12 @@ def test_every_help_names_placeholders_in_chinese_and_fits_80_columns():
         assert not wide, f"{command} --help runs past 80 columns:\n" + "\n".join(wide)
     assert "-y, --year 年度" in helps["merge"] and "文件或文件夹…" in helps["merge"]
     assert "-o, --out 目录" in helps["template"] and "--deadline 日期" in helps["verify"]
+
+
+def test_a_file_that_cannot_be_opened_is_named_in_the_error(tmp_path):
+    """export and compare read one workbook: the reader's message ("无法打开文件：…") says what, the CLI says which."""
+    missing = tmp_path / "不存在的汇总表.xlsx"
+    for args in (["export", str(missing), "-o", str(tmp_path / "out.csv")], ["compare", str(missing), str(missing)]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2
+        assert "不存在的汇总表.xlsx" in "".join(result.output.split("怎么办")[0].split()), result.output

@@ -5,6 +5,7 @@ import hashlib
 import io
 import json
 import zipfile
+from pathlib import Path
 from decimal import Decimal
 
 import openpyxl
@@ -352,6 +353,15 @@ def test_demo_runs_the_whole_round_trip(tmp_path):
     assert (tmp_path / f"{YEAR}年政府信息公开工作年度报告汇总_示例县.xlsx").exists()
     assert list((tmp_path / "退回意见").glob("*_校验意见.xlsx"))
     assert "演示完成" in result.output
+
+
+def test_demo_json_says_what_the_round_trip_did(tmp_path):
+    result = CliRunner().invoke(app, ["demo", "-o", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["template_count"] == 32 and document["counts"]["expected"] == 32
+    assert Path(document["consolidated"]).exists()
+    assert sorted(document["feedback"]) == sorted(str(p) for p in (tmp_path / "退回意见").glob("*_校验意见.xlsx"))
 
 
 def test_the_human_heading_names_the_unit_and_year_as_demo_does(merged):

@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
-from .display import join, json_text, prepare_streams, stdout_closed, use_cjk_line_breaking
+from .display import ProgressBar, join, json_text, prepare_streams, stdout_closed, use_cjk_line_breaking, working
 from .errors import GongkaiError, InputError
 from .files import refuse_overwriting_inputs
 from .help import ChineseHelpCommand, ChineseHelpGroup
@@ -46,7 +43,9 @@ use_cjk_line_breaking()  # Chinese wrapped between ideographs, never inside a pa
 
 
 def _fail(error: GongkaiError) -> None:
-    console.print(join(("错误：", "bold red"), error.message))
+    # a message about one file names it, also where the reader's own words do not ("无法打开文件：…")
+    where = (error.path, "：") if error.path and Path(error.path).name not in error.message else ()
+    console.print(join(("错误：", "bold red"), *where, error.message))
     if error.hint:
         console.print(join(("怎么办：", "yellow"), error.hint))
     raise typer.Exit(EXIT_UNUSABLE)
@@ -110,7 +109,7 @@ def template(
                 raise InputError(f"--due 应为日期 YYYY-MM-DD，实际为“{due}”。",
                                  hint=f"例如 --due {year + 1}-01-31。") from None
         agencies = read_roster(roster) if roster else None
-        with _progress(len(agencies) if agencies else 1, "生成模板", quiet=as_json) as advance:
+        with ProgressBar(console, len(agencies) if agencies else 1, "生成模板", quiet=as_json) as advance:
             result = generate_templates(year, out_dir, agencies, password=password, force=force, progress=advance,
                                         due=due or "", return_to=(return_to or "").strip(),
                                         contact=(contact or "").strip())
@@ -156,7 +155,7 @@ def verify(
     by_date = _deadline(deadline)
     written, drafts = [], []
     try:
-        bar = _progress(0, "校验", quiet=as_json)
+        bar = ProgressBar(console, 0, "校验", quiet=as_json)
         with bar as advance:
             result = verify_paths(paths, previous=previous, year=year, progress=advance,
                                   on_submissions=bar.set_total)
@@ -232,12 +231,12 @@ def merge(
         refuse_overwriting_inputs(output, inputs, replaceable=is_consolidated)
         agencies = read_roster(roster) if roster else None
         previous_report = read_previous(previous, what="上年汇总表") if previous is not None else None
-        bar = _progress(0, "读取并校验", quiet=as_json)
+        bar = ProgressBar(console, 0, "读取并校验", quiet=as_json)
         with bar as advance:
             result = merge_inbox(inputs, year=year, roster=agencies, unit_name=unit_name, unit_code=unit_code,
                                  include_invalid=include_invalid, previous=previous_report, progress=advance,
                                  on_submissions=bar.set_total, outputs=[output])
-        with _working("写出汇总工作簿", quiet=as_json):  # a second or two for 1,000 agencies, after the bar ends
+        with working(console, "写出汇总工作簿", quiet=as_json):  # a second or two for 1,000 agencies, after the bar ends
             run = write_merge(result, output, per_agency_sheets=per_agency_sheets, overwrite=force)
         if feedback:
             run.write_feedback(feedback, deadline=by_date, inputs=inputs)
@@ -400,6 +399,7 @@ def samples(
 @app.command()
 def demo(
     out_dir: Path = typer.Option(Path("gongkai-demo"), "--out", "-o", metavar="目录", help="输出目录 / output folder."),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出到标准输出 / print one JSON object to stdout."),
 ) -> None:
     """演示一整轮：示例县（32个单位）的模板 → 收件箱校验与退回意见 → 全县汇总表，最后说明打开哪些文件。
 
@@ -412,49 +412,12 @@ def demo(
     except GongkaiError as error:
         _fail(error)
         return
+    if as_json:
+        _json(demo_run.as_dict())
+        return
     from .human import print_demo
 
     print_demo(out, demo_run)
-
-
-class _progress:
-    """A rich progress bar on stderr that yields an ``advance(n)`` callback (silent for --json or no terminal).
-
-    ``total`` may be unknown at first (0) and given later with :meth:`set_total`.
-    """
-
-    def __init__(self, total: int, label: str, quiet: bool = False) -> None:
-        self.total, self.label = total, label
-        self.quiet = quiet or not console.is_terminal or 0 < total < 20
-        self.bar: Progress | None = None
-        self.task = None
-
-    def __enter__(self):
-        if self.quiet:
-            return lambda n=1: None
-        self.bar = Progress(TextColumn(self.label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                            console=console, transient=True)
-        self.bar.start()
-        self.task = self.bar.add_task(self.label, total=self.total or None)
-        return lambda n=1: self.bar.advance(self.task, n)
-
-    def set_total(self, total: int) -> None:
-        if self.bar is not None:
-            self.bar.update(self.task, total=total)
-
-    def __exit__(self, *exc) -> None:
-        if self.bar:
-            self.bar.stop()
-
-
-@contextmanager
-def _working(label: str, quiet: bool = False) -> Iterator[None]:
-    """A spinner on stderr while a step without a count runs (silent for --json or no terminal)."""
-    if quiet or not console.is_terminal:
-        yield
-        return
-    with console.status(label):
-        yield
 
 
 # every subcommand's --help names its arguments in Chinese and is measured in terminal cells (help.py)

@@ -33,6 +33,7 @@ class DemoResult:
     seconds: float = 0.0
 
     def as_dict(self) -> dict:
+        """The JSON document of ``demo --json``."""
         return {"year": self.year, "unit_name": self.unit_name, "templates": str(self.templates.out_dir),
                 "template_count": len(self.templates.files), "submissions": len(self.merged.entries),
                 "counts": self.merged.counts(), "missing": [a.name for a in self.merged.missing],

@@ -17,9 +17,15 @@ import json
 import os
 import re
 import sys
-from typing import Any, TextIO
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.text import Text
+
+if TYPE_CHECKING:  # the bar is the command line's; checking a workbook in the library needs none of it
+    from rich.console import Console
+    from rich.progress import Progress
 
 # ESC sequences: CSI (ESC [ … final byte), OSC (ESC ] … BEL or ESC \ — OSC-8 hyperlinks, window titles), other
 # two-byte escapes; the 8-bit forms CSI (U+009B) and OSC (U+009D) too.
@@ -209,3 +215,45 @@ def use_cjk_line_breaking() -> None:
     import rich.text
 
     rich.text.divide_line = divide_line
+
+
+class ProgressBar:
+    """A rich progress bar on stderr that yields an ``advance(n)`` callback (silent for --json or no terminal).
+
+    ``total`` may be unknown at first (0) and given later with :meth:`set_total`.
+    """
+
+    def __init__(self, console: Console, total: int, label: str, quiet: bool = False) -> None:
+        self.console, self.total, self.label = console, total, label
+        self.quiet = quiet or not console.is_terminal or 0 < total < 20
+        self.bar: Progress | None = None
+        self.task = None
+
+    def __enter__(self):
+        if self.quiet:
+            return lambda n=1: None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.bar = Progress(TextColumn(self.label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            console=self.console, transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task(self.label, total=self.total or None)
+        return lambda n=1: self.bar.advance(self.task, n)
+
+    def set_total(self, total: int) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, total=total)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar:
+            self.bar.stop()
+
+
+@contextmanager
+def working(console: Console, label: str, quiet: bool = False) -> Iterator[None]:
+    """A spinner on stderr while a step without a count runs (silent for --json or no terminal)."""
+    if quiet or not console.is_terminal:
+        yield
+        return
+    with console.status(label):
+        yield
