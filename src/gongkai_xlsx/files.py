@@ -17,6 +17,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+from .form import REPORT_TITLE
+
 # a file name component: 255 bytes on Linux file systems, 255 UTF-16 units on Windows. Leave room for what is
 # added to it (a temporary file's prefix and suffix, a hash to keep two long names apart)
 MAX_NAME_BYTES = 200
@@ -162,11 +164,11 @@ def template_filename(year: int, agency) -> str:
     """A file name a person recognises: year, report, agency name and code; valid and bounded on Windows and
     Linux (see :func:`safe_filename`)."""
     if agency is None:
-        return f"{year}年政府信息公开工作年度报告_空白模板.xlsx"
-    return safe_filename(f"{year}年政府信息公开工作年度报告_{agency.name}_{agency.code}", ".xlsx")
+        return f"{year}年{REPORT_TITLE}_空白模板.xlsx"
+    return safe_filename(f"{year}年{REPORT_TITLE}_{agency.name}_{agency.code}", ".xlsx")
 
 
 def consolidated_filename(year: int, unit_name: str) -> str:
     """The consolidated workbook's name: year and the consolidating unit's name as typed (``示例县/开发区`` is a
     name, not a folder), valid and bounded as :func:`safe_filename` makes it."""
-    return safe_filename(f"{year}年政府信息公开工作年度报告汇总_{unit_name or '汇总'}", ".xlsx")
+    return safe_filename(f"{year}年{REPORT_TITLE}汇总_{unit_name or '汇总'}", ".xlsx")

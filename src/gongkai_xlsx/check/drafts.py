@@ -26,7 +26,7 @@ from pathlib import Path
 from ..display import clean
 from ..files import safe_filename, write_atomically
 from ..findings import Finding
-from ..form import Severity
+from ..form import REPORT_TITLE, Severity
 from ..roster import Agency
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -184,7 +184,7 @@ def write_reply(result, workbook: Path, *, agency: Agency | None = None, deadlin
                 as_of: datetime) -> Draft:
     """The reply draft for one verified return with errors, written beside its feedback ``workbook``.
 
-    ``result`` is a :class:`~gongkai_xlsx.verify.FileResult`; ``agency`` the roster's entry, for its 邮箱."""
+    ``result`` is a :class:`~gongkai_xlsx.check.verify.FileResult`; ``agency`` the roster's entry, for its 邮箱."""
     report = result.report
     # names typed in a workbook may hold line breaks or control characters: never in a header (or the body)
     name = clean((agency.name if agency else "") or (report.agency_name if report else "")) or "报送单位"
@@ -196,7 +196,7 @@ def write_reply(result, workbook: Path, *, agency: Agency | None = None, deadlin
     if not to:  # no e-mail: the return came as a file; the roster's address is all there is
         to, cc = cc[:1], cc[1:]
     file_name = clean(result.path.rsplit(" › ", 1)[-1].rsplit("/", 1)[-1])
-    subject = f"【请改正】{name}{year or ''}年政府信息公开工作年度报告校验意见"
+    subject = f"【请改正】{name}{year or ''}年{REPORT_TITLE}校验意见"
     body = reply_body(name, year, file_name, list(result.findings), workbook.name, deadline)
     path = workbook.with_suffix(".eml")
     write_atomically(path, _message(to=to, cc=cc, subject=subject, body=body,
@@ -210,7 +210,7 @@ def reminder_body(agency: Agency, year: int, template_name: str, deadline: date 
         f"{agency.name}：",
         "",
         f"截至目前，{reason}。{_deadline_text(deadline)}填写附件“{template_name}”"
-        f"（{year}年度政府信息公开工作年度报告模板，已按贵单位名称和代码生成），并发回本邮箱。",
+        f"（{year}年度{REPORT_TITLE}模板，已按贵单位名称和代码生成），并发回本邮箱。",
         "",
         "填写说明见模板第一个工作表；灰色单元格为自动计算的合计，请勿改写；各表顶部横幅变绿即表示校验通过。",
         "如已报送，请忽略本邮件。",
@@ -233,7 +233,7 @@ def write_reminders(chased: Iterable[tuple[Agency, str]], year: int, out_dir: Pa
         template_name = template_filename(year, agency)
         template = render_template(year=year, agency=agency, **({"password": password} if password else {}))
         to = addresses(agency.email)
-        subject = f"【催报】请报送{agency.name}{year}年政府信息公开工作年度报告"
+        subject = f"【催报】请报送{agency.name}{year}年{REPORT_TITLE}"
         body = reminder_body(agency, year, template_name, deadline, reason)
         path = folder / safe_filename(f"{agency.name}_{agency.code}_催报", ".eml")
         write_atomically(path, _message(to=to[:1], cc=to[1:], subject=subject, body=body,

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
+from ..form import REPORT_TITLE
 from ..template.consolidated_layout import (
     DETAIL_COLUMN,
     DETAIL_FIRST_ROW,
@@ -104,7 +105,7 @@ def write_by_category(workbook, result: MergeResult, styles: Styles, detail: Det
         ws.set_column(col, col, width)
     ws.set_column(last + 1, last + 1, 2)
     ws.set_column(id_col, id_col, 24)
-    string_cell(ws, 0, 0, f"{result.unit_name}{result.year}年政府信息公开工作年度报告分类汇总表", styles.title)
+    string_cell(ws, 0, 0, f"{result.unit_name}{result.year}年{REPORT_TITLE}分类汇总表", styles.title)
     ws.set_row(0, 24)
     string_cell(ws, 1, 0, f"按名册类别汇总（{coverage_short(result)}）；每个数字是对“{SHEET_DETAIL}”相应列按类别的求和公式，"
                       f"“合计”等于“{SHEET_SUMMARY}”中的同一项。", styles.note)

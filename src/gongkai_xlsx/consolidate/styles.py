@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from ..form import REPORT_TITLE
 from ..template.sheet_writer import write_text
 from .coverage import coverage_short
 from .merge import MergeResult
@@ -104,7 +105,7 @@ class Pages:
 
     def __init__(self, result: MergeResult) -> None:
         unit = (result.unit_name or "汇总").replace("&", "&&")
-        self.header_left = f"{unit}{result.year}年度政府信息公开工作年度报告汇总"
+        self.header_left = f"{unit}{result.year}年度{REPORT_TITLE}汇总"
         self.footer_left = coverage_short(result).replace("&", "&&")
 
     def setup(self, ws, title: str, widths: list[float], *, landscape: bool, repeat_rows: tuple[int, int] | None = None,

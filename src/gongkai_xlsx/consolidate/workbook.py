@@ -21,6 +21,7 @@ from datetime import datetime
 import xlsxwriter
 
 from .. import __version__
+from ..form import REPORT_TITLE
 from ..template.consolidated_layout import (
     DETAIL_FIRST_ROW,
     SHEET_BY_CATEGORY,
@@ -78,7 +79,7 @@ def _render(result: MergeResult, per_agency_sheets: bool) -> bytes:
                                             "strings_to_numbers": False, "strings_to_urls": False})
     workbook.worksheet_class = PortableWorksheet  # every formula here is written by write_formula
     made = data_as_of(result)
-    workbook.set_properties({"title": f"{result.year}年政府信息公开工作年度报告汇总", "author": GENERATOR,
+    workbook.set_properties({"title": f"{result.year}年{REPORT_TITLE}汇总", "author": GENERATOR,
                              "comments": f"{GENERATOR} {__version__}", "created": made})
     formats = Formats(workbook)
     styles = Styles(workbook)
@@ -91,7 +92,7 @@ def _render(result: MergeResult, per_agency_sheets: bool) -> bytes:
     last_detail_row = DETAIL_FIRST_ROW + max(detail_rows, 1) - 1  # an empty range still sums to 0
     detail = DetailRefs(form, last_detail_row)
 
-    title = f"{result.unit_name}{result.year}年政府信息公开工作年度报告汇总表"
+    title = f"{result.unit_name}{result.year}年{REPORT_TITLE}汇总表"
     summary = tables_sheet(form, SHEET_SUMMARY, title, FormulaPlacement(detail.column_sum), with_check_total=True,
                            subtitle=coverage_text(result))
     ctx = Context(form, result.totals, {}, {})
@@ -144,7 +145,7 @@ def _readme(workbook, ws, result: MergeResult, styles: Styles, made: datetime, p
     widths = [18, 54]
     ws.set_column(0, 0, widths[0])
     ws.set_column(1, 1, widths[1])
-    string_cell(ws, 0, 0, f"{result.unit_name}{result.year}年政府信息公开工作年度报告汇总", styles.title)
+    string_cell(ws, 0, 0, f"{result.unit_name}{result.year}年{REPORT_TITLE}汇总", styles.title)
     lines = [
         ("汇总范围", coverage_text(result)),
         ("汇总单位", f"{result.unit_name}（{result.unit_code or '未设代码'}）"),

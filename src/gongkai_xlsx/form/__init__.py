@@ -10,6 +10,7 @@ from .rules import RULES, RULES_BY_ID, Check, Rule, Severity, Violation, checks_
 
 FORMS = {FORM_2021.version: FORM_2021}
 CURRENT_FORM = FORM_2021
+REPORT_TITLE = CURRENT_FORM.title  # 政府信息公开工作年度报告: in file names, sheet titles, mail subjects
 
-__all__ = ["CURRENT_FORM", "FORMS", "FORM_2021", "RULES", "RULES_BY_ID", "Check", "Form", "Item", "MetaField",
+__all__ = ["CURRENT_FORM", "FORMS", "FORM_2021", "REPORT_TITLE", "RULES", "RULES_BY_ID", "Check", "Form", "Item", "MetaField",
            "MetaRole", "Rule", "Severity", "TextRole", "ValueKind", "Violation", "checks_for", "evaluate"]

@@ -23,6 +23,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import _Cell
 
 from .. import __version__
+from ..form import REPORT_TITLE
 from .content import Grid, PublishedDocument
 
 LATIN_FONT = "Times New Roman"
@@ -164,7 +165,7 @@ def _properties(word, document: PublishedDocument) -> None:
     properties = word.core_properties
     moment = datetime(document.year + 1, 1, 1, tzinfo=timezone.utc)
     properties.title = document.title
-    properties.subject = "政府信息公开工作年度报告"
+    properties.subject = REPORT_TITLE
     properties.author = document.agency
     properties.last_modified_by = f"gongkai-xlsx {__version__}"
     properties.comments = ("草稿（所依据的工作簿未通过校验）" if document.draft else
