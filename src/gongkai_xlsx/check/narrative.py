@@ -14,9 +14,10 @@ from decimal import Decimal
 
 from .. import findings as F
 from ..findings import Finding, FindingCell
-from ..form import FORM_2021
+from ..form import FORM_2021, TextRole
 from ..normalise import compact_with_offsets
 
+OVERVIEW = FORM_2021.text(FORM_2021.text_id(TextRole.OVERVIEW))
 T3 = FORM_2021.table3
 T4 = FORM_2021.table4
 
@@ -137,7 +138,7 @@ def check_overview(text: str, values: dict, read: set[str]) -> tuple[list[Claim]
     for claim in claims:
         if claim.matches:
             continue
-        cells = [FindingCell("一、总体情况", None, "text_overview", claim.sentence)]
+        cells = [FindingCell(OVERVIEW.heading, None, OVERVIEW.id, claim.sentence)]
         cells += [FindingCell(None, None, i, values.get(i)) for i in claim.items]
         findings.append(F.IMPORT_TEXT_TABLE_MISMATCH(
             cells, sentence=claim.sentence, number=claim.number, where=claim.where, where_en=claim.where_en,

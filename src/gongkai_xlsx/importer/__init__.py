@@ -6,7 +6,7 @@
 Stages, one module each, data flowing one way: read the file into lines and table rows (:mod:`.document`,
 :mod:`.html_reader`, :mod:`.docx_reader`, :mod:`.pdf_reader`) → find the six parts (:mod:`.sections`) → read
 tables 二/三/四 by their row labels (:mod:`.stream`, :mod:`.tables`, :mod:`.glued`) → compare the overview's
-numbers with the tables (:mod:`.narrative`). Values are kept exactly as published, totals included; what could
+numbers with the tables (:mod:`gongkai_xlsx.check.narrative`). Values are kept exactly as published, totals included; what could
 not be mapped, or was ambiguous, is a finding (codes ``IMPORT_*`` in :mod:`gongkai_xlsx.findings`). A file that
 is not a readable report raises :class:`~gongkai_xlsx.errors.InputError` with a Chinese message and hint.
 """

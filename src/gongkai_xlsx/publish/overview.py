@@ -1,5 +1,5 @@
 """Numbers in the text: a paragraph for 一、总体情况 drafted from the tables, and the office's own text checked
-against the tables before publishing (the importer's narrative check, the one used on published reports)."""
+against the tables before publishing (:mod:`gongkai_xlsx.check.narrative`, the check used on published reports)."""
 
 from __future__ import annotations
 
