@@ -153,3 +153,29 @@ def test_only_ooxml_reads_the_parts_of_a_package():
                   if isinstance(node, ast.Constant) and isinstance(node.value, str)
                   and id(node) not in docstrings and OOXML_PART.search(node.value)]
     assert named == []
+
+
+def test_states_are_compared_by_member_never_by_their_word():
+    """A state (how a report was read, what the stamp says a file is, what became of a file or submission) is an
+    enum: code compares members, so a renamed word cannot silently stop matching."""
+    from gongkai_xlsx.check.verify import FileStatus
+    from gongkai_xlsx.consolidate.merge import SubmissionStatus
+    from gongkai_xlsx.importer.batch import ImportStatus
+    from gongkai_xlsx.publish import PublishStatus
+    from gongkai_xlsx.report import Origin
+    from gongkai_xlsx.template.generate import TemplateStatus
+    from gongkai_xlsx.template.stamp import StampOrigin
+
+    words = {state.value for enum in (FileStatus, SubmissionStatus, ImportStatus, PublishStatus, Origin,
+                                      TemplateStatus, StampOrigin) for state in enum}
+    compared = []
+    for name, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            mime = isinstance(getattr(node, "left", None), ast.Call) and \
+                getattr(node.left.func, "attr", "") == "get_content_disposition"  # "attachment" is MIME's word there
+            if isinstance(node, ast.Compare) and not mime:
+                for side in (node.left, *node.comparators):
+                    elements = side.elts if isinstance(side, (ast.Tuple, ast.Set, ast.List)) else (side,)
+                    compared += [f"{name}:{node.lineno} {element.value!r}" for element in elements
+                                 if isinstance(element, ast.Constant) and element.value in words]
+    assert compared == []

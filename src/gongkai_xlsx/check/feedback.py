@@ -30,6 +30,7 @@ from ..form import Form, MetaRole, Severity
 from ..roster import Agency
 from ..template.layout import SHEET_FEEDBACK
 from ..template.render import FrontSheet, Question, render_template
+from ..template.stamp import StampOrigin
 from .report_checks import part_labels
 from .verify import FileResult
 
@@ -101,7 +102,7 @@ def render_feedback(result: FileResult, *, password: str | None = None, expected
                 note = f"【{finding.severity.label}】{finding.message}\n怎么改：{finding.hint}"
                 annotations[cell.item] = (annotations[cell.item] + "\n\n" + note) if cell.item in annotations else note
     return render_template(year=year, agency=_agency(result), form=form, values=inputs, texts=texts, meta=meta,
-                           origin="feedback", annotations=annotations,
+                           origin=StampOrigin.FEEDBACK, annotations=annotations,
                            front_sheet=_findings_sheet(result, questions), questions=tuple(questions),
                            **_office_box(report.stamp), **extra)
 
@@ -236,7 +237,7 @@ def _wrong_year_template(result: FileResult, year: int, **extra) -> bytes:
         rows=((1, "错误", "报告年度", f"报送的报表是 {report.year} 年度，应为 {year} 年度。", why,
                f"{F.WRONG_YEAR.code}\nsha256 {result.sha256}"),),
         widths=(5, 8, 20, 44, 60, 30))
-    return render_template(year=year, agency=agency, form=form, values=values, meta=meta, origin="feedback",
+    return render_template(year=year, agency=agency, form=form, values=values, meta=meta, origin=StampOrigin.FEEDBACK,
                            front_sheet=front, **_office_box(report.stamp), **extra)
 
 

@@ -17,7 +17,7 @@ from ..form import MetaRole, TextRole, evaluate
 from ..form.rules import CheckKind, Violation
 from ..ooxml.package import CELL_LIMIT
 from ..report import Origin, Report
-from ..template.stamp import CONTENT_DIGEST, content_digest
+from ..template.stamp import CONTENT_DIGEST, StampOrigin, content_digest
 
 
 # ------------------------------------------------------------------------------------------ rules → findings
@@ -116,7 +116,7 @@ def filling_findings(report: Report) -> list[Finding]:
     """``NOT_FILLED`` for a workbook nothing was typed into, ``REQUIRED_EMPTY`` for each required field left
     empty (填报人, 联系电话, 填报日期, 一、总体情况): an office with nothing to report still fills those."""
     if report.origin not in (Origin.TEMPLATE, Origin.LABELS) or \
-            report.stamp.get("origin") in (Origin.IMPORTED, Origin.CONSOLIDATED):
+            report.stamp.get("origin") in (StampOrigin.IMPORTED, StampOrigin.CONSOLIDATED):
         return []
     found = []
     if looks_blank(report):
@@ -142,7 +142,7 @@ def feedback_findings(report: Report) -> list[Finding]:
     (a typed-over total) that is still open: the parts still do not add up to the office's figure and the
     office has not answered."""
     stamp = report.stamp
-    if stamp.get("origin") != "feedback" or report.origin is not Origin.TEMPLATE:
+    if stamp.get("origin") != StampOrigin.FEEDBACK or report.origin is not Origin.TEMPLATE:
         return []
     found = []
     if stamp.get(CONTENT_DIGEST) and stamp[CONTENT_DIGEST] == content_digest(

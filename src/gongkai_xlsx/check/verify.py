@@ -28,7 +28,7 @@ from ..read.returned import read_bytes, read_file, read_previous
 from ..report import Origin, Report, TextEnum
 from ..files import same_file
 from ..normalise import normalise_code, normalise_text
-from ..template.stamp import content_digest
+from ..template.stamp import CONTENT_DIGEST, StampOrigin, content_digest
 from .report_checks import jsonable, typed_texts, verify_report
 
 PARALLEL_THRESHOLD = 60
@@ -249,8 +249,8 @@ def own_output(report: Report, submission: Submission, *, unit_name: str = "", u
             normalise_text(unit_name)
         if same_code or same_name:
             return f"本单位（{stamp.get('agency_name') or unit_name}）的汇总工作簿", "consolidated workbook of this unit"
-    if stamp.get("origin") == "feedback" and stamp.get("content_digest") and \
-            stamp["content_digest"] == content_digest(report.form, report.values, typed_texts(report),
+    if stamp.get("origin") == StampOrigin.FEEDBACK and stamp.get(CONTENT_DIGEST) and \
+            stamp[CONTENT_DIGEST] == content_digest(report.form, report.values, typed_texts(report),
                                                       report.identity()):
         return "退回意见工作簿（未经修改）", "feedback workbook (unchanged)"
     return None

@@ -16,6 +16,7 @@ from ..form import Severity
 from ..report import TextEnum
 from ..roster import Agency
 from ..template.render import render_template
+from ..template.stamp import StampOrigin
 from . import import_report
 
 
@@ -102,7 +103,7 @@ def import_reports(files: list[Path], out_dir: Path, *, year: int | None = None,
             try:
                 write_atomically(target, render_template(
                     year=report.year, agency=Agency(report.agency_code or "", report.agency_name or path.stem),
-                    values=report.values, texts=report.texts, origin="imported", totals_as_values=True,
+                    values=report.values, texts=report.texts, origin=StampOrigin.IMPORTED, totals_as_values=True,
                     import_findings=report.findings))
             except OSError as exc:
                 raise GongkaiError(f"无法写入 {target}：{exc.strerror or exc}",

@@ -30,6 +30,7 @@ from ..template.stamp import (
     NAME_PREFIX,
     PROPERTY_PREFIX,
     STAMP_FIELDS,
+    StampOrigin,
     read_import_record,
 )
 from .consolidated import read_consolidated
@@ -76,9 +77,9 @@ def read_bytes(data: bytes, path: str = "<memory>", *, form: Form = CURRENT_FORM
             report.findings.append(F.STAMP_MISSING())
     elif not report.stamp:
         report.findings.append(F.STAMP_MISSING())
-    if report.stamp.get("origin") == "imported":
+    if report.stamp.get("origin") == StampOrigin.IMPORTED:
         report.origin = Origin.IMPORTED
-    if report.stamp.get("origin") == "consolidated" and SHEET_DETAIL in workbook.sheet_parts:
+    if report.stamp.get("origin") == StampOrigin.CONSOLIDATED and SHEET_DETAIL in workbook.sheet_parts:
         report.origin = Origin.CONSOLIDATED
         read_consolidated(workbook, report, located)
         return report
@@ -216,7 +217,7 @@ def _check_other_sheets(workbook: Workbook, report: Report, form: Form, located)
     protected, so 表三 can be copied, and the copy filled while the original stays zero) whose numbers differ
     from the original's is an error; numbers on any other sheet of the office's own are a warning (unread)."""
     issued, others, labels = _form_sheets(form)
-    if report.stamp.get("origin") == "feedback":  # a feedback copy's own first sheet (its findings and answers)
+    if report.stamp.get("origin") == StampOrigin.FEEDBACK:  # a feedback copy's own first sheet (its findings and answers)
         issued, others = issued | {SHEET_FEEDBACK}, others | {SHEET_FEEDBACK}
     if all(name in issued for name in workbook.sheet_parts):
         return  # the common case: the template's own sheets and no other (a renamed one is another)

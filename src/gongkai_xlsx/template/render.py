@@ -37,7 +37,7 @@ from .layout import (
 )
 from .build import layout_for
 from .sheet_writer import FONT, Formats, fit_cell, write_sheet, write_text
-from .stamp import GENERATOR, Stamp, content_digest, make_stamp, write_stamp
+from .stamp import GENERATOR, Stamp, StampOrigin, content_digest, make_stamp, write_stamp
 
 DEFAULT_PASSWORD = "gongkai"
 """Sheet protection guards against accidents, not people; the password is documented in the README."""
@@ -99,7 +99,7 @@ def render_template_with_stamp(
     texts: Mapping[str, str] | None = None,
     meta: Mapping[str, Any] | None = None,
     password: str = DEFAULT_PASSWORD,
-    origin: str = "template",
+    origin: StampOrigin = StampOrigin.TEMPLATE,
     totals_as_values: bool = False,
     annotations: Mapping[str, str] | None = None,
     front_sheet: "FrontSheet | None" = None,
@@ -113,7 +113,7 @@ def render_template_with_stamp(
 
     ``values`` (input item id → number), ``texts`` and ``meta`` (identity fields typed by the office) fill
     it in, e.g. for sample workbooks or feedback copies; totals are formulas computed from the inputs.
-    With ``totals_as_values`` (for reports imported from a publication, ``origin="imported"``) the totals
+    With ``totals_as_values`` (for reports imported from a publication, ``origin=StampOrigin.IMPORTED``) the totals
     are written as the numbers given in ``values``, exactly as published, so the checks can catch a
     published total that does not add up. ``annotations`` (item, identity or text id → comment) highlights
     those cells and comments them; ``front_sheet`` adds a first sheet (the findings of a feedback copy).
@@ -158,7 +158,7 @@ def render_template_with_stamp(
         "created": created,
     })
     digest = None
-    if origin == "feedback":  # lets a later run tell this copy, unchanged, from a return (see merge.own_output)
+    if origin == StampOrigin.FEEDBACK:  # lets a later run tell this copy, unchanged, from a return (see merge.own_output)
         fitted = {key: fit_cell(str(text)) for key, text in (texts or {}).items()}
         digest = content_digest(form, complete, fitted, meta_values)
     formats = Formats(workbook)

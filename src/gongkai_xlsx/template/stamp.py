@@ -19,7 +19,7 @@ from ..findings import Finding, FindingCell
 from ..form import Form, MetaRole
 from ..form.rules import Severity
 from ..normalise import normalise_text
-from ..report import Origin
+from ..report import TextEnum
 from ..roster import Agency
 from .fingerprint import layout_fingerprint
 from .layout import SHEET_STAMP, quote_sheet
@@ -33,6 +33,16 @@ NAME_PREFIX = "stamp_"
 GENERATOR = "gongkai-xlsx"
 
 
+class StampOrigin(TextEnum):
+    """What the tool wrote a workbook as: a fact kept in the file's stamp (how a report was *read* is
+    :class:`~gongkai_xlsx.report.Origin`)."""
+
+    TEMPLATE = "template"  # a template to fill (also the samples' filled ones)
+    FEEDBACK = "feedback"  # a feedback copy (校验意见) sent back to the office
+    IMPORTED = "imported"  # a published report written into the template by import-report
+    CONSOLIDATED = "consolidated"  # a consolidated workbook
+
+
 @dataclass(frozen=True)
 class Stamp:
     form_version: str
@@ -44,7 +54,7 @@ class Stamp:
     agency_code: str
     agency_name: str
     fingerprint: str
-    origin: str = "template"  # "template" | "feedback" | "imported" | "sample"
+    origin: StampOrigin = StampOrigin.TEMPLATE
     due: str = ""  # 截止日期 YYYY-MM-DD (template --due)
     return_to: str = ""  # where the office sends the file (template --return-to)
     contact: str = ""  # whom the office calls (template --contact)
@@ -57,12 +67,18 @@ class Stamp:
                 if value not in ("", None) or key not in OPTIONAL_FIELDS}
 
 
+def _id_prefix(form: Form, year: int) -> str:
+    return f"GK{form.version}-{year}"
+
+
 def template_id(form: Form, year: int, agency: Agency | None) -> str:
+    """A template's id: form version, year, agency code (BLANK) and the layout's fingerprint."""
     code = agency.code if agency else "BLANK"
-    return f"GK{form.version}-{year}-{code}-{layout_fingerprint(form)[:8]}"
+    return f"{_id_prefix(form, year)}-{code}-{layout_fingerprint(form)[:8]}"
 
 
-def make_stamp(form: Form, year: int, agency: Agency | None, origin: str = "template", **extra: str) -> Stamp:
+def make_stamp(form: Form, year: int, agency: Agency | None, origin: StampOrigin = StampOrigin.TEMPLATE,
+               **extra: str) -> Stamp:
     """The stamp of a template; ``extra``: its optional fields (due, return_to, contact, content, questions)."""
     return Stamp(
         form_version=form.version,
@@ -74,7 +90,7 @@ def make_stamp(form: Form, year: int, agency: Agency | None, origin: str = "temp
         agency_code=agency.code if agency else "",
         agency_name=agency.name if agency else "",
         fingerprint=layout_fingerprint(form),
-        origin=origin,
+        origin=StampOrigin(origin),  # a caller's word ("feedback") is the member
         **extra,
     )
 
@@ -86,13 +102,13 @@ def consolidated_stamp(form: Form, year: int, unit_code: str, unit_name: str, *,
         form_version=form.version,
         form_basis=form.basis,
         year=year,
-        template_id=f"GK{form.version}-{year}-{unit_code or 'UNIT'}-CONSOLIDATED",
+        template_id=f"{_id_prefix(form, year)}-{unit_code or 'UNIT'}-CONSOLIDATED",
         generator=GENERATOR,
         generator_version=__version__,
         agency_code=unit_code,
         agency_name=unit_name,
         fingerprint="",
-        origin=Origin.CONSOLIDATED.value,
+        origin=StampOrigin.CONSOLIDATED,
         units=units,
         members=members,
     )
