@@ -19,23 +19,25 @@ from rich.text import Text
 
 from .display import join, plain
 from .check.verify import FileStatus
+from .consolidate.merge import DUPLICATE_ZH, STATUS_ZH
 from .consolidate.merge import SubmissionStatus as S
 from .form import Severity
 from .report import Origin
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTICE: "cyan"}
-VERDICT = {FileStatus.OK: ("通过", "green"), FileStatus.ERRORS: ("有错误", "bold red"),
-           FileStatus.UNREADABLE: ("无法读取", "bold red"), FileStatus.ATTACHMENT: ("非报表", "dim")}
-VERDICT_EN = {FileStatus.OK: "ok", FileStatus.ERRORS: "errors", FileStatus.UNREADABLE: "unreadable",
-              FileStatus.ATTACHMENT: "not a report"}
-# merge statuses, short enough for an 80-column row (the workbook's 报送情况 has the long forms)
+# Two vocabularies, each written once: the short words of an 80-column row (verify's and merge's alike), and the
+# long words of 报送情况 (merge.STATUS_ZH), which every totals line uses too
 STATUS_SHORT = {S.INCLUDED: ("通过", "green"), S.INVALID_EXCLUDED: ("有错误未计入", "bold red"),
                 S.INVALID_INCLUDED: ("有错误已计入", "yellow"), S.MISSING: ("未报送", "bold red"),
-                S.SUPERSEDED: ("被替代", "dim"), S.UNKNOWN_AGENCY: ("名册外", "yellow"),
+                S.SUPERSEDED: ("已被替代", "dim"), S.UNKNOWN_AGENCY: ("名册外", "yellow"),
                 S.UNREADABLE: ("无法读取", "bold red"), S.WRONG_YEAR: ("年度不符", "bold red"),
-                S.PUBLISHED: ("年报已比对", "dim"), S.ATTACHMENT: ("非报表附件", "dim"),
+                S.PUBLISHED: ("年报已比对", "dim"), S.ATTACHMENT: ("非报表", "dim"),
                 S.UNIDENTIFIED: ("单位不明", "bold red"), S.OWN_OUTPUT: ("本工具文件", "dim")}
-DUPLICATE_SHORT = ("重复报送", "dim")  # a superseded copy that is the counted file again, byte for byte
+DUPLICATE_SHORT = (DUPLICATE_ZH, "dim")  # a superseded copy that is the counted file again, byte for byte
+VERDICT = {FileStatus.OK: ("通过", "green"), FileStatus.ERRORS: ("有错误", "bold red"),
+           FileStatus.UNREADABLE: STATUS_SHORT[S.UNREADABLE], FileStatus.ATTACHMENT: STATUS_SHORT[S.ATTACHMENT]}
+VERDICT_EN = {FileStatus.OK: "ok", FileStatus.ERRORS: "errors", FileStatus.UNREADABLE: "unreadable",
+              FileStatus.ATTACHMENT: "not a report"}
 NO_AGENCY = "（未识别单位）"
 
 
@@ -86,9 +88,9 @@ def agencies_by_container(files: Sequence) -> dict[str, str]:
 def verdict(f, english: bool = False) -> tuple[str, str]:
     """The word for a file's verdict and its style; a version a later one replaced says so, whatever it held."""
     if f.superseded_by and f.duplicate:
-        return ("duplicate" if english else "重复报送"), "dim"
+        return ("duplicate" if english else DUPLICATE_SHORT[0]), "dim"
     if f.superseded_by:
-        return ("replaced" if english else "已被替代"), "dim"
+        return ("replaced" if english else STATUS_SHORT[S.SUPERSEDED][0]), "dim"
     word, style = VERDICT[f.status]
     return (VERDICT_EN[f.status] if english else word), style
 
@@ -172,9 +174,9 @@ def verify_totals(summary: dict, english: bool = False) -> Text:
                     f"attachment{'s' if summary['attachments'] != 1 else ''} that {'is' if summary['attachments'] == 1 else 'are'} not a report, "
                     f"{summary['imported']} read from published reports; {summary['seconds']:.1f} s.")
     counts = {**summary, "superseded": summary["superseded"] - summary.get("duplicates", 0)}
-    extra = "".join(f"，{label} {counts[key]}" for key, label in (("superseded", "已被更新版本替代"),
-                                                                    ("duplicates", "重复报送"),
-                                                                    ("attachments", "附件（非报表）"),
+    extra = "".join(f"，{label} {counts[key]}" for key, label in (("superseded", STATUS_ZH[S.SUPERSEDED]),
+                                                                    ("duplicates", DUPLICATE_ZH),
+                                                                    ("attachments", STATUS_ZH[S.ATTACHMENT]),
                                                                     ("imported", "其中由年报导入")) if counts.get(key))
     return Text(f"共 {summary['files']} 个文件：通过 {summary['ok']}，有错误 {summary['errors']}，"
                 f"无法读取 {summary['unreadable']}{extra}；用时 {summary['seconds']:.1f} 秒。")
@@ -211,9 +213,9 @@ def merge_rows(console: Console, result) -> Table:
     return table
 
 
-OTHER_COUNTS = ((S.SUPERSEDED, "被替代"), (S.UNKNOWN_AGENCY, "名册外"), (S.UNIDENTIFIED, "单位不明"),
-                (S.WRONG_YEAR, "年度不符"), (S.UNREADABLE, "无法读取"), (S.ATTACHMENT, "附件（非报表）"),
-                (S.PUBLISHED, "已与工作簿比对的年报"), (S.OWN_OUTPUT, "本工具生成的文件"))
+OTHER_COUNTS = tuple((status, STATUS_ZH[status]) for status in (
+    S.SUPERSEDED, S.UNKNOWN_AGENCY, S.UNIDENTIFIED, S.WRONG_YEAR, S.UNREADABLE, S.ATTACHMENT, S.PUBLISHED,
+    S.OWN_OUTPUT))
 
 
 def merge_warnings(console: Console, result) -> None:
@@ -317,8 +319,8 @@ def print_publication(console: Console, errors: Console, result, out_dir: Path) 
     summary = result.as_dict()["summary"]
     console.print(join(f"共 {len(result.files)} 份：已生成 {summary['written']}，草稿 {summary['draft']}，"
                        f"未生成 {summary['refused']}，无法读取 {summary['unreadable']}"
-                       + (f"，附件（非报表） {summary['attachment']}" if summary["attachment"] else "")
-                       + (f"，被更新版本替代 {summary['superseded']}" if summary["superseded"] else "")
+                       + (f"，{STATUS_ZH[S.ATTACHMENT]} {summary['attachment']}" if summary["attachment"] else "")
+                       + (f"，{STATUS_ZH[S.SUPERSEDED]} {summary['superseded']}" if summary["superseded"] else "")
                        + "；输出目录 ", str(out_dir), "。"))
 
 
@@ -356,9 +358,9 @@ def print_demo(console: Console, demo_run) -> None:
                        f"（用时 {demo_run.seconds:.1f} 秒）"))
     console.print(join(f"1. 下发模板：为名册中的 {len(templates.files)} 个单位生成了模板 → ", f"{templates.out_dir}/"))
     console.print(Text(f"2. 收集与校验：收件箱中有 {len(result.entries)} 份报送（邮件附件、压缩包），"
-                       f"通过 {counts['valid']} 个单位；有错误 {counts['invalid_excluded']} 个；年度不符 {counts['wrong_year']} 份；"
-                       f"名册外 {counts['unknown_agency']} 份；无法读取 {counts['unreadable']} 份；"
-                       f"附件（非报表）{counts['attachment']} 个；被更正版替代 {counts['superseded']} 份。"))
+                       f"通过 {counts['valid']} 个单位；有错误 {counts['invalid_excluded']} 个；"
+                       + "；".join(f"{STATUS_ZH[status]} {counts[status]} 份" for status in (
+                           S.WRONG_YEAR, S.UNKNOWN_AGENCY, S.UNREADABLE, S.ATTACHMENT, S.SUPERSEDED)) + "。"))
     console.print(join(f"3. 退回：为 {len(feedback)} 份有问题的报表生成了退回意见（标红并批注问题单元格）→ ",
                        f"{demo_run.feedback_dir}/"))
     missing = "、".join(a.name for a in result.missing)
