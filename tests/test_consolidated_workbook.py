@@ -20,7 +20,8 @@ from gongkai_xlsx.consolidate.workbook import (SHEET_DETAIL, SHEET_FINDINGS, SHE
                                                SHEET_TEXTS, render_consolidated)
 from gongkai_xlsx.form import FORM_2021
 from gongkai_xlsx.form.rules import RULES
-from gongkai_xlsx.consolidate.indicators import SHEET_INDICATORS, SMALL_MARK
+from gongkai_xlsx.consolidate.indicators import SMALL_MARK
+from gongkai_xlsx.template.consolidated_layout import SHEET_INDICATORS
 from gongkai_xlsx.consolidate.merge import COUNTED, merge_inbox
 from gongkai_xlsx.check.verify import own_output
 from gongkai_xlsx.read.intake import Submission

@@ -24,7 +24,7 @@ import pytest
 
 from gongkai_xlsx import samples
 from gongkai_xlsx.check.verify import verify_report
-from gongkai_xlsx.consolidate.indicators import SHEET_INDICATORS
+from gongkai_xlsx.template.consolidated_layout import SHEET_INDICATORS
 from gongkai_xlsx.consolidate.merge import merge_inbox
 from gongkai_xlsx.consolidate.workbook import SHEET_BY_CATEGORY, SHEET_DETAIL, SHEET_SUMMARY, render_consolidated
 from gongkai_xlsx.form import FORM_2021, Severity

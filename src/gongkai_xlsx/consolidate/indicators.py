@@ -19,11 +19,11 @@ from typing import Any
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..form import Form
+from ..template.consolidated_layout import SHEET_INDICATORS
 from ..template.layout import quote_sheet
 from ..template.sheet_writer import write_formula
 from .coverage import coverage_short
 
-SHEET_INDICATORS = "指标"
 SMALL_SAMPLE = 30
 SMALL_MARK = "样本少"
 
@@ -347,5 +347,5 @@ def _charts(workbook, ws, form: Form, totals, styles, top: int, data_col: int) -
                         {"x_offset": 4 + (index % 2) * (CHART_WIDTH + 8), "y_offset": 2, "object_position": 3})
 
 
-__all__ = ["SHEET_INDICATORS", "SMALL_MARK", "SMALL_SAMPLE", "Measure", "Rate", "measures", "rate_value", "rates",
+__all__ = ["SMALL_MARK", "SMALL_SAMPLE", "Measure", "Rate", "measures", "rate_value", "rates",
            "write_indicators"]

@@ -27,6 +27,7 @@ from ..template.consolidated_layout import (
     SHEET_BY_CATEGORY,
     SHEET_DETAIL,
     SHEET_FINDINGS,
+    SHEET_INDICATORS,
     SHEET_README,
     SHEET_STATUS,
     SHEET_SUMMARY,
@@ -38,7 +39,7 @@ from ..template.stamp import GENERATOR, consolidated_stamp, write_stamp
 from ..template.tables import SUMMARY_PRINT_COLS, tables_sheet
 from .content_sheets import DetailRefs, write_by_category, write_detail, write_texts
 from .coverage import coverage_text
-from .indicators import SHEET_INDICATORS, write_indicators
+from .indicators import write_indicators
 from .merge import MergeResult, status_text
 from .status_sheets import write_findings, write_status
 from .styles import Pages, Styles, number_cell, string_cell

@@ -7,6 +7,7 @@ both take them from here, so it sits below both.
 
 SHEET_README = "说明"
 SHEET_SUMMARY = "汇总"
+SHEET_INDICATORS = "指标"
 SHEET_BY_CATEGORY = "分类汇总"
 SHEET_DETAIL = "明细"
 SHEET_TEXTS = "文字"
