@@ -416,3 +416,17 @@ def test_a_consolidated_workbook_of_either_release_is_read_back_and_known_as_the
     typed = "１１３３９９９９ " + samples.COUNTY_CODE[8:].lower()
     assert own_output(report, submission, unit_code=typed) is not None
     assert own_output(report, submission, unit_code="OTHER-UNIT") is None  # another unit's: a lower level's return
+
+
+def test_the_status_sheet_reads_back_as_it_was_written(merged, data):
+    """read.consolidated.read_status_sheet (what publish's coverage line counts from) gives back every 报送情况 row
+    the writer put there: code, name and the status in its words."""
+    from gongkai_xlsx.consolidate.status_sheets import status_rows
+    from gongkai_xlsx.ooxml.package import Package
+    from gongkai_xlsx.ooxml.workbook import open_workbook
+    from gongkai_xlsx.read.consolidated import read_status_sheet
+
+    read = read_status_sheet(open_workbook(Package.open(data, "county.xlsx")))
+    written = status_rows(merged)
+    assert [(r.code, r.name, r.status) for r in read] == [(str(row[0] or ""), row[1], row[3]) for row in written]
+    assert {r.status for r in read} >= {"已报送·通过", "未报送", "名册外单位"}

@@ -18,7 +18,7 @@ from typing import Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from ..form import Form
+from ..form import CURRENT_FORM, Form
 from ..template.consolidated_layout import SHEET_INDICATORS
 from ..template.layout import quote_sheet
 from ..template.sheet_writer import write_formula
@@ -87,6 +87,11 @@ def measures(form: Form) -> tuple[Measure, ...]:
         Measure("行政复议总计", (t4.item_id("review", t4.total_column),)),
         Measure("行政诉讼总计", tuple(t4.item_id(g, t4.total_column) for g in ("suit_direct", "suit_after"))),
     )
+
+
+def indicator_names(form: Form = CURRENT_FORM) -> tuple[str, ...]:
+    """The defined names of the county's 指标, in the sheet's order (a public contract: ``ind_*``)."""
+    return tuple(rate.name for rate in rates(form)) + tuple(m.name for m in measures(form) if m.name)
 
 
 def short_label(label: str) -> str:

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from .. import findings as F
 from ..form import MetaRole, Severity
-from ..template.consolidated_layout import SHEET_FINDINGS, SHEET_STATUS
+from ..template.consolidated_layout import SHEET_FINDINGS, SHEET_STATUS, STATUS_COLUMNS
 from .merge import COUNTED, CURRENT, STATUS_ZH, Entry, MergeResult, status_text
 from .merge import SubmissionStatus as S
 from .styles import Pages, Styles, display_lines, header_rows, number_cell, string_cell
 
-STATUS_COLUMNS = ("序号", "机构代码", "机构名称", "类别", "报送情况", "文件", "发件人", "收到时间", "错误", "警告", "提示",
-                  "说明", "填报日期", "sha256")
 STATUS_WIDTHS = (4, 18, 12, 5, 10, 20, 14, 15, 4, 4, 4, 20, 12, 66)
 STATUS_PRINTED = len(STATUS_COLUMNS) - 2  # 填报日期 and the hash are for checking and disputes, not the printout
 

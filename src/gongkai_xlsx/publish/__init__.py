@@ -271,32 +271,18 @@ def _write(target: Path, data: bytes, force: bool) -> Path:
 def consolidated_extras(data: bytes, report: Report) -> tuple[Coverage, list[Indicator]]:
     """Coverage from the workbook's 报送情况 sheet, and its 指标 (defined names ``ind_*``) when it has them."""
     from ..consolidate.merge import COUNTED, CURRENT, STATUS_ZH, SubmissionStatus
-    from ..consolidate.status_sheets import STATUS_COLUMNS
     from ..ooxml.package import Package
     from ..ooxml.workbook import open_workbook
-    from ..template.consolidated_layout import SHEET_STATUS
+    from ..read.consolidated import read_status_sheet
 
     workbook = open_workbook(Package.open(data, report.provenance.path if report.provenance else ""))
     coverage = _coverage_without_status(report)
-    sheet = workbook.sheet(SHEET_STATUS)
-    if sheet is not None:
-        code_col, name_col = STATUS_COLUMNS.index("机构代码"), STATUS_COLUMNS.index("机构名称")
-        status_col = STATUS_COLUMNS.index("报送情况")
+    rows = read_status_sheet(workbook)
+    if rows:
         # every roster agency has exactly one row with a current status: a counted or refused return, or 未报送
         roster_statuses = {STATUS_ZH[s] for s in (*CURRENT, SubmissionStatus.MISSING)}
         counted = {STATUS_ZH[s] for s in COUNTED}
-        roster: dict[str, tuple[str, str]] = {}
-        row = 1
-        while True:
-            cells = [sheet.at(row, col) for col in (code_col, name_col, status_col)]
-            if all(c is None or c.value in (None, "") for c in cells):
-                break
-            code, name, status = ("" if c is None or c.value is None else str(c.value) for c in cells)
-            # workbooks written before the statuses took full-width parentheses say 有错误(未计入)
-            status = status.replace("(", "（").replace(")", "）")
-            if status in roster_statuses:
-                roster[code or name] = (name, status)
-            row += 1
+        roster = {row.code or row.name: (row.name, row.status) for row in rows if row.status in roster_statuses}
         coverage.roster = len(roster)
         coverage.not_counted = [(name, status) for name, status in roster.values() if status not in counted]
     return coverage, _indicators(workbook)
@@ -307,13 +293,13 @@ def _coverage_without_status(report: Report) -> Coverage:
                     units=report.units)
 
 
-INDICATOR_ORDER = ("ind_open_rate", "ind_review_corrected_rate", "ind_suit_corrected_rate", "ind_new_yoy")
-
-
 def _indicators(workbook) -> list[Indicator]:
     """The consolidated workbook's own 指标 as it states them (value and label beside it), computed by nobody here."""
+    from ..consolidate.indicators import indicator_names
+
+    order = indicator_names()
     names = sorted((n for n in workbook.names if n.startswith("ind_")),
-                   key=lambda n: (INDICATOR_ORDER.index(n) if n in INDICATOR_ORDER else len(INDICATOR_ORDER), n))
+                   key=lambda n: (order.index(n) if n in order else len(order), n))
     found = []
     for name in names:
         where = workbook.resolve_name(name)

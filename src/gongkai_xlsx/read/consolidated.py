@@ -15,7 +15,14 @@ from ..ooxml.sheet import Sheet
 from ..ooxml.workbook import Workbook
 from ..report import ConsolidatedMember, Report, SourceCell
 from ..roster import Agency
-from ..template.consolidated_layout import DETAIL_COLUMN, DETAIL_FIRST_ROW, DETAIL_ID_ROW, SHEET_DETAIL
+from ..template.consolidated_layout import (
+    DETAIL_COLUMN,
+    DETAIL_FIRST_ROW,
+    DETAIL_ID_ROW,
+    SHEET_DETAIL,
+    SHEET_STATUS,
+    STATUS_COLUMNS,
+)
 from .values import normalise_value, year_of
 
 # no member of a consolidation stands for more agencies than this (a province has some tens of thousands)
@@ -119,3 +126,30 @@ def _member_units(report: Report, sheet: Sheet, col: int, row: int, epoch: datet
                                                    limit=f"{MAX_UNITS:,}"))
         return 1
     return value if isinstance(value, int) and value >= 0 else 1
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """One row of a consolidated workbook's 报送情况: an agency (or an input) and its status as the sheet words it."""
+
+    code: str
+    name: str
+    status: str
+
+
+def read_status_sheet(workbook: Workbook) -> list[StatusRow]:
+    """The 报送情况 rows of a consolidated workbook, found by its column headings (empty when it has no such sheet).
+    Workbooks written before the statuses took full-width parentheses said 有错误(未计入): read as （未计入）."""
+    sheet = workbook.sheet(SHEET_STATUS)
+    if sheet is None:
+        return []
+    columns = [STATUS_COLUMNS.index(label) for label in ("机构代码", "机构名称", "报送情况")]
+    rows = []
+    row = 1
+    while True:
+        cells = [sheet.at(row, col) for col in columns]
+        if all(c is None or c.value in (None, "") for c in cells):
+            return rows
+        code, name, status = ("" if c is None or c.value is None else str(c.value) for c in cells)
+        rows.append(StatusRow(code, name, status.replace("(", "（").replace(")", "）")))
+        row += 1

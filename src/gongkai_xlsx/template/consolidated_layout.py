@@ -21,3 +21,7 @@ DETAIL_NUMBERS = frozenset({"units"})  # the fixed columns written as numbers
 DETAIL_COLUMN = {key: col for col, (_, key) in enumerate(DETAIL_FIXED)}  # a fixed column's id → its column
 DETAIL_ID_ROW = 1
 DETAIL_FIRST_ROW = 2
+
+# 报送情况: one header row, then one row per roster agency and per input (the last two columns are not printed)
+STATUS_COLUMNS = ("序号", "机构代码", "机构名称", "类别", "报送情况", "文件", "发件人", "收到时间", "错误", "警告", "提示",
+                  "说明", "填报日期", "sha256")
