@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from .. import findings as F
 from ..findings import Finding, FindingCell
-from ..form import FORM_2021, TextRole
+from ..form import FORM_2021, TextRole, short_label
 from ..normalise import compact_with_offsets
 
 OVERVIEW = FORM_2021.text(FORM_2021.text_id(TextRole.OVERVIEW))
@@ -31,6 +31,33 @@ def _group(prefix: str) -> tuple[str, ...]:
 
 
 _SUITS = ("suit_direct", "suit_after")
+TABLE3 = FORM_2021.item(T3.item_id(T3.total_row, T3.total_column)).label.split(" ")[0]  # 表三
+TABLE4 = FORM_2021.item(T4.item_id("review", T4.total_column)).label.split(" ")[0]  # 表四
+
+
+def _suits_heading() -> str:
+    """行政诉讼: the heading both litigation groups of 表四 share (行政诉讼·未经复议直接起诉, 行政诉讼·复议后起诉)."""
+    return {g.key: g.label for g in T4.groups}[_SUITS[0]].split("·")[0]
+
+
+def _row(item_id: str) -> str:
+    return short_label(FORM_2021.item(item_id).row_label.split(" ")[-1])
+
+
+def _cell(item_id: str) -> str:
+    """How a message names one cell, in the form's words: 表三“（一）予以公开”总计, 表二“规章｜现行有效件数”."""
+    item = FORM_2021.item(item_id)
+    table = item.label.split(" ")[0]
+    if item.table == "t3":  # 表三's cells are named by row, then column: its columns are the applicants
+        return f"{table}“{_row(item_id)}”{item.col_label}"
+    return f"{table}“{_row(item_id)}｜{item.col_label}”"
+
+
+def _group_sum(prefix: str) -> str:
+    """表三“（三）不予公开”各项总计之和: the rows under one heading of 表三, named by the heading."""
+    heading = next(r.path[1] for r in T3.rows if r.key.startswith(prefix))
+    return f"{TABLE3}“{heading}”各项总计之和"
+
 _N = r"(\d[\d,]*)"
 _FILL = r"(?:共计|总计|合计|共)?"
 
@@ -50,53 +77,53 @@ def _p(name, regex, readings, where, where_en) -> Pattern:
 
 PATTERNS = (
     _p("received", rf"(?:受理|收到|接收|新收)[^。;,]{{0,30}}?申请{_FILL}{_N}件",
-       ((_t3("new"),), (_t3("new"), _t3("carry_in"))), "表三“一、本年新收政府信息公开申请数量”总计",
+       ((_t3("new"),), (_t3("new"), _t3("carry_in"))), _cell(_t3("new")),
        "t3_new_total"),
     _p("received_n_first", rf"(?:受理|收到|接收|新收)(?:了)?{_FILL}{_N}件(?:政府信息公开|依申请公开)?申请",
-       ((_t3("new"),), (_t3("new"), _t3("carry_in"))), "表三“一、本年新收政府信息公开申请数量”总计",
+       ((_t3("new"),), (_t3("new"), _t3("carry_in"))), _cell(_t3("new")),
        "t3_new_total"),
     _p("handled", rf"(?<!公开)(?<!处理)(?:办结|答复)(?:了)?(?:依申请公开|政府信息公开申请|申请)?{_FILL}{_N}件",
-       ((_t3("total"),),), "表三“（七）总计”总计", "t3_total_total"),
+       ((_t3("total"),),), _cell(_t3("total")), "t3_total_total"),
     _p("carried_in", rf"上年度?结转(?:的)?(?:申请)?{_FILL}{_N}件",
-       ((_t3("carry_in"),),), "表三“二、上年结转政府信息公开申请数量”总计", "t3_carry_in_total"),
+       ((_t3("carry_in"),),), _cell(_t3("carry_in")), "t3_carry_in_total"),
     _p("carried_out", rf"{_N}件(?:申请)?(?:结转|顺延)(?:到|至)?下一?年度?",
-       ((_t3("carry_out"),),), "表三“四、结转下年度继续办理”总计", "t3_carry_out_total"),
+       ((_t3("carry_out"),),), _cell(_t3("carry_out")), "t3_carry_out_total"),
     _p("carried_out_2", rf"结转(?:到|至)?下一?年度?(?:继续办理)?(?:的)?(?:申请)?{_FILL}{_N}件",
-       ((_t3("carry_out"),),), "表三“四、结转下年度继续办理”总计", "t3_carry_out_total"),
+       ((_t3("carry_out"),),), _cell(_t3("carry_out")), "t3_carry_out_total"),
     _p("open_partial", rf"予以公开(?:及|和|与|、)部分公开(?:的)?{_FILL}{_N}件",
-       ((_t3("open"), _t3("partial")),), "表三“（一）予以公开”与“（二）部分公开”总计之和",
+       ((_t3("open"), _t3("partial")),), f"{TABLE3}“{_row(_t3('open'))}”与“{_row(_t3('partial'))}”总计之和",
        "t3_open_total + t3_partial_total"),
     _p("open", rf"(?:^|[,;:.。])(?:其中)?:?(?:予以公开|同意公开)(?:答复)?(?:的)?{_N}件", ((_t3("open"),),),
-       "表三“（一）予以公开”总计", "t3_open_total"),
+       _cell(_t3("open")), "t3_open_total"),
     _p("partial", rf"(?:^|[,;:.。])(?:其中)?:?部分(?:同意)?公开(?:答复)?(?:的)?{_N}件", ((_t3("partial"),),),
-       "表三“（二）部分公开”总计", "t3_partial_total"),
-    _p("deny", rf"(?:^|[,;:.。])(?:其中)?:?不予公开(?:答复)?(?:的)?{_N}件", (_group("deny_"),), "表三“（三）不予公开”各项总计之和",
+       _cell(_t3("partial")), "t3_partial_total"),
+    _p("deny", rf"(?:^|[,;:.。])(?:其中)?:?不予公开(?:答复)?(?:的)?{_N}件", (_group("deny_"),), _group_sum("deny_"),
        "sum of t3_deny_*_total"),
-    _p("unable", rf"(?:^|[,;:.。])(?:其中)?:?无法提供(?:的)?{_N}件", (_group("unable_"),), "表三“（四）无法提供”各项总计之和",
+    _p("unable", rf"(?:^|[,;:.。])(?:其中)?:?无法提供(?:的)?{_N}件", (_group("unable_"),), _group_sum("unable_"),
        "sum of t3_unable_*_total"),
-    _p("noproc", rf"(?:^|[,;:.。])(?:其中)?:?不予处理(?:的)?{_N}件", (_group("noproc_"),), "表三“（五）不予处理”各项总计之和",
+    _p("noproc", rf"(?:^|[,;:.。])(?:其中)?:?不予处理(?:的)?{_N}件", (_group("noproc_"),), _group_sum("noproc_"),
        "sum of t3_noproc_*_total"),
-    _p("other", rf"(?:^|[,;:.。])(?:其中)?:?其他处理(?:的)?{_N}件", (_group("other_"),), "表三“（六）其他处理”各项总计之和",
+    _p("other", rf"(?:^|[,;:.。])(?:其中)?:?其他处理(?:的)?{_N}件", (_group("other_"),), _group_sum("other_"),
        "sum of t3_other_*_total"),
     _p("review", rf"行政复议(?:案件|申请)?{_FILL}{_N}件", ((T4.item_id("review", "total"),),),
-       "表四“行政复议｜总计”", "t4_review_total"),
+       _cell(T4.item_id("review", "total")), "t4_review_total"),
     _p("suit", rf"行政诉讼(?:案件)?{_FILL}{_N}件", (tuple(T4.item_id(g, "total") for g in _SUITS),),
-       "表四“行政诉讼”两类总计之和", "t4_suit_direct_total + t4_suit_after_total"),
+       f"{TABLE4}“{_suits_heading()}”两类总计之和", "t4_suit_direct_total + t4_suit_after_total"),
     _p("norm_valid", rf"现行有效(?:的)?(?:行政)?规范性文件{_FILL}{_N}件", (("t2_norm_valid",),),
-       "表二“行政规范性文件｜现行有效件数”", "t2_norm_valid"),
+       _cell("t2_norm_valid"), "t2_norm_valid"),
     _p("norm_issued", rf"制发(?:的)?(?:行政)?规范性文件{_FILL}{_N}件", (("t2_norm_issued",),),
-       "表二“行政规范性文件｜本年制发件数”", "t2_norm_issued"),
+       _cell("t2_norm_issued"), "t2_norm_issued"),
     _p("norm_valid_after", rf"(?:行政)?规范性文件(?:中)?现行有效(?:的)?{_FILL}{_N}件", (("t2_norm_valid",),),
-       "表二“行政规范性文件｜现行有效件数”", "t2_norm_valid"),
+       _cell("t2_norm_valid"), "t2_norm_valid"),
     _p("norm_repealed", rf"废止(?:了)?(?:的)?(?:行政)?规范性文件{_FILL}{_N}件", (("t2_norm_repealed",),),
-       "表二“行政规范性文件｜本年废止件数”", "t2_norm_repealed"),
-    _p("rule_valid", rf"现行有效(?:的)?规章{_FILL}{_N}件", (("t2_rule_valid",),), "表二“规章｜现行有效件数”",
+       _cell("t2_norm_repealed"), "t2_norm_repealed"),
+    _p("rule_valid", rf"现行有效(?:的)?规章{_FILL}{_N}件", (("t2_rule_valid",),), _cell("t2_rule_valid"),
        "t2_rule_valid"),
-    _p("rule_issued", rf"制发(?:的)?规章{_FILL}{_N}件", (("t2_rule_issued",),), "表二“规章｜本年制发件数”",
+    _p("rule_issued", rf"制发(?:的)?规章{_FILL}{_N}件", (("t2_rule_issued",),), _cell("t2_rule_issued"),
        "t2_rule_issued"),
 )
 # after a count of reconsideration or litigation cases: "其中结果维持 72 件，结果纠正 64 件…"
-BREAKDOWN = (("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"), ("pending", "尚未审结"))
+BREAKDOWN = tuple((column.key, column.label) for column in T4.columns if column.key != T4.total_column)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from ..form import CURRENT_FORM, Form
+from ..form import CURRENT_FORM, Form, short_label
 from ..template.consolidated_layout import SHEET_INDICATORS
 from ..template.layout import quote_sheet
 from ..template.sheet_writer import write_formula
@@ -92,12 +92,6 @@ def measures(form: Form) -> tuple[Measure, ...]:
 def indicator_names(form: Form = CURRENT_FORM) -> tuple[str, ...]:
     """The defined names of the county's 指标, in the sheet's order (a public contract: ``ind_*``)."""
     return tuple(rate.name for rate in rates(form)) + tuple(m.name for m in measures(form) if m.name)
-
-
-def short_label(label: str) -> str:
-    """A row label without its parenthetical counting note: （二）部分公开（区分处理的，…） → （二）部分公开."""
-    head, _, _ = label.partition("（区分")
-    return head
 
 
 def _sum(values: Mapping[str, Any], ids: Sequence[str]):

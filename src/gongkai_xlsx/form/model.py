@@ -20,6 +20,12 @@ class ValueKind(str, Enum):
     AMOUNT = "amount"  # non-negative decimal (万元)
 
 
+
+def short_label(label: str) -> str:
+    """A row label without its parenthetical counting note: （二）部分公开（区分处理的，…） → （二）部分公开."""
+    head, _, _ = label.partition("（区分")
+    return head
+
 @dataclass(frozen=True)
 class Item:
     """One numeric data cell of the form, addressed everywhere by its stable ``id``."""
