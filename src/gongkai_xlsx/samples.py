@@ -27,7 +27,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from .files import consolidated_filename, write_atomically
-from .form import CURRENT_FORM, MetaRole
+from .form import CURRENT_FORM, MetaRole, TextRole
 from .roster import Agency, read_roster
 from .template.build import layout_for
 from .template.render import render_template
@@ -116,11 +116,13 @@ def _returns_for(year: int, agencies: list[Agency], carried_in: dict[str, dict[s
                     values[t4.item_id("review", column)] = n
                 for column, n in direct.items():
                     values[t4.item_id("suit_direct", column)] = n
+        text_id = CURRENT_FORM.text_id
         texts = {
-            "text_overview": f"{year}年，{agency.name}认真贯彻《中华人民共和国政府信息公开条例》，坚持“公开为常态、不公开为例外”，"
-                             f"围绕中心工作做好主动公开、依申请公开、政府信息管理、平台建设和监督保障等工作。",
-            "text_problems": "存在的主要问题：政策解读形式较为单一。改进措施：丰富图解、问答等解读形式，提升公开质量。",
-            "text_other": "本年度未收取信息处理费。",
+            text_id(TextRole.OVERVIEW): f"{year}年，{agency.name}认真贯彻《中华人民共和国政府信息公开条例》，"
+                                        f"坚持“公开为常态、不公开为例外”，"
+                                        f"围绕中心工作做好主动公开、依申请公开、政府信息管理、平台建设和监督保障等工作。",
+            text_id(TextRole.PROBLEMS): "存在的主要问题：政策解读形式较为单一。改进措施：丰富图解、问答等解读形式，提升公开质量。",
+            text_id(TextRole.OTHER): "本年度未收取信息处理费。",
         }
         meta = contact_fields(CONTACTS[index % len(CONTACTS)], f"0571-8{index:03d}{year % 100:02d}00",
                               f"{year + 1}-01-{10 + index % 18:02d}")
@@ -317,7 +319,7 @@ def build() -> SampleSet:
          "示例县科学技术局：附件里除了报表还有一份扫描的 PDF（不是报表，列为“附件（非报表）”，不影响校验结论）")
 
     stranger = Agency("12339999MB00000777", "示例县档案馆", "事业单位")
-    nothing = FilledReturn(stranger, YEAR, {}, {"text_overview": "本馆本年度未收到政府信息公开申请。"},
+    nothing = FilledReturn(stranger, YEAR, {}, {CURRENT_FORM.text_id(TextRole.OVERVIEW): "本馆本年度未收到政府信息公开申请。"},
                            contact_fields("档案馆办公室", "0571-80000250", f"{YEAR + 1}-01-22"))
     mail("250_示例县档案馆.eml", stranger, {book(stranger): nothing.workbook()}, 250,
          "示例县档案馆：不在名册中（名册外单位）")
