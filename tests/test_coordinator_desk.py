@@ -177,7 +177,7 @@ def test_english_output_is_english_to_the_last_line(desk, tmp_path):
         assert_readable(output)
         assert "Next steps" in output and "下一步" not in output
         # the tool's own Chinese words (the data — agency names, addresses, file names — holds none of them)
-        own_words = re.compile(r"错误|通过|下一步|已生成|发给|退回意见|无法读取|重新发送|邮件草稿|共 \d")
+        own_words = re.compile(r"错误|通过|下一步|已生成|发给|退回意见|无法读取|重新发送|邮件草稿|未识别单位|共 \d")
         assert [line for line in output.splitlines() if own_words.search(line)] == [], output
 
 
@@ -409,3 +409,17 @@ def test_a_draft_never_carries_a_line_break_or_control_character_in_a_header(tmp
                                   as_of=WHEN)
     parsed = email.message_from_bytes(reminder.path.read_bytes(), policy=email.policy.default)
     assert "\x07" not in parsed["Subject"] and parsed["To"].addresses[0].addr_spec == "t@example.gov.cn"
+
+
+def test_english_counts_take_their_noun_in_the_right_number():
+    from gongkai_xlsx.display import counted
+    from gongkai_xlsx.human import verify_totals
+
+    assert [counted(1, "file"), counted(2, "file"), counted(1, "agency", "agencies"), counted(0, "agency", "agencies")] \
+        == ["1 file", "2 files", "1 agency", "0 agencies"]
+    summary = {"files": 1, "ok": 1, "errors": 0, "superseded": 0, "unreadable": 0, "attachments": 0, "imported": 0,
+               "seconds": 0.1}
+    line = verify_totals(summary, english=True).plain
+    assert line.startswith("1 file:") and "0 attachments that are not reports" in line
+    line = verify_totals({**summary, "files": 2, "attachments": 1}, english=True).plain
+    assert line.startswith("2 files:") and "1 attachment that is not a report" in line

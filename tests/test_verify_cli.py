@@ -109,4 +109,4 @@ def test_feedback_workbook_is_a_valid_template_with_the_findings(tmp_path):
 def test_english_output_keeps_scopes_that_look_like_markup(tmp_path):
     write(tmp_path / "bad.xlsx", t3_new_natural=9)
     output = runner.invoke(app, ["verify", str(tmp_path), "--lang", "en"], terminal_width=200).output
-    assert "[natural]" in output and "files: 0 ok, 1 with errors" in output
+    assert "[natural]" in output and "1 file: 0 ok, 1 with errors" in output

@@ -257,3 +257,8 @@ def working(console: Console, label: str, quiet: bool = False) -> Iterator[None]
         return
     with console.status(label):
         yield
+
+
+def counted(count: int, singular: str, plural: str = "") -> str:
+    """``1 file``, ``3 files``: an English count with its noun (``plural`` when it is not singular + s)."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .display import join, plain
+from .display import counted, join, plain
 from .check.verify import FileStatus
 from .consolidate.merge import DUPLICATE_ZH, STATUS_ZH
 from .consolidate.merge import SubmissionStatus as S
@@ -39,6 +39,7 @@ VERDICT = {FileStatus.OK: ("通过", "green"), FileStatus.ERRORS: ("有错误", 
 VERDICT_EN = {FileStatus.OK: "ok", FileStatus.ERRORS: "errors", FileStatus.UNREADABLE: "unreadable",
               FileStatus.ATTACHMENT: "not a report"}
 NO_AGENCY = "（未识别单位）"
+NO_AGENCY_EN = "(agency not identified)"
 
 
 def own_name(name: str) -> str:
@@ -63,13 +64,13 @@ def counts_cell(errors: int, warnings: int, notices: int) -> Text:
 
 
 # ------------------------------------------------------------------------------------------ verify
-def agency_of(result, siblings: dict[str, str] | None = None) -> str:
+def agency_of(result, siblings: dict[str, str] | None = None, english: bool = False) -> str:
     """The agency a result is about; an attachment that is not a report takes the agency of the return it came
     with (same e-mail or archive), when ``siblings`` (see :func:`agencies_by_container`) is given."""
     report = result.report
     if report is not None and report.agency_name:
         return report.agency_name
-    return (siblings or {}).get(container(result.path), "") or NO_AGENCY
+    return (siblings or {}).get(container(result.path), "") or (NO_AGENCY_EN if english else NO_AGENCY)
 
 
 def container(path: str) -> str:
@@ -102,19 +103,19 @@ def verify_rows(console: Console, files: Sequence, english: bool = False) -> Tab
     verdicts = [verdict(f, english)[0] for f in files]
     # beside the name: 年度 (4 cells), 结论, 错/警/提 (8) and the gaps (a padding cell each side and a divider)
     others = 4 + max(map(cell_len, verdicts), default=4) + 8 + 3 * 2
-    width = name_width([agency_of(f, siblings) for f in files], console, others=others)
+    width = name_width([agency_of(f, siblings, english) for f in files], console, others=others)
     table.add_column("Agency" if english else "单位", min_width=width, overflow="fold")
     table.add_column("Year" if english else "年度", no_wrap=True)
     table.add_column("Status" if english else "结论", no_wrap=True)
     table.add_column("E/W/N" if english else "错/警/提", justify="right", no_wrap=True)
-    named = [agency_of(f, siblings) for f in files]
+    named = [agency_of(f, siblings, english) for f in files]
     for f, agency in zip(files, named):
         word, style = verdict(f, english)
         imported = f.report is not None and f.report.origin is Origin.IMPORTED
         year = str(f.report.year or "") if f.report else ""
         name = plain(agency, "bold")
         # the file on a second line where the coordinator needs it: a problem, an import, an agency named twice
-        if f.status is not FileStatus.OK or imported or f.warnings or named.count(agency) > 1 or agency == NO_AGENCY:
+        if f.status is not FileStatus.OK or imported or f.warnings or named.count(agency) > 1 or agency in (NO_AGENCY, NO_AGENCY_EN):
             name.append("\n")
             name.append_text(plain(("[imported] " if english else "（由年报导入）") + f.path if imported else f.path,
                                    "dim"))
@@ -155,7 +156,7 @@ def verify_details(console: Console, files: Sequence, english: bool = False) -> 
         if not f.findings:
             continue
         console.print()
-        console.print(join((agency_of(f, siblings), "bold"), " · ", f.path))
+        console.print(join((agency_of(f, siblings, english), "bold"), " · ", f.path))
         if f.superseded_by and f.duplicate:
             console.print(join("  ", (f"the same file as {f.superseded_by}; nothing to send back" if english else
                                       f"与 {f.superseded_by} 相同（重复）；无需退回，以下问题仅供参考。", "dim")))
@@ -168,10 +169,10 @@ def verify_details(console: Console, files: Sequence, english: bool = False) -> 
 
 def verify_totals(summary: dict, english: bool = False) -> Text:
     if english:
-        return Text(f"{summary['files']} files: {summary['ok']} ok, {summary['errors']} with errors, "
-                    f"{summary['superseded']} replaced by a later version, "
-                    f"{summary['unreadable']} unreadable, {summary['attachments']} "
-                    f"attachment{'s' if summary['attachments'] != 1 else ''} that {'is' if summary['attachments'] == 1 else 'are'} not a report, "
+        attachments = summary["attachments"]
+        return Text(f"{counted(summary['files'], 'file')}: {summary['ok']} ok, {summary['errors']} with errors, "
+                    f"{summary['superseded']} replaced by a later version, {summary['unreadable']} unreadable, "
+                    f"{counted(attachments, 'attachment')} that {'is not a report' if attachments == 1 else 'are not reports'}, "
                     f"{summary['imported']} read from published reports; {summary['seconds']:.1f} s.")
     counts = {**summary, "superseded": summary["superseded"] - summary.get("duplicates", 0)}
     extra = "".join(f"，{label} {counts[key]}" for key, label in (("superseded", STATUS_ZH[S.SUPERSEDED]),

@@ -17,7 +17,7 @@ from . import findings as F
 from .check.drafts import Draft, addresses
 from .check.verify import FileStatus
 from .consolidate.merge import SubmissionStatus as S
-from .display import join
+from .display import counted, join
 from .human import VERDICT, VERDICT_EN, agency_of
 
 
@@ -29,10 +29,10 @@ def needs_action(console: Console, files: Sequence, english: bool = False) -> No
         word, style = VERDICT[f.status]
         if english:
             word = VERDICT_EN[f.status]
-            errors = f" ({f.errors} error{'s' if f.errors != 1 else ''})" if f.errors else ""
+            errors = f" ({counted(f.errors, 'error')})" if f.errors else ""
         else:
             errors = f"（错误 {f.errors}）" if f.errors else ""
-        console.print(join("  ", (agency_of(f), "bold"), "  ", (word, style), errors))
+        console.print(join("  ", (agency_of(f, english=english), "bold"), "  ", (word, style), errors))
         console.print(join("    ", (f.path, "dim")))
 
 
@@ -58,7 +58,7 @@ def reply_steps(drafts: Sequence[Draft], with_errors: Sequence, feedback: Path |
     """Who gets which feedback at which address; without --feedback, how to make them."""
     steps: list[Text] = []
     if drafts:
-        step = (join(f"Send the feedback back to {len(drafts)} agencies: the e-mail drafts (.eml, feedback "
+        step = (join(f"Send the feedback back to {counted(len(drafts), 'agency', 'agencies')}: the e-mail drafts (.eml, feedback "
                      "attached) are in ", str(feedback), "; open each, check it and send it:") if english else
                 join(f"把退回意见发回 {len(drafts)} 个单位：邮件草稿（.eml，已附退回意见）在 ", str(feedback),
                      "，双击打开、核对后发送："))
@@ -66,11 +66,11 @@ def reply_steps(drafts: Sequence[Draft], with_errors: Sequence, feedback: Path |
             step.append_text(join("\n     ", (draft.agency, "bold"), " → ", _recipients(draft, english)))
         steps.append(step)
     elif with_errors:
-        step = Text(f"Send back the {len(with_errors)} returns with errors, to:" if english
+        step = Text(f"Send back {counted(len(with_errors), 'return')} with errors, to:" if english
                     else f"有错误的 {len(with_errors)} 份报表应退回，发给：")
         for result in with_errors:
             address = _sender(result) or (agency_email or {}).get(id(result), "")
-            step.append_text(join("\n     ", (agency_of(result), "bold"), " → ",
+            step.append_text(join("\n     ", (agency_of(result, english=english), "bold"), " → ",
                                   address or ("(no e-mail address)" if english else "（无邮箱）")))
         step.append_text(join("\n     (add ", ("--feedback <folder>", "bold"),
                               " to write feedback workbooks and reply drafts)") if english else
@@ -93,7 +93,7 @@ def unreadable_steps(files: Sequence, english: bool = False) -> list[Text]:
     broken = [f for f in files if f.status is FileStatus.UNREADABLE]
     if not broken:
         return []
-    step = Text(f"{len(broken)} files could not be read; ask the senders to send them again:" if english
+    step = Text(f"{counted(len(broken), 'file')} could not be read; ask the senders to send them again:" if english
                 else f"{len(broken)} 个文件无法读取，请报送单位重新发送：")
     for f in broken:
         sender = _sender(f)
@@ -110,7 +110,7 @@ def published_steps(files: Sequence, english: bool = False) -> list[Text]:
                 "check and correct:" if english else "已公开的年报与工作簿不一致（汇总按工作簿计），请单位核对更正：")
     for f in differing:
         count = sum(1 for x in f.findings if x.code == F.PUBLISHED_DIFFERS.code)
-        step.append_text(join("\n     ", (agency_of(f), "bold"), f": {count} item{'s' if count != 1 else ''}" if english else f"：{count} 项"))
+        step.append_text(join("\n     ", (agency_of(f, english=english), "bold"), f": {counted(count, 'item')}" if english else f"：{count} 项"))
     return [step]
 
 
