@@ -138,8 +138,9 @@ class StatusRow:
 
 
 def read_status_sheet(workbook: Workbook) -> list[StatusRow]:
-    """The 报送情况 rows of a consolidated workbook, found by its column headings (empty when it has no such sheet).
-    Workbooks written before the statuses took full-width parentheses said 有错误(未计入): read as （未计入）."""
+    """The 报送情况 rows of a consolidated workbook, in the columns ``consolidated_layout.STATUS_COLUMNS`` puts them
+    (empty when it has no such sheet), down to the first empty row. Workbooks written before the statuses took
+    full-width parentheses said 有错误(未计入): read as （未计入）."""
     sheet = workbook.sheet(SHEET_STATUS)
     if sheet is None:
         return []
